@@ -1,0 +1,47 @@
+# ev-rl entry points. Every target sets up its own virtual environment first.
+#   make test    set up, then run every notebook's tests (nbdev_test) and pytest tests/
+#   make setup   create .venv and install the package with its dev extras
+#   make lab     JupyterLab on the notebooks
+#   make sync    export the package from the notebooks and clean the notebooks
+#   make clean   remove the virtual environment, caches and run folders
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# One torch thread per process: with two threads on a 2-core machine a second busy
+# process collapses throughput (see README, "Performance").
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.PHONY: setup test test-nbs test-py sync lab clean
+
+setup: $(STAMP)
+
+$(STAMP): setup.py settings.ini
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	# torch first and pinned: a bare `torch` requirement would pull multi-GB CUDA wheels
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+test: setup test-nbs test-py
+
+test-nbs: setup
+	$(BIN)/nbdev_test --n_workers 2
+
+test-py: setup
+	$(BIN)/python -m pytest tests/ -q
+
+sync: setup
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=nbs
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .benchmarks _proc _docs runs
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
