@@ -2,6 +2,8 @@
 #   make test    set up, then run every notebook's tests (nbdev_test) and pytest tests/
 #   make setup   create .venv and install the package with its dev extras
 #   make lab     JupyterLab on the notebooks
+#   make data    regenerate data/ (default and held-out scenarios, data card) and figures/data_overview.png
+#   make bench   run the benchmarks (simulator, scenario generation)
 #   make sync    export the package from the notebooks and clean the notebooks
 #   make clean   remove the virtual environment, caches and run folders
 
@@ -14,7 +16,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py sync lab clean
+.PHONY: setup test test-nbs test-py sync lab clean data bench
 
 setup: $(STAMP)
 
@@ -38,6 +40,13 @@ test-py: setup
 sync: setup
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+
+data: setup
+	$(BIN)/python -c "from ev_rl.data import write_data_folder; print(*write_data_folder('data', figure_path='figures/data_overview.png'), sep='\n')"
+
+bench: setup
+	$(BIN)/python benchmarks/bench_scenario.py
+	$(BIN)/python benchmarks/bench_env.py
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs
