@@ -1,4 +1,5 @@
 # ev-rl entry points. Every target sets up its own virtual environment first.
+#   make train   set up, then train PPO on the default scenario (papermill, full run) into runs/
 #   make test    set up, then run every notebook's tests (nbdev_test) and pytest tests/
 #   make setup   create .venv and install the package with its dev extras
 #   make lab     JupyterLab on the notebooks
@@ -16,7 +17,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py sync lab clean data bench
+.PHONY: setup test test-nbs test-py sync lab clean data bench train
 
 setup: $(STAMP)
 
@@ -40,6 +41,13 @@ test-py: setup
 sync: setup
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+
+# The seed's full run: 87,600 steps (10 years of hourly steps), validated on the three held-out years.
+TRAIN_ARGS ?= -p total_timesteps 87600 -p eval_every 21900 -p eval_scenarios 3 -p eval_days 365
+train: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)
+	@echo "results: the newest runs/ev_rl-IquitosMall-v0__ppo__* folder (summary.json, validation.json, dashboard.png)"
 
 data: setup
 	$(BIN)/python -c "from ev_rl.data import write_data_folder; print(*write_data_folder('data', figure_path='figures/data_overview.png'), sep='\n')"
