@@ -51,7 +51,8 @@ TRAIN_HYPER ?= -y "{gamma: 0.95, ent_coef: 0.0, log_std_init: -1.0, socket_actio
 TRAIN_ARGS ?= -p total_timesteps $(TRAIN_STEPS) -p eval_every 200000 -p eval_scenarios 3 -p eval_days 365 $(TRAIN_HYPER)
 train: setup
 	mkdir -p runs
-	$(BIN)/papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)
+	EV_RL_COMMAND='make train: papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)' \
+	  $(BIN)/papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)
 	@echo "results: the newest runs/ev_rl-IquitosMall-v0__ppo__* folder (summary.json, validation.json, dashboard.png)"
 
 # The paper, from a fresh clone: 07_compare trains every algorithm with every seed through 05's code and

@@ -66,3 +66,12 @@ def test_saved_model_predicts_a_valid_action(first_run):
         assert env.action_space.contains(action.astype(np.float32))
         obs, reward, terminated, truncated, info = env.step(action)
         assert np.isfinite(reward)
+
+
+def test_papermill_sees_every_parameter():
+    "Papermill parses the `parameters` cell: every parameter of TrainParams that the notebook sets is visible to it."
+    from dataclasses import fields
+    from papermill.inspection import inspect_notebook
+    seen = set(inspect_notebook(str(ROOT / "nbs" / "05_train_ppo.ipynb")))
+    expected = {f.name for f in fields(TrainParams)} - {"sac_buffer_size", "sac_learning_starts"}
+    assert expected <= seen, expected - seen
