@@ -19,6 +19,7 @@ from ev_rl.core import SiteConfig
 from ev_rl.data import heldout_scenarios, scenario_days, scenario_from_series, sessions_frame
 from ev_rl.env import compile_scenario
 from ev_rl.reward import episode_kpis
+from strategies import random_scenarios
 
 TOL = 1e-6
 
@@ -52,10 +53,12 @@ def assert_feasible(trajectory, compiled):
     assert max(worst.values()) <= TOL, {k: v for k, v in worst.items() if v > TOL}
 
 
-def check_optimum_dominates(scenario, others, rel_tol=1e-9):
-    "Replay the optimum; check feasibility, its objective, and that it beats every controller in `others`."
+def check_optimum_dominates(scenario, others, rel_tol=1e-9, exact=True):
+    """Replay the optimum; check feasibility, its objective, and that it beats every controller in `others`.
+    With `exact=True` the optimum is proven by branch and bound; the repaired LP plan (`exact=False`) is only
+    within its certified gap of the optimum, so it is compared through its lower bound."""
     compiled = compile_scenario(scenario)
-    optimum = PerfectForesight()
+    optimum = PerfectForesight(exact=exact)
     trajectory = rollout(optimum, scenario, compiled)
     assert_feasible(trajectory, compiled)
     replayed = episode_kpis(trajectory, scenario)["objective"]
@@ -67,7 +70,9 @@ def check_optimum_dominates(scenario, others, rel_tol=1e-9):
         run = rollout(controller, scenario, compiled)
         assert_feasible(run, compiled)
         scores[controller.name] = episode_kpis(run, scenario)["objective"]
-        assert replayed <= scores[controller.name] + rel_tol * abs(replayed), (controller.name, scores)
+        assert plan.lower_bound <= scores[controller.name] + rel_tol * abs(replayed), (controller.name, scores)
+        if exact:
+            assert replayed <= scores[controller.name] + rel_tol * abs(replayed), (controller.name, scores)
     return replayed, scores
 
 
@@ -128,36 +133,8 @@ def test_evaluate_runs_an_sb3_model_deterministically(windows):
         evaluate(object(), scenario)
 
 
-@st.composite
-def small_scenarios(draw):
-    "A random small scenario: random battery, export limit, time step, queue patience, PV, demand and sessions."
-    dt = draw(st.sampled_from([60, 15]))
-    soc_min = draw(st.floats(0.0, 0.5))
-    soc_max = draw(st.floats(soc_min + 0.05, 1.0))
-    config = SiteConfig().with_overrides({
-        "simulation.dt_minutes": dt,
-        "bess.capacity_kwh": draw(st.floats(10.0, 5000.0)),
-        "bess.power_kw": draw(st.floats(1.0, 2000.0)),
-        "bess.soc_min": soc_min, "bess.soc_max": soc_max,
-        "bess.initial_soc": draw(st.floats(soc_min, soc_max)),
-        "bess.round_trip_efficiency": draw(st.floats(0.5, 1.0)),
-        "grid.export_limit_kw": draw(st.sampled_from([0.0, 100.0, 1e6])),
-        "ev.queue_patience_min": draw(st.sampled_from([0.0, 60.0, 240.0])),
-    })
-    n = draw(st.integers(2, 48))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    pv = rng.uniform(0, 4000, n) * (rng.random(n) < 0.7)
-    mall = rng.uniform(0, 3000, n)
-    rows = []
-    for _ in range(int(rng.integers(0, 80))):
-        a = int(rng.integers(0, n - 1))
-        rows.append((str(rng.choice(["motorcycle", "mototaxi"])), a, int(min(n, a + rng.integers(1, 8))),
-                     float(rng.uniform(0.05, 12.0)), float(rng.uniform(0.3, 12.0))))
-    return scenario_from_series(config, pv, mall, sessions_frame(rows), start=f"2025-{draw(st.integers(1, 12))}-01 06:00")
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_scenarios())
+@given(random_scenarios(max_steps=48, max_sessions=80))
 def test_controllers_respect_the_contract_and_the_optimum_dominates(scenario):
     rng = np.random.default_rng(1)
     others = [Uncontrolled(), RuleBased(), MPC(horizon_h=6), FixedActions(rng.uniform(-1, 1, (scenario.n_steps, 39)))]

@@ -10,45 +10,20 @@ from hypothesis import strategies as st
 from ev_rl.core import SiteConfig
 from ev_rl.data import scenario_from_series, sessions_frame
 from ev_rl.env import BatchedSimulator, compile_scenario
+from strategies import random_scenarios
 
 TOL = 1e-6
 
 
 @st.composite
 def scenario_and_actions(draw):
-    "A random small scenario with its configuration, and random setpoints for every step."
-    dt = draw(st.sampled_from([60, 15]))
-    soc_min = draw(st.floats(0.0, 0.5))
-    soc_max = draw(st.floats(soc_min + 0.05, 1.0))
-    config = SiteConfig().with_overrides({
-        "simulation.dt_minutes": dt,
-        "bess.capacity_kwh": draw(st.floats(10.0, 5000.0)),
-        "bess.power_kw": draw(st.floats(1.0, 2000.0)),
-        "bess.soc_min": soc_min, "bess.soc_max": soc_max,
-        "bess.initial_soc": draw(st.floats(soc_min, soc_max)),
-        "bess.round_trip_efficiency": draw(st.floats(0.5, 1.0)),
-        "grid.export_limit_kw": draw(st.sampled_from([0.0, 100.0, 1e6])),
-        "ev.queue_patience_min": draw(st.sampled_from([0.0, 30.0, 60.0, 240.0])),
-    })
-    n = draw(st.integers(2, 60))
+    "A random small scenario and random setpoints for every step: uniform, extreme (+-1) or far out of range."
+    scenario = draw(random_scenarios())
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    pv = rng.uniform(0, 4000, n) * (rng.random(n) < 0.7)
-    mall = rng.uniform(0, 3000, n)
-    rows = []
-    for _ in range(int(rng.integers(0, 120))):
-        a = int(rng.integers(0, n - 1))
-        d = int(min(n, a + rng.integers(1, 10)))
-        rows.append((str(rng.choice(["motorcycle", "mototaxi"])), a, d, float(rng.uniform(0.05, 12.0)),
-                     float(rng.uniform(0.3, 12.0))))  # some above the 7.4 kW socket, some infeasible requests
-    scenario = scenario_from_series(config, pv, mall, sessions_frame(rows))
+    shape = (scenario.n_steps, 39)
     kind = draw(st.sampled_from(["uniform", "extreme", "wide"]))
-    shape = (n, 39)
-    if kind == "uniform":
-        actions = rng.uniform(-1, 1, shape)
-    elif kind == "extreme":
-        actions = rng.choice([-1.0, 1.0], shape)
-    else:
-        actions = rng.uniform(-5, 5, shape)
+    actions = {"uniform": lambda: rng.uniform(-1, 1, shape), "extreme": lambda: rng.choice([-1.0, 1.0], shape),
+               "wide": lambda: rng.uniform(-5, 5, shape)}[kind]()
     return scenario, actions
 
 
