@@ -4,7 +4,7 @@
 #   make setup   create .venv and install the package with its dev extras
 #   make lab     JupyterLab on the notebooks
 #   make data    regenerate data/ (default and held-out scenarios, data card) and figures/data_overview.png
-#   make bench   run the benchmarks (simulator, scenario generation)
+#   make bench   run the benchmarks (scenario generation, simulator, baselines, training throughput)
 #   make sync    export the package from the notebooks and clean the notebooks
 #   make clean   remove the virtual environment, caches and run folders
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
@@ -86,6 +86,8 @@ data: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_env.py
+	$(BIN)/python benchmarks/bench_baselines.py
+	$(BIN)/python benchmarks/bench_train.py
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs
