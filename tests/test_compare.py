@@ -1,0 +1,93 @@
+"""The paper pipeline end to end at a tiny budget (07_compare -> 08_paper -> LaTeX), and the
+aggregation (IQM, stratified bootstrap interval) against values computed by hand."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _papermill(notebook: str, out: Path, *args: str) -> None:
+    "Run a notebook with papermill from nbs/ (as `make paper` does); fail with its output on error."
+    cmd = [str(BIN / "papermill"), str(ROOT / "nbs" / notebook), str(out), "--cwd", str(ROOT / "nbs"), *args]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, f"{notebook} failed:\n{res.stderr[-4000:]}"
+
+
+@pytest.fixture(scope="module")
+def tiny_paper(tmp_path_factory) -> Path:
+    "A copy of paper/ whose tables, and a figures/ folder beside it, come from a tiny 07 + 08 run."
+    work = tmp_path_factory.mktemp("paper")
+    compare = work / "compare"
+    params = {"algorithms": ["ppo", "a2c"], "seeds": [0, 1], "budgets": {"ppo": 4096, "a2c": 4096},
+              "eval_days": 2, "eval_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500}
+    _papermill("07_compare.ipynb", work / "07_compare.ipynb", "-y", json.dumps(params))
+    (work / "paper").mkdir()
+    shutil.copy(ROOT / "paper" / "main.tex", work / "paper" / "main.tex")
+    _papermill("08_paper.ipynb", work / "08_paper.ipynb", "-p", "results_dir", str(compare / "results"),
+               "-p", "figures_dir", str(work / "figures"), "-p", "tables_dir", str(work / "paper" / "tables"))
+    return work / "paper"
+
+
+def test_tiny_run_writes_everything_the_paper_includes(tiny_paper):
+    "Every \\input table and \\includegraphics figure of main.tex is a file that 08 wrote."
+    tex = (tiny_paper / "main.tex").read_text()
+    inputs = re.findall(r"\\input\{([^}]+)\}", tex)
+    graphics = re.findall(r"\\includegraphics(?:\[[^]]*\])?\{([^}]+)\}", tex)
+    assert len(inputs) >= 5 and len(graphics) >= 4
+    for name in inputs:
+        assert (tiny_paper / name).is_file(), name
+    for name in graphics:
+        assert (tiny_paper.parent / "figures" / name).stat().st_size > 1000, name
+
+
+LATEX_COMMANDS = {"author", "begin", "caption", "centering", "date", "documentclass", "emph", "end", "frac", "graphicspath",
+                  "includegraphics", "input", "label", "maketitle", "mathrm", "paragraph", "pm", "qquad", "ref", "resizebox",
+                  "section", "small", "sum", "textbf", "textsubscript", "textsuperscript", "texttt", "textwidth", "title",
+                  "usepackage", "centering", "cite", "footnote", "item", "subsection", "textit", "times", "le", "ge"}
+
+
+def test_every_macro_of_the_text_is_generated(tiny_paper):
+    "No number typed by hand: every command main.tex uses beyond LaTeX's own is a macro of the generated numbers.tex."
+    tex = (tiny_paper / "main.tex").read_text()
+    defined = set(re.findall(r"\\newcommand\{\\(\w+)\}", (tiny_paper / "tables" / "numbers.tex").read_text()))
+    used = set(re.findall(r"\\([A-Za-z]+)", tex)) - LATEX_COMMANDS
+    assert {"gapPPO", "gapPPOLow", "gapPPOHigh", "verdictRulePPO", "verdictMPCPPO", "priorPR", "pvPR"} <= used
+    assert used <= defined, sorted(used - defined)
+
+
+def test_paper_compiles(tiny_paper):
+    "The paper builds to a PDF with the tiny run's tables and figures (needs TeX Live's latexmk)."
+    if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
+        pytest.skip("latexmk/pdflatex not installed: sudo apt-get install -y texlive-latex-base "
+                    "texlive-latex-recommended latexmk (see Makefile, target paper)")
+    res = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+                         cwd=tiny_paper, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-4000:]
+    assert (tiny_paper / "main.pdf").stat().st_size > 10_000
+
+
+def test_aggregation_against_hand_computed_values():
+    "IQM and the stratified bootstrap interval on small fixed sets of scores."
+    from ev_rl.compare import iqm, stratified_bootstrap_ci
+    assert iqm(np.arange(1.0, 9.0)) == 4.5                       # middle half of 1..8: 3, 4, 5, 6
+    assert iqm([0.0, 1.0, 2.0, 100.0]) == 1.5                    # the outlier is trimmed
+    # one scenario, runs 0 and 1: resample IQM is 0, 0.5 or 1 (p = 1/4, 1/2, 1/4) -> 95 % interval [0, 1]
+    assert stratified_bootstrap_ci(np.array([[0.0], [1.0]]), seed=0) == (0.0, 1.0)
+    # strata: scenario a all 0, scenario b all 1 -> every resample is {0, 0, 1, 1}, IQM 0.5
+    assert stratified_bootstrap_ci(np.array([[0.0, 1.0], [0.0, 1.0]]), seed=0) == (0.5, 0.5)
+    scores = np.array([[0.61, 0.55, 0.70], [0.42, 0.47, 0.52], [0.80, 0.66, 0.71], [0.35, 0.58, 0.49], [0.59, 0.62, 0.64]])
+    lo, hi = stratified_bootstrap_ci(scores, seed=3)
+    assert (lo, hi) == stratified_bootstrap_ci(scores, seed=3)    # fixed seed: same interval
+    assert lo < iqm(scores) < hi
+    # the same interval by hand: resample each scenario's runs, pool, IQM, percentiles
+    rng = np.random.default_rng(11)
+    draws = [iqm(np.stack([scores[rng.integers(0, 5, 5), j] for j in range(3)], 1)) for _ in range(4000)]
+    assert np.allclose(np.percentile(draws, [2.5, 97.5]), stratified_bootstrap_ci(scores, n_resamples=4000, seed=3), atol=0.015)
