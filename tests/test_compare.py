@@ -27,7 +27,8 @@ def tiny_paper(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("paper")
     compare = work / "compare"
     params = {"algorithms": ["ppo", "a2c"], "seeds": [0, 1], "budgets": {"ppo": 4096, "a2c": 4096},
-              "eval_days": 2, "eval_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500}
+              "eval_days": 2, "eval_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500,
+              "workers": 2, "overrides": {"ppo": {"gamma": 0.95, "socket_action_init": 1.5}}}
     _papermill("07_compare.ipynb", work / "07_compare.ipynb", "-y", json.dumps(params))
     (work / "paper").mkdir()
     shutil.copy(ROOT / "paper" / "main.tex", work / "paper" / "main.tex")
@@ -51,7 +52,7 @@ def test_tiny_run_writes_everything_the_paper_includes(tiny_paper):
 LATEX_COMMANDS = {"author", "begin", "caption", "centering", "date", "documentclass", "emph", "end", "frac", "graphicspath",
                   "includegraphics", "input", "label", "maketitle", "mathrm", "paragraph", "pm", "qquad", "ref", "resizebox",
                   "section", "small", "sum", "textbf", "textsubscript", "textsuperscript", "texttt", "textwidth", "title",
-                  "usepackage", "centering", "cite", "footnote", "item", "subsection", "textit", "times", "le", "ge"}
+                  "usepackage", "centering", "cite", "footnote", "item", "subsection", "textit", "times", "le", "ge", "tanh"}
 
 
 def test_every_macro_of_the_text_is_generated(tiny_paper):
@@ -61,6 +62,28 @@ def test_every_macro_of_the_text_is_generated(tiny_paper):
     used = set(re.findall(r"\\([A-Za-z]+)", tex)) - LATEX_COMMANDS
     assert {"gapPPO", "gapPPOLow", "gapPPOHigh", "verdictRulePPO", "verdictMPCPPO", "priorPR", "pvPR"} <= used
     assert used <= defined, sorted(used - defined)
+
+
+def test_workers_do_not_change_results(tiny_paper, tmp_path):
+    "Runs trained two at a time in worker processes score exactly as when trained one after another."
+    import pandas as pd
+    from ev_rl.compare import collect_runs, train_all
+    runs = train_all(["ppo"], [0, 1], {"ppo": 4096}, eval_days=2, eval_scenarios=1, results_dir=tmp_path,
+                     overrides={"ppo": {"gamma": 0.95, "socket_action_init": 1.5}}, workers=1)
+    alone = collect_runs(runs)["scores"].query("controller == 'ppo'").drop(columns="run").reset_index(drop=True)
+    paired = pd.read_csv(tiny_paper.parent / "compare" / "results" / "scores.csv").query("controller == 'ppo'")
+    paired = paired.drop(columns="run").reset_index(drop=True)[alone.columns]
+    assert len(alone) == 2 and alone["objective"].notna().all()
+    pd.testing.assert_frame_equal(alone, paired, check_dtype=False, rtol=1e-12)
+
+
+def test_hyperparameter_table_states_the_settings_run(tiny_paper):
+    "The paper's hyperparameter table shows the overrides the runs were trained with, beside the prior study's."
+    rows = {line.split(" & ")[0]: line.split(" & ")[1:] for line in (tiny_paper / "tables" / "hyperparameters.tex").read_text().splitlines()
+            if " & " in line}
+    assert rows["setting"][:2] == ["PPO", "A2C"]
+    assert rows["discount factor $\\gamma$"][:3] == ["0.95", "0.85", "0.85 \\\\"]      # PPO overridden, A2C and prior: defaults
+    assert rows["initial mean socket action"][0] == "1.5"
 
 
 def test_paper_compiles(tiny_paper):

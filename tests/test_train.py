@@ -73,5 +73,5 @@ def test_papermill_sees_every_parameter():
     from dataclasses import fields
     from papermill.inspection import inspect_notebook
     seen = set(inspect_notebook(str(ROOT / "nbs" / "05_train_ppo.ipynb")))
-    expected = {f.name for f in fields(TrainParams)} - {"sac_buffer_size", "sac_learning_starts"}
+    expected = {f.name for f in fields(TrainParams)}
     assert expected <= seen, expected - seen
