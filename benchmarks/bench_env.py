@@ -4,7 +4,9 @@ Reports, in one run on one pinned core, with Gymnasium's Pendulum-v1 stepped alo
 machine-speed reference:
 - the single Gymnasium environment (`IquitosMallEnv`, full `info` every step);
 - the batched simulator (`step` + `observe`) at N = 1, 16, 256, 1024 copies;
-- the memory (tracemalloc peak) of the batched simulator with N = 1024 copies.
+- the memory (tracemalloc peak) of the batched simulator with N = 1024 copies;
+- the first reset and step of a fresh process: with an empty Numba cache (the step's kernels are
+  compiled) and again with the cache that run left (they are loaded).
 
 Targets (issue 4): single env >= 10,000 steps/s; batched >= 500,000 env-steps/s at N = 1024 on one
 core; memory of N = 1024 under 1 GB.
@@ -13,6 +15,9 @@ core; memory of N = 1024 under 1 GB.
 """
 import argparse
 import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -82,6 +87,27 @@ def memory_batched_mb(bank, n_envs: int, n_steps: int = 50) -> float:
     return peak / 2**20
 
 
+FIRST_STEP = """
+import time
+import numpy as np
+from ev_rl.core import SiteConfig
+from ev_rl.data import scenario_from_series, sessions_frame
+from ev_rl.env import IquitosMallEnv
+env = IquitosMallEnv(scenario=scenario_from_series(SiteConfig(), np.zeros(4), np.zeros(4), sessions_frame([])))
+t0 = time.perf_counter()
+env.reset(seed=0)
+env.step(env.action_space.sample())
+print(time.perf_counter() - t0)
+"""
+
+
+def first_step_seconds(cache_dir: str) -> float:
+    "Seconds of the first reset + step in a fresh process whose Numba cache is `cache_dir` (imports excluded)."
+    run = subprocess.run([sys.executable, "-c", FIRST_STEP], env={**os.environ, "NUMBA_CACHE_DIR": cache_dir},
+                         capture_output=True, text=True, check=True)
+    return float(run.stdout.split()[-1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20_000, help="steps per single-env timing")
@@ -108,6 +134,9 @@ def main():
         print(f"BatchedSimulator, N = {n:<5}  {rate:12,.0f} env-steps/s ({rate / pendulum:.1f} x Pendulum){note}")
     mb = memory_batched_mb(bank, 1024)
     print(f"memory, N = 1024 (bank of {args.bank} included): {mb:,.0f} MB peak traced (target < 1,024 MB)")
+    with tempfile.TemporaryDirectory() as cache:
+        compiled, loaded = first_step_seconds(cache), first_step_seconds(cache)
+    print(f"first reset + step of a fresh process: {compiled:.2f} s compiling the kernels, {loaded:.2f} s from Numba's cache")
 
 
 if __name__ == "__main__":
