@@ -55,7 +55,7 @@ SAC_HYPER ?= {n_envs: 4, gamma: 0.95, log_std_init: -3.0, socket_action_init: 1.
 # `make train TRAIN_STEPS=87600 TRAIN_HYPER=` reproduces the seed's run (its hyperparameters are the notebook defaults).
 TRAIN_STEPS ?= 1000000
 TRAIN_HYPER ?= -y "$(PPO_HYPER)"
-TRAIN_ARGS ?= -p total_timesteps $(TRAIN_STEPS) -p eval_every 200000 -p eval_scenarios 3 -p eval_days 365 $(TRAIN_HYPER)
+TRAIN_ARGS ?= -p total_timesteps $(TRAIN_STEPS) -p eval_every 200000 -p curve_every 50000 -p eval_scenarios 3 -p eval_days 365 $(TRAIN_HYPER)
 train: setup
 	mkdir -p runs
 	EV_RL_COMMAND='make train: papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)' \
@@ -76,13 +76,14 @@ SEEDS          ?= [0, 1, 2, 3, 4]
 EVAL_DAYS      ?= 365
 EVAL_SCENARIOS ?= 3
 WORKERS        ?= 2
+CURVE_POINTS   ?= 20
 PAPER_RUNS     ?= runs/paper
 paper: setup
 	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk"; exit 1; }
 	mkdir -p $(PAPER_RUNS)
 	$(BIN)/papermill nbs/07_compare.ipynb $(PAPER_RUNS)/07_compare.ipynb --cwd nbs -y "{algorithms: [ppo, a2c, sac], \
 	  seeds: $(SEEDS), budgets: {ppo: $(PPO_STEPS), a2c: $(A2C_STEPS), sac: $(SAC_STEPS)}, eval_days: $(EVAL_DAYS), \
-	  eval_scenarios: $(EVAL_SCENARIOS), workers: $(WORKERS), results_dir: $(PAPER_RUNS)/compare, \
+	  eval_scenarios: $(EVAL_SCENARIOS), workers: $(WORKERS), curve_points: $(CURVE_POINTS), results_dir: $(PAPER_RUNS)/compare, \
 	  overrides: {ppo: $(PPO_HYPER), a2c: $(A2C_HYPER), sac: $(SAC_HYPER)}}"
 	$(BIN)/papermill nbs/08_paper.ipynb $(PAPER_RUNS)/08_paper.ipynb --cwd nbs -p results_dir $(PAPER_RUNS)/compare/results \
 	  -p figures_dir figures -p tables_dir paper/tables

@@ -52,7 +52,7 @@ def stratified_bootstrap_ci(scores: np.ndarray,  # score matrix (runs, scenarios
                           method="percentile", paired=False, vectorized=True, rng=np.random.default_rng(seed))
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
-# %% ../nbs/07_compare.ipynb #422fcace
+# %% ../nbs/07_compare.ipynb #114729d1
 def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
               seeds: list[int],  # training seeds, the same for every algorithm
               budgets: dict[str, int],  # environment steps per algorithm
@@ -61,13 +61,14 @@ def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
               results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
               overrides: dict[str, dict] | None = None,  # extra TrainParams fields per algorithm
               workers: int = 1,  # runs trained at the same time, each in its own process
+              curve_points: int = 20,  # evaluations on the validation scenarios per run, for the learning curves (0: none)
               ) -> list[Path]:
     "Train every algorithm with every seed through `ev_rl.train.train`; the run folders, in order."
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
     import multiprocessing
     from ev_rl.evaluate import evaluation_scenarios
-    from ev_rl.train import baseline_kpis
+    from ev_rl.train import LearningCurve, baseline_kpis, validation_scenarios
     unknown = [a for a in algorithms if a not in ALGORITHMS]
     if unknown or not algorithms: raise ValueError(f"parameter algorithms = {algorithms!r}: choose from {ALGORITHMS}")
     missing = [a for a in algorithms if a not in budgets]
@@ -75,15 +76,21 @@ def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
     if not seeds or len(set(seeds)) != len(seeds): raise ValueError(f"parameter seeds = {seeds!r}: must be distinct and non-empty")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"parameter workers = {workers!r}: must be a positive integer")
+    if isinstance(curve_points, bool) or not isinstance(curve_points, int) or curve_points < 0:
+        raise ValueError(f"parameter curve_points = {curve_points!r}: must be a non-negative integer")
     stray = [a for a in (overrides or {}) if a not in ALGORITHMS]
     if stray: raise ValueError(f"parameter overrides: settings for {stray}; the algorithms are {ALGORITHMS}")
     out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     overrides = overrides or {}
     params = [TrainParams(algo=a, seed=int(s), total_timesteps=int(budgets[a]), eval_days=eval_days, eval_scenarios=eval_scenarios,
                           baselines=BASELINE_NAMES, output_dir=str(out / "runs"), checkpoint_every=int(budgets[a]),
+                          curve_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
                           **overrides.get(a, {})) for a in algorithms for s in seeds]   # all validated before any training
     for scenario in evaluation_scenarios(eval_scenarios, eval_days):   # the reference KPIs, once, into the runs' cache
         for name in BASELINE_NAMES: baseline_kpis(name, scenario, out / "runs" / "cache")
+    if curve_points:
+        for scenario in validation_scenarios(None, params[0].curve_scenarios, params[0].curve_days):
+            for name in ("uncontrolled", "optimal", *LearningCurve.REFERENCES): baseline_kpis(name, scenario, out / "runs" / "cache")
     def report(p: TrainParams, summary: dict) -> Path:
         print(f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
               f"({summary['steps_per_second']:,.0f} steps/s), held-out gap closed {summary['validation_mean'][p.algo]['gap_closed']:.3f}",
@@ -95,11 +102,11 @@ def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
     with ProcessPoolExecutor(min(workers, len(params)), mp_context=multiprocessing.get_context("spawn")) as pool:
         return [report(p, summary) for p, summary in zip(params, pool.map(quietly, params))]
 
-# %% ../nbs/07_compare.ipynb #9caeb08a
+# %% ../nbs/07_compare.ipynb #21045bc2
 def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
                  ) -> dict[str, pd.DataFrame]:
-    "Tables `scores` (controller, seed, scenario, KPIs), `curves` (algorithm, seed, timesteps, objective) and `training`."
-    scores, curves, training, seen = [], [], [], set()
+    "Tables `scores` (controller, seed, scenario, KPIs), `curves` (training rollouts), `validation_curves` and `training`."
+    scores, curves, validation_curves, training, seen = [], [], [], [], set()
     for run in map(Path, run_dirs):
         summary = json.loads((run / "summary.json").read_text())
         validation = json.loads((run / "validation.json").read_text())
@@ -112,19 +119,25 @@ def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.tr
                 row = {"controller": name, "seed": seed if name == algo else -1, "scenario": scenario, "run": run.name}
                 scores.append({**row, **{k: (np.nan if v is None else v) for k, v in kpis.items()}})
         curves += [{"algorithm": algo, "seed": seed, **r} for r in summary["rollouts"]]
+        validation_curves += [{"algorithm": algo, "seed": seed, **r} for r in summary.get("learning_curve", [])]
+        for name, gap in summary.get("learning_curve_references", {}).items():   # the reference levels, once
+            if (name, "curve") in seen: continue
+            seen.add((name, "curve"))
+            validation_curves.append({"algorithm": name, "seed": -1, "timesteps": np.nan, "objective": np.nan, "gap_closed": gap})
         training.append({"algorithm": algo, "seed": seed, "run": run.name, "device": summary["device"],
                          "timesteps": summary["timesteps"], "train_seconds": summary["train_seconds"],
                          "steps_per_second": summary["steps_per_second"], "validate_seconds": summary["validate_seconds"]})
-    return {"scores": pd.DataFrame(scores), "curves": pd.DataFrame(curves), "training": pd.DataFrame(training)}
+    return {"scores": pd.DataFrame(scores), "curves": pd.DataFrame(curves), "training": pd.DataFrame(training),
+            "validation_curves": pd.DataFrame(validation_curves, columns=["algorithm", "seed", "timesteps", "objective", "gap_closed"])}
 
-# %% ../nbs/07_compare.ipynb #199c582c
+# %% ../nbs/07_compare.ipynb #f76b6638
 HYPERPARAMETERS = {  # TrainParams field -> the algorithms that use it
     "total_timesteps": ALGORITHMS, "n_envs": ALGORITHMS, "scenario_pool": ALGORITHMS, "learning_rate": ALGORITHMS,
     "gamma": ALGORITHMS, "rollout_steps": ("ppo", "a2c"), "batch_size": ("ppo", "sac"), "n_epochs": ("ppo",),
     "gae_lambda": ("ppo", "a2c"), "clip_range": ("ppo",), "target_kl": ("ppo",), "ent_coef": ("ppo", "a2c"),
     "vf_coef": ("ppo", "a2c"), "sac_ent_coef_init": ("sac",), "sac_buffer_size": ("sac",), "sac_learning_starts": ("sac",),
     "policy_net": ALGORITHMS, "value_net": ALGORITHMS, "activation": ALGORITHMS, "log_std_init": ALGORITHMS,
-    "socket_action_init": ALGORITHMS, "torch_threads": ALGORITHMS}
+    "socket_action_init": ALGORITHMS, "torch_threads": ALGORITHMS, "curve_scenarios": ALGORITHMS, "curve_days": ALGORITHMS}
 
 # %% ../nbs/07_compare.ipynb #5c01a3ee
 def hyperparameters(run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
@@ -171,19 +184,20 @@ def aggregate_scores(scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
                              mean=float(x.mean()), n_runs=x.shape[0], n_scenarios=x.shape[1]))
     return pd.DataFrame(rows)
 
-# %% ../nbs/07_compare.ipynb #c411e10f
-def curve_bands(curves: pd.DataFrame,  # `collect_runs(...)["curves"]`
+# %% ../nbs/07_compare.ipynb #c670ca06
+def curve_bands(curves: pd.DataFrame,  # `collect_runs(...)["curves"]` or `["validation_curves"]` (learned controllers' rows)
                 points: int = 40,  # grid points per algorithm
                 n_resamples: int = 1000,  # bootstrap resamples per point
                 seed: int = 0,  # bootstrap seed
+                value: str = "objective",  # the column to aggregate
                 ) -> pd.DataFrame:
-    "Per algorithm and step on a common grid: IQM of the training objective over seeds, with a 95 % bootstrap CI."
+    "Per algorithm and step on a common grid: IQM of `value` over seeds, with a 95 % bootstrap CI."
     rows = []
     for algo, runs in curves.groupby("algorithm", sort=False):
         per_seed = [g.sort_values("timesteps") for _, g in runs.groupby("seed")]
         lo, hi = max(g["timesteps"].min() for g in per_seed), min(g["timesteps"].max() for g in per_seed)
         grid = np.unique(np.linspace(lo, hi, points).round()) if hi > lo else np.array([float(lo)])
-        y = np.stack([np.interp(grid, g["timesteps"], g["objective"]) for g in per_seed])   # (seeds, points)
+        y = np.stack([np.interp(grid, g["timesteps"], g[value]) for g in per_seed])   # (seeds, points)
         for i, step in enumerate(grid):
             low, high = stratified_bootstrap_ci(y[:, i:i + 1], n_resamples=n_resamples, seed=seed)
             rows.append(dict(algorithm=algo, timesteps=float(step), iqm=iqm(y[:, i]), ci_low=low, ci_high=high, n_seeds=len(per_seed)))
@@ -219,7 +233,7 @@ def typical_series(run_dirs: list[str | Path],  # the run folders
         out[algo] = series[series["scenario"] == scenario.name].reset_index(drop=True)
     return out
 
-# %% ../nbs/07_compare.ipynb #58304973
+# %% ../nbs/07_compare.ipynb #bc7b0ead
 def write_results(results_dir: str | Path,  # the comparison's folder (relative: to the repository root)
                   run_dirs: list[str | Path],  # the run folders
                   parameters: dict,  # the notebook's parameters, recorded in compare.json
@@ -236,6 +250,12 @@ def write_results(results_dir: str | Path,  # the comparison's folder (relative:
     aggregate_scores(tables["scores"], n_resamples=n_resamples, seed=seed).to_csv(out / "aggregate.csv", index=False)
     tables["curves"].to_csv(out / "curves.csv", index=False)
     curve_bands(tables["curves"], n_resamples=n_resamples // 2, seed=seed).to_csv(out / "curve_bands.csv", index=False)
+    vc = tables["validation_curves"]
+    vc.to_csv(out / "validation_curves.csv", index=False)
+    learned = vc[vc["seed"] >= 0]
+    (curve_bands(learned, n_resamples=n_resamples // 2, seed=seed, value="gap_closed") if len(learned) else
+     pd.DataFrame(columns=["algorithm", "timesteps", "iqm", "ci_low", "ci_high", "n_seeds"])).to_csv(
+        out / "validation_curve_bands.csv", index=False)
     tables["training"].to_csv(out / "training.csv", index=False)
     (out / "hyperparameters.json").write_text(json.dumps(hyperparameters(run_dirs).to_dict(), indent=1))
     training_summary(tables["training"]).to_csv(out / "training_summary.csv", index=False)
