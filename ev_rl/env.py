@@ -153,15 +153,16 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     exo = np.hstack([occupied, hours_left, _exogenous_features(scenario, per_step)]).astype(np.float32)
     return CompiledScenario(scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo)
 
-# %% ../nbs/02_env.ipynb #fc80e30c
+# %% ../nbs/02_env.ipynb #d85e84da
 _SCALARS = ("pv_kwh", "mall_kwh", "price", "co2", "peak", "month", "arrivals", "plugged", "turned_away", "turned_away_kwh",
             "departing")
 _FLOW_KEYS = ("pv_kwh", "grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "mall_kwh", "ev_kwh", "bess_charge_kwh",
               "bess_discharge_kwh", "bess_soc", "bess_clipped_kwh", "ev_clipped_kwh", "ev_unmet_kwh", "ev_turned_away_kwh",
               "vehicles_arrived", "vehicles_plugged", "vehicles_departed", "vehicles_fully_charged", "vehicles_turned_away")
+_DEMAND_ROW, _REWARD_ROW, _TYPE_ROW = len(_FLOW_KEYS), len(_FLOW_KEYS) + 1, len(_FLOW_KEYS) + 2  # rows after the flows
 _CONTEXT = ("import_kw", "peak", "month", "price", "co2", "previous_import_kwh", "ev_not_delivered_kwh")
 
-# %% ../nbs/02_env.ipynb #e01985e1
+# %% ../nbs/02_env.ipynb #6d0d147e
 @numba.njit(cache=True, error_model="numpy")
 def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then sockets (finite)
              sock: np.ndarray,  # (K T, 3, S) per row and socket: energy requested on plugging in, energy limit, departing
@@ -176,7 +177,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
              first_step: np.ndarray,  # (N,) bool, no step taken yet: updated
              type_ends: np.ndarray,  # (V,) int: one past the last socket of each vehicle type
              bess: np.ndarray,  # power x dt, E_min, E_max, eta_c, eta_d, export limit x dt, dt (h), capacity
-             out: np.ndarray,  # (>= 20 + V, N) float64: rows of `_FLOW_KEYS`, then (from row 20) EV energy per type
+             out: np.ndarray,  # (>= _TYPE_ROW + V, N) float64: rows of `_FLOW_KEYS`, then (from `_TYPE_ROW`) EV energy per type
              context: np.ndarray,  # (7, N) float64: rows of `_CONTEXT`, for the costs
              delivered: np.ndarray,  # (N, S) float64: energy delivered per socket, kWh
              ):
@@ -192,7 +193,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
         ev, unmet, ev_clipped, short = 0.0, 0.0, 0.0, 0
         k, ev_before_type = 0, 0.0
         while k < n_types and type_ends[k] == 0:                        # a vehicle type without sockets
-            out[20 + k, i] = 0.0
+            out[_TYPE_ROW + k, i] = 0.0
             k += 1
         for j in range(n_sockets):
             limit, leaving = sock[row, 1, j], sock[row, 2, j]
@@ -208,7 +209,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
             if missing > 1e-6:                                          # leaves with more than 1e-6 kWh missing
                 short += 1
             while k < n_types and type_ends[k] == j + 1:                # last socket of vehicle type k
-                out[20 + k, i] = ev - ev_before_type
+                out[_TYPE_ROW + k, i] = ev - ev_before_type
                 ev_before_type = ev
                 k += 1
 
@@ -280,7 +281,7 @@ def _observe(exo: np.ndarray,  # (K T, F) float32: exogenous features per bank r
         for k in range(6):
             obs[i, n_exo + n_sockets + k] = min(max(state[k], 0.0), 1.0)
 
-# %% ../nbs/02_env.ipynb #b2818708
+# %% ../nbs/02_env.ipynb #ad64bcfa
 class BatchedSimulator:
     "N copies of the site stepped together by the compiled `_advance`; each copy runs one of a bank of compiled scenarios."
     def __init__(self, bank: list[CompiledScenario],  # compiled scenarios (same configuration and length)
@@ -314,7 +315,7 @@ class BatchedSimulator:
         self._export_price = cfg.tariff.export_price_per_kwh
         # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, raw costs, terms
         self._n_types = len(cfg.ev.vehicles)
-        self._costs = 20 + self._n_types                                              # first raw-cost row
+        self._costs = _TYPE_ROW + self._n_types                                              # first raw-cost row
         keys = [*_FLOW_KEYS, "demand_charge_pen", "reward", *(f"ev_{v.name}_kwh" for v in cfg.ev.vehicles)]
         rows = list(range(len(keys)))
         for i, c in enumerate(COMPONENTS):                                             # cost/c and reward/c alternate
@@ -379,11 +380,11 @@ class BatchedSimulator:
         self._t_max += 1
         self._ended = self._t_max >= self.n_steps
         # Costs and reward (03_reward): demand charge, raw costs, weighted terms, reward = minus their sum
-        self.demand.charge(context[0], context[1], context[2], out=out[18])
+        self.demand.charge(context[0], context[1], context[2], out=out[_DEMAND_ROW])
         raw, terms = out[self._costs:self._costs + len(COMPONENTS)], out[self._costs + len(COMPONENTS):]
-        _raw_costs(out[1], out[2], out[3], context[6], context[5], context[3], context[4], out[18], self._export_price, raw)
+        _raw_costs(out[1], out[2], out[3], context[6], context[5], context[3], context[4], out[_DEMAND_ROW], self._export_price, raw)
         np.multiply(raw, self._neg_factors, out=terms)
-        out[19] = terms.cumsum(0)[-1]                                   # summed in the order of COMPONENTS
+        out[_REWARD_ROW] = terms.cumsum(0)[-1]                                   # summed in the order of COMPONENTS
         return out
 
     def step(self, actions: np.ndarray  # (N, 1 + S) setpoints in [-1, 1]: battery, then sockets
