@@ -1,4 +1,4 @@
-"""Benchmark of the simulator (02_env): env steps per second and memory.
+"""Benchmark of the simulator (03_env): env steps per second and memory.
 
 Reports, in one run on one pinned core, with Gymnasium's Pendulum-v1 stepped alongside as a
 machine-speed reference:

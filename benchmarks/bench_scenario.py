@@ -1,4 +1,4 @@
-"""Benchmark of scenario generation (01_data): seconds per `make_scenario` call.
+"""Benchmark of scenario generation (01e_data): seconds per `make_scenario` call.
 
 A fresh scenario per training episode must cost little next to the episode itself, so the reference
 measured in the same run is one episode (a year) of the batched simulator with one copy and

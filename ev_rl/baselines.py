@@ -5,25 +5,25 @@
 # %% ../nbs/04_baselines.ipynb #3b00edd4
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from dataclasses import dataclass
+from pathlib import Path
 
-import highspy
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from .core import SiteConfig
-from .data import Scenario, scenario_days
+from .data import Scenario
+from .dispatch import DispatchProblem, _highs, perfect_foresight_problem, plan_actions, solve_dispatch
 from .env import BatchedSimulator, CompiledScenario, compile_scenario, simulate
 from .reward import COMPONENTS, episode_kpis, objective_factors
 
 # %% auto #0
-__all__ = ['Controller', 'PolicyController', 'as_controller', 'rollout', 'evaluate', 'constraint_violations', 'Uncontrolled',
-           'seasonal_naive', 'forecast_energy_kwh', 'RuleBased', 'DispatchProblem', 'perfect_foresight_problem',
-           'DispatchLP', 'build_dispatch_lp', 'DispatchPlan', 'solve_dispatch', 'plan_actions', 'PerfectForesight',
-           'MPC', 'kpi_table', 'plot_dispatch']
+__all__ = ['CONTROLLERS', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout', 'evaluate',
+           'constraint_violations', 'Uncontrolled', 'seasonal_naive', 'forecast_energy_kwh', 'RuleBased',
+           'PerfectForesight', 'MPC', 'controller', 'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame',
+           'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #5d76ece1
 class Controller:
@@ -136,7 +136,7 @@ def forecast_energy_kwh(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
 # %% ../nbs/04_baselines.ipynb #88bf6a49
 class RuleBased(Controller):
     "Documented rules: EVs earliest-deadline-first following forecast PV surplus; the battery stores surplus and discharges in peak hours."
-    name = "rule-based"
+    name = "rule_based"
 
     def reset(self, scenario, compiled=None):
         self.compiled = compile_scenario(scenario) if compiled is None else compiled
@@ -169,255 +169,6 @@ class RuleBased(Controller):
             battery = min(max(pv - mall - ev.sum(), 0.0), p) / p
         return np.clip(np.r_[battery, sockets], -1.0, 1.0)
 
-# %% ../nbs/04_baselines.ipynb #2d0d1018
-@dataclass(frozen=True)
-class DispatchProblem:
-    "The data of one dispatch LP over H steps: exogenous series (actual or forecast), known charging cells, starting state."
-    config: SiteConfig  # battery, grid, tariff and objective weights
-    pv_kwh: np.ndarray  # (H,) PV energy available per step, kWh
-    mall_kwh: np.ndarray  # (H,) mall energy per step, kWh
-    price_per_kwh: np.ndarray  # (H,) energy price per step, PEN/kWh
-    co2_kg_per_kwh: np.ndarray  # (H,) grid emission factor per step, kg CO2/kWh
-    peak: np.ndarray  # (H,) bool, step in the peak tariff period
-    month: np.ndarray  # (H,) int, calendar month of the step (demand charges are monthly)
-    cell_step: np.ndarray  # (K,) step of each cell (a session on a socket during one step), 0 .. H-1
-    cell_socket: np.ndarray  # (K,) socket of each cell
-    cell_session: np.ndarray  # (K,) session of each cell, 0 .. n_sessions-1
-    cell_limit_kwh: np.ndarray  # (K,) most energy the cell can take: the vehicle's power limit x dt, kWh
-    request_kwh: np.ndarray  # (n_sessions,) energy each session still asks for, kWh
-    initial_energy_kwh: float  # battery energy before the first step, kWh
-    previous_import_kwh: float | None = None  # import of the step before the first (None: no ramp at the first step), kWh
-    demand_floor_kw: np.ndarray | None = None  # (H,) import power already billed this month in the step's period, kW
-    terminal_value_per_kwh: float = 0.0  # value of energy left in the battery after the last step, objective units per kWh
-    fixed_ev_kwh: float = 0.0  # EV energy not delivered whatever the dispatch (vehicles turned away), kWh
-    objective_steps: int | None = None  # the objective is a mean over this many steps (default H)
-
-    @property
-    def n_steps(self) -> int:
-        "Number of steps H."
-        return len(self.pv_kwh)
-
-# %% ../nbs/04_baselines.ipynb #16f97a40
-def perfect_foresight_problem(compiled: CompiledScenario,  # the scenario, compiled
-                              ) -> DispatchProblem:
-    "The dispatch problem of a whole episode with perfect foresight: actual PV and demand, every served session's cells."
-    s = compiled.scenario
-    cfg, dt = s.config, s.dt_h
-    step, socket = np.nonzero(compiled.session_index >= 0)
-    sessions, cell_session = np.unique(compiled.session_index[step, socket], return_inverse=True)
-    energy = s.sessions["energy_requested_kwh"].to_numpy(float)
-    return DispatchProblem(cfg, s.pv_kw * dt, s.mall_kw * dt, s.price_per_kwh, s.co2_kg_per_kwh, s.peak,
-                           np.asarray(s.time.month), step, socket, cell_session, compiled.pmax_kw[step, socket] * dt,
-                           energy[sessions], cfg.bess.initial_soc * cfg.bess.capacity_kwh,
-                           fixed_ev_kwh=float(energy[compiled.plan["socket"].to_numpy() < 0].sum()))
-
-# %% ../nbs/04_baselines.ipynb #15ea30e7
-@dataclass
-class DispatchLP:
-    "A dispatch problem as a HiGHS model: the LP, the columns of each variable block, the objective's coefficients."
-    lp: highspy.HighsLp  # the model passed to HiGHS (costs divided by `scale`)
-    columns: dict  # variable block name -> column indices
-    cost: np.ndarray  # objective coefficient of each column, objective units (mean over steps)
-    constant: float  # constant part of the objective (EV requests, demand already billed)
-    scale: float  # the costs passed to HiGHS are `cost / scale`
-
-# %% ../nbs/04_baselines.ipynb #00f7cb97
-_BLOCKS = ("import", "export", "curtailed", "charge", "discharge", "energy")
-
-def build_dispatch_lp(p: DispatchProblem,  # the problem to build
-                      ) -> DispatchLP:
-    "The dispatch LP of `p`, assembled from sparse blocks with no Python loop over steps, sessions or cells."
-    cfg, n, k = p.config, p.n_steps, len(p.cell_step)
-    dt, b, tar, f = cfg.simulation.dt_h, cfg.bess, cfg.tariff, objective_factors(cfg)
-    steps = np.arange(n)
-    ramp_steps = steps if p.previous_import_kwh is not None else steps[1:]
-    r = len(ramp_steps)
-    group_key, group = np.unique(np.asarray(p.month) * 2 + np.asarray(p.peak, int), return_inverse=True)
-    n_groups = len(group_key)
-    col = {name: i * n + steps for i, name in enumerate(_BLOCKS)}
-    col["ramp"] = 6 * n + np.arange(r)
-    col["peak_kw"] = 6 * n + r + np.arange(n_groups)
-    col["cell"] = 6 * n + r + n_groups + np.arange(k)
-    n_col = 6 * n + r + n_groups + k
-    # a session with one cell needs no row: its request is the cell's upper bound
-    multi = np.bincount(p.cell_session, minlength=len(p.request_kwh)) >= 2
-    session_row, in_multi = np.cumsum(multi) - 1, multi[p.cell_session]
-    o_soc, o_up, o_down, o_peak, o_rating, o_ses = n, 2 * n, 2 * n + r, 2 * n + 2 * r, 3 * n + 2 * r, 4 * n + 2 * r
-    n_row = o_ses + int(multi.sum())
-    prev = col["import"][ramp_steps - 1] if p.previous_import_kwh is None else np.r_[-1, col["import"][:-1]]
-    has_prev, ramp_rows = prev >= 0, np.arange(r)
-    ones = np.ones
-    blocks = [  # (rows, columns, coefficients)
-        (steps, col["import"], ones(n)), (steps, col["export"], -ones(n)), (steps, col["curtailed"], -ones(n)),
-        (steps, col["charge"], -ones(n)), (steps, col["discharge"], ones(n)), (p.cell_step, col["cell"], -ones(k)),
-        (o_soc + steps, col["energy"], ones(n)), (o_soc + steps[1:], col["energy"][:-1], -ones(n - 1)),
-        (o_soc + steps, col["charge"], np.full(n, -b.charge_efficiency)),
-        (o_soc + steps, col["discharge"], np.full(n, 1.0 / b.discharge_efficiency)),
-        (o_up + ramp_rows, col["ramp"], ones(r)), (o_up + ramp_rows, col["import"][ramp_steps], -ones(r)),
-        (o_up + ramp_rows[has_prev], prev[has_prev], ones(int(has_prev.sum()))),
-        (o_down + ramp_rows, col["ramp"], ones(r)), (o_down + ramp_rows, col["import"][ramp_steps], ones(r)),
-        (o_down + ramp_rows[has_prev], prev[has_prev], -ones(int(has_prev.sum()))),
-        (o_peak + steps, col["peak_kw"][group], ones(n)), (o_peak + steps, col["import"], np.full(n, -1.0 / dt)),
-        (o_rating + steps, col["charge"], ones(n)), (o_rating + steps, col["discharge"], ones(n)),
-        (o_ses + session_row[p.cell_session[in_multi]], col["cell"][in_multi], ones(int(in_multi.sum())))]
-    rows, cols, values = (np.concatenate(x) for x in zip(*blocks))
-    a = sp.csc_matrix((values, (rows, cols)), shape=(n_row, n_col))
-
-    ramp_rhs = np.zeros(r)
-    if p.previous_import_kwh is not None: ramp_rhs[0] = p.previous_import_kwh
-    start = np.zeros(n); start[0] = p.initial_energy_kwh
-    net, inf = np.asarray(p.mall_kwh) - np.asarray(p.pv_kwh), np.inf
-    power_kwh = b.power_kw * dt
-    row_lower = np.concatenate([net, start, -ramp_rhs, ramp_rhs, np.zeros(n), np.full(n + n_row - o_ses, -inf)])
-    row_upper = np.concatenate([net, start, np.full(2 * r + n, inf), np.full(n, power_kwh), p.request_kwh[multi]])
-    rate = np.where(group_key % 2 == 1, tar.peak_demand_charge_per_kw_month, tar.offpeak_demand_charge_per_kw_month)
-    floor = np.zeros(n_groups)
-    if p.demand_floor_kw is not None: np.maximum.at(floor, group, p.demand_floor_kw)
-    col_lower, col_upper = np.zeros(n_col), np.full(n_col, inf)
-    col_upper[col["export"]] = cfg.grid.export_limit_kw * dt
-    col_upper[col["curtailed"]] = p.pv_kwh
-    col_upper[col["charge"]] = col_upper[col["discharge"]] = power_kwh
-    col_lower[col["energy"]], col_upper[col["energy"]] = b.soc_min * b.capacity_kwh, b.soc_max * b.capacity_kwh
-    col_lower[col["peak_kw"]] = floor
-    col_upper[col["cell"]] = np.minimum(p.cell_limit_kwh, p.request_kwh[p.cell_session])
-
-    cost = np.zeros(n_col)
-    cost[col["import"]] = f["co2"] * np.asarray(p.co2_kg_per_kwh) + f["cost"] * np.asarray(p.price_per_kwh)
-    cost[col["export"]] = f["solar"] - f["cost"] * tar.export_price_per_kwh
-    cost[col["curtailed"]] = f["solar"]
-    cost[col["ramp"]] = f["ramp"]
-    cost[col["peak_kw"]] = f["cost"] * rate
-    cost[col["cell"]] = -f["ev"]
-    cost[col["energy"][-1]] -= p.terminal_value_per_kwh
-    constant = f["ev"] * (p.request_kwh.sum() + p.fixed_ev_kwh) - f["cost"] * (rate * floor).sum()
-    steps_obj = p.objective_steps or n
-    cost, constant = cost / steps_obj, constant / steps_obj
-    scale = float(np.abs(cost).max())
-
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_, lp.offset_ = cost / scale, constant / scale
-    lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_ = col_lower, col_upper, row_lower, row_upper
-    m = lp.a_matrix_
-    m.format_, m.num_col_, m.num_row_ = highspy.MatrixFormat.kColwise, n_col, n_row
-    m.start_, m.index_, m.value_ = a.indptr, a.indices, a.data
-    return DispatchLP(lp, col, cost, constant, scale)
-
-# %% ../nbs/04_baselines.ipynb #31493054
-@dataclass
-class DispatchPlan:
-    "A solved dispatch: flows per step and EV energy per cell (kWh), the plan's objective and its proven lower bound."
-    import_kwh: np.ndarray  # (H,) grid import, kWh
-    export_kwh: np.ndarray  # (H,) grid export, kWh
-    curtailed_kwh: np.ndarray  # (H,) PV curtailed, kWh
-    charge_kwh: np.ndarray  # (H,) battery charging at the grid side, kWh
-    discharge_kwh: np.ndarray  # (H,) battery discharging at the grid side, kWh
-    energy_kwh: np.ndarray  # (H,) battery energy at the end of each step, kWh
-    cell_kwh: np.ndarray  # (K,) energy delivered in each cell, kWh
-    objective: float  # the plan's objective (mean over steps, lower is better)
-    lower_bound: float  # no dispatch can do better: the LP before the repair, or branch and bound's bound
-    repaired_steps: np.ndarray  # steps where one battery direction was forbidden (or made binary)
-    build_s: float  # seconds to build the LP
-    solve_s: float  # seconds to solve it, repairs included
-
-    @property
-    def gap(self) -> float:
-        "Most the plan can be above the optimum, relative to the lower bound."
-        return (self.objective - self.lower_bound) / max(abs(self.lower_bound), 1e-12)
-
-# %% ../nbs/04_baselines.ipynb #60924195
-def _highs() -> highspy.Highs:
-    "A silent HiGHS instance using the dual simplex."
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", "simplex")
-    return h
-
-
-def _solve(h: highspy.Highs) -> np.ndarray:
-    "Run HiGHS; the column values, or `RuntimeError` if the model was not solved to optimality."
-    h.run()
-    status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"dispatch LP not solved: {h.modelStatusToString(status)}")
-    return np.array(h.getSolution().col_value)
-
-
-def _both_ways(x: np.ndarray, col: dict, tol_kwh: float = 1e-6) -> np.ndarray:
-    "Steps where the battery charges and discharges at once."
-    return np.minimum(x[col["charge"]], x[col["discharge"]]) > tol_kwh
-
-# %% ../nbs/04_baselines.ipynb #c68621cf
-def _branch_and_bound(h: highspy.Highs, d: DispatchLP, p: DispatchProblem, x: np.ndarray, repaired: np.ndarray):
-    "Give the repaired steps (and any that then need it) a binary battery direction; solve to proven optimality."
-    col, power_kwh = d.columns, p.config.bess.power_kw * p.config.simulation.dt_h
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    binary_of, new = {}, np.flatnonzero(repaired)
-    while len(new):
-        both = np.r_[col["charge"][new], col["discharge"][new]].astype(np.int32)
-        h.changeColsBounds(len(both), both, np.zeros(len(both)), np.full(len(both), power_kwh))
-        m, first = len(new), h.getNumCol()
-        z = first + np.arange(m)  # z = 1: the step may charge, z = 0: it may discharge
-        h.addVars(m, np.zeros(m), np.ones(m))
-        h.changeColsIntegrality(m, z.astype(np.int32), np.full(m, highspy.HighsVarType.kInteger))
-        starts = np.arange(0, 2 * m, 2, dtype=np.int32)
-        h.addRows(m, np.full(m, -np.inf), np.zeros(m), 2 * m, starts,
-                  np.column_stack([col["charge"][new], z]).ravel().astype(np.int32), np.tile([1.0, -power_kwh], m))
-        h.addRows(m, np.full(m, -np.inf), np.full(m, power_kwh), 2 * m, starts,
-                  np.column_stack([col["discharge"][new], z]).ravel().astype(np.int32), np.tile([1.0, power_kwh], m))
-        binary_of.update(zip(new.tolist(), z.tolist()))
-        start = np.zeros(h.getNumCol())
-        start[:len(x)] = x
-        steps, zs = np.array(list(binary_of)), np.array(list(binary_of.values()))
-        start[zs] = x[col["discharge"][steps]] <= 1e-9
-        solution = highspy.HighsSolution()
-        solution.col_value = start
-        h.setSolution(solution)   # the repaired plan as the first incumbent
-        x = _solve(h)[:len(d.cost)]
-        new = np.flatnonzero(_both_ways(x, col))
-        repaired[new] = True
-    return x, float(h.getInfo().mip_dual_bound * d.scale)
-
-# %% ../nbs/04_baselines.ipynb #64a112a4
-def solve_dispatch(p: DispatchProblem,  # the problem
-                   exact: bool = False,  # prove the optimum by branch and bound on the repaired steps' battery direction
-                   repair: bool = True,  # forbid charging and discharging in one step (False: keep the LP's solution)
-                   highs: highspy.Highs | None = None,  # a HiGHS instance to reuse (MPC solves many small LPs)
-                   ) -> DispatchPlan:
-    "Solve the dispatch LP of `p`; repair steps that charge and discharge at once; the plan and its lower bound."
-    t0 = time.perf_counter()
-    d = build_dispatch_lp(p)
-    t1 = time.perf_counter()
-    h = _highs() if highs is None else highs
-    h.passModel(d.lp)
-    col, b = d.columns, p.config.bess
-    x = _solve(h)
-    lower = float(d.cost @ x + d.constant)
-    repaired = np.zeros(p.n_steps, bool)
-    while repair and (bad := _both_ways(x, col)).any():
-        ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
-        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency   # net energy goes into the battery
-        off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
-        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
-        repaired |= bad
-        x = _solve(h)
-    if exact and repaired.any():
-        x, lower = _branch_and_bound(h, d, p, x, repaired)
-    t2 = time.perf_counter()
-    return DispatchPlan(*(x[col[k]] for k in _BLOCKS), x[col["cell"]], float(d.cost @ x + d.constant),
-                        min(lower, float(d.cost @ x + d.constant)), np.flatnonzero(repaired), t1 - t0, t2 - t1)
-
-# %% ../nbs/04_baselines.ipynb #8589017d
-def plan_actions(plan: DispatchPlan,  # a solved plan
-                 p: DispatchProblem,  # the problem it solves
-                 ) -> np.ndarray:
-    "The setpoints that carry out a plan in the simulator, shape (H, 1 + S), in [-1, 1]."
-    cfg = p.config
-    a = np.full((p.n_steps, 1 + cfg.ev.n_sockets), -1.0)
-    a[:, 0] = (plan.charge_kwh - plan.discharge_kwh) / (cfg.bess.power_kw * cfg.simulation.dt_h)
-    a[p.cell_step, 1 + p.cell_socket] = 2.0 * plan.cell_kwh / p.cell_limit_kwh - 1.0
-    return np.clip(a, -1.0, 1.0)
-
 # %% ../nbs/04_baselines.ipynb #a04f61e5
 class PerfectForesight(Controller):
     "The perfect-foresight optimum: the dispatch LP of the whole episode (actual data, every session), replayed step by step."
@@ -442,7 +193,7 @@ class PerfectForesight(Controller):
 # %% ../nbs/04_baselines.ipynb #4f124000
 class MPC(Controller):
     "Model-predictive control: each step, the dispatch LP over the next hours with seasonal-naive forecasts and the plugged vehicles."
-    name = "MPC"
+    name = "mpc"
 
     def __init__(self, horizon_h: float = 24.0,  # length of the planning horizon, h
                  peak_memory: bool = True,  # floor the demand-charge peaks at last month's (see above)
@@ -495,23 +246,85 @@ class MPC(Controller):
         self.solve_s += plan.solve_s
         return plan_actions(plan, p)[0]
 
-# %% ../nbs/04_baselines.ipynb #26c30ab0
-def kpi_table(kpis: dict[str, dict],  # controller name -> `evaluate` result
-              reference: str = "uncontrolled",  # the controller that closes no gap
-              optimum: str = "optimum",  # the controller that closes all of it
+# %% ../nbs/04_baselines.ipynb #55dabb85
+CONTROLLERS: dict[str, type[Controller]] = {c.name: c for c in (Uncontrolled, RuleBased, MPC, PerfectForesight)}
+
+
+def controller(name: str,  # a key of CONTROLLERS
+               ) -> Controller:
+    "A fresh yardstick controller by its name."
+    if name not in CONTROLLERS:
+        raise ValueError(f"controller {name!r}: not a yardstick; the yardsticks are {list(CONTROLLERS)}")
+    return CONTROLLERS[name]()
+
+# %% ../nbs/04_baselines.ipynb #dac01f64
+def gap_closed(objective: float,  # the controller's objective
+               uncontrolled: float,  # uncontrolled charging's objective on the same scenario
+               optimum: float,  # the optimum's objective on the same scenario
+               ) -> float:
+    "Share of the gap between uncontrolled charging and the optimum that a controller closes (1: optimum, 0: uncontrolled)."
+    span = uncontrolled - optimum
+    return (uncontrolled - objective) / span if span > 0 else float("nan")
+
+# %% ../nbs/04_baselines.ipynb #228edfa3
+def _scenario_key(scenario: Scenario) -> str:
+    "A short hash of what determines a scenario: configuration, seed, name, length, series and sessions."
+    h = hashlib.sha1(json.dumps([scenario.config.to_dict(), scenario.seed, scenario.n_steps, scenario.name],
+                                sort_keys=True).encode())
+    for a in (scenario.pv_kw, scenario.mall_kw, pd.util.hash_pandas_object(scenario.sessions, index=False).to_numpy()):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:12]
+
+
+def reference_kpis(name: str,  # a yardstick of CONTROLLERS
+                   scenario: Scenario,  # the scenario to run it on
+                   cache_dir: str | Path | None = None,  # folder of cached results (None: compute, keep nothing)
+                   ) -> dict[str, float]:
+    "The `evaluate` KPIs of a yardstick on a scenario, read from the cache when it holds them."
+    path = None if cache_dir is None else Path(cache_dir) / f"{scenario.name}__{_scenario_key(scenario)}__{name}.json"
+    if path is not None and path.is_file():
+        return json.loads(path.read_text())
+    kpis = evaluate(controller(name), scenario)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(kpis, indent=1))
+    return kpis
+
+# %% ../nbs/04_baselines.ipynb #6346a38b
+KPI_COLUMNS = {  # KPI key -> (column label, scale factor)
+    "objective": ("objective J", 1.0), **{f"objective/{c}": (f"J {c}", 1.0) for c in COMPONENTS},
+    "gap_closed": ("gap closed", 1.0), "grid_import_kwh": ("grid import (MWh)", 1e-3),
+    "co2_grid_kg": ("grid CO2 (t)", 1e-3), "total_cost_pen": ("cost (kPEN)", 1e-3),
+    "ev_delivered_share": ("EV energy delivered (%)", 100.0), "self_consumption": ("PV self-consumption (%)", 100.0),
+    "curtailed_kwh": ("PV curtailed (MWh)", 1e-3), "peak_import_kw": ("peak import (kW)", 1.0)}
+
+
+def kpi_table(kpis: dict[str, dict[str, dict]],  # controller name -> scenario name -> KPIs (of `evaluate`)
               ) -> pd.DataFrame:
-    "Objective, weighted components, physical KPIs and gap closed, one row per controller."
-    rows = {}
-    for name, k in kpis.items():
-        rows[name] = {"objective": k["objective"], **{f"{c} (weighted)": k[f"objective/{c}"] for c in COMPONENTS},
-                      "grid import (MWh)": k["grid_import_kwh"] / 1e3, "CO2 grid (t)": k["co2_grid_kg"] / 1e3,
-                      "cost (kPEN)": k["total_cost_pen"] / 1e3, "EV delivered (%)": 100 * k["ev_delivered_share"],
-                      "curtailed (MWh)": k["curtailed_kwh"] / 1e3, "peak import (kW)": k["peak_import_kw"]}
-    table = pd.DataFrame(rows).T
-    if reference in kpis and optimum in kpis:
-        span = kpis[reference]["objective"] - kpis[optimum]["objective"]
-        table["gap closed (%)"] = 100 * (kpis[reference]["objective"] - table["objective"]) / span if span > 0 else np.nan
-    return table
+    "One row per controller and scenario, plus each controller's mean; columns as in KPI_COLUMNS, with gap closed."
+    rows = []
+    for name, per_scenario in kpis.items():
+        mine = []
+        for scenario, k in per_scenario.items():
+            k = dict(k)
+            if "gap_closed" not in k and scenario in kpis.get("uncontrolled", {}) and scenario in kpis.get("optimum", {}):
+                k["gap_closed"] = gap_closed(k["objective"], kpis["uncontrolled"][scenario]["objective"],
+                                             kpis["optimum"][scenario]["objective"])
+            mine.append({"controller": name, "scenario": scenario,
+                         **{label: k[key] * f for key, (label, f) in KPI_COLUMNS.items() if key in k}})
+        rows += mine
+        if len(mine) > 1:
+            rows.append({"controller": name, "scenario": "mean", **pd.DataFrame(mine).mean(numeric_only=True).to_dict()})
+    return pd.DataFrame(rows).set_index(["controller", "scenario"])
+
+# %% ../nbs/04_baselines.ipynb #929e3556
+def series_frame(trajectory: dict[str, np.ndarray],  # a `simulate`/`rollout` result
+                 scenario: Scenario,  # its scenario
+                 ) -> pd.DataFrame:
+    "The per-step outputs of a run as a table, one row per step, with the scenario's name and the step's time first."
+    frame = pd.DataFrame({k: v for k, v in trajectory.items() if np.ndim(v) == 1})
+    frame.insert(0, "time", scenario.time.astype(str)); frame.insert(0, "scenario", scenario.name)
+    return frame
 
 # %% ../nbs/04_baselines.ipynb #a7c5f513
 def plot_dispatch(trajectory: dict[str, np.ndarray],  # a `rollout` result

@@ -1,4 +1,4 @@
-"""Tests of the baselines (04_baselines) across the simulator (02_env) and the reward (03_reward).
+"""Tests of the baselines (04_baselines) across the simulator (03_env) and the reward (02_reward).
 
 On small scenarios (a few days of a held-out year, and random hand-made ones): the perfect-foresight
 optimum replays in the simulator without violating a constraint, reproduces its own objective, and is

@@ -1,4 +1,4 @@
-"""Property tests of the simulator (02_env) over random scenarios and random, also extreme, actions.
+"""Property tests of the simulator (03_env) over random scenarios and random, also extreme, actions.
 
 Each example builds a small random scenario (random battery, export limit, time step, PV, demand and
 sessions, some asking for more than they can get), runs random setpoints through the batched
