@@ -22,7 +22,7 @@ from .reward import COMPONENTS, episode_kpis, objective_factors
 # %% auto #0
 __all__ = ['CONTROLLERS', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout', 'evaluate',
            'constraint_violations', 'Uncontrolled', 'seasonal_naive', 'forecast_energy_kwh', 'RuleBased',
-           'PerfectForesight', 'MPC', 'controller', 'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame',
+           'PerfectForesight', 'MPC', 'yardstick', 'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame',
            'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #5d76ece1
@@ -250,7 +250,7 @@ class MPC(Controller):
 CONTROLLERS: dict[str, type[Controller]] = {c.name: c for c in (Uncontrolled, RuleBased, MPC, PerfectForesight)}
 
 
-def controller(name: str,  # a key of CONTROLLERS
+def yardstick(name: str,  # a key of CONTROLLERS
                ) -> Controller:
     "A fresh yardstick controller by its name."
     if name not in CONTROLLERS:
@@ -284,7 +284,7 @@ def reference_kpis(name: str,  # a yardstick of CONTROLLERS
     path = None if cache_dir is None else Path(cache_dir) / f"{scenario.name}__{_scenario_key(scenario)}__{name}.json"
     if path is not None and path.is_file():
         return json.loads(path.read_text())
-    kpis = evaluate(controller(name), scenario)
+    kpis = evaluate(yardstick(name), scenario)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(kpis, indent=1))

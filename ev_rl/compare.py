@@ -6,20 +6,24 @@
 from __future__ import annotations
 
 import json
-import shlex
-import sys
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .train import ALGORITHMS, BASELINE_NAMES, TrainParams, repo_root, train
+from .baselines import CONTROLLERS, reference_kpis
+from .data import scenario_set
+from .evaluate import evaluate_controller
+from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command, train
 
 # %% auto #0
-__all__ = ['HYPERPARAMETERS', 'METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters',
-           'score_matrix', 'aggregate_scores', 'curve_bands', 'training_summary', 'typical_series', 'write_results']
+__all__ = ['METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters', 'score_matrix',
+           'aggregate_scores', 'curve_bands', 'training_summary', 'typical_series', 'write_results']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
 def iqm(scores: np.ndarray,  # scores of any shape; all of them are pooled
@@ -56,19 +60,14 @@ def stratified_bootstrap_ci(scores: np.ndarray,  # score matrix (runs, scenarios
 def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
               seeds: list[int],  # training seeds, the same for every algorithm
               budgets: dict[str, int],  # environment steps per algorithm
-              eval_days: int = 365,  # days of each held-out scenario
-              eval_scenarios: int = 3,  # held-out scenarios (1 to 3)
+              test_days: int = 365,  # days of each test year
+              test_scenarios: int = 3,  # test years of the final scores
               results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
-              overrides: dict[str, dict] | None = None,  # extra TrainParams fields per algorithm
+              overrides: dict[str, dict] | None = None,  # TrainParams fields per algorithm, on top of its preset
               workers: int = 1,  # runs trained at the same time, each in its own process
-              curve_points: int = 20,  # evaluations on the validation scenarios per run, for the learning curves (0: none)
+              curve_points: int = 20,  # evaluations on the validation years per run (0: at the start and end only)
               ) -> list[Path]:
     "Train every algorithm with every seed through `ev_rl.train.train`; the run folders, in order."
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-    import multiprocessing
-    from ev_rl.evaluate import evaluation_scenarios
-    from ev_rl.train import LearningCurve, baseline_kpis, validation_scenarios
     unknown = [a for a in algorithms if a not in ALGORITHMS]
     if unknown or not algorithms: raise ValueError(f"parameter algorithms = {algorithms!r}: choose from {ALGORITHMS}")
     missing = [a for a in algorithms if a not in budgets]
@@ -82,18 +81,18 @@ def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
     if stray: raise ValueError(f"parameter overrides: settings for {stray}; the algorithms are {ALGORITHMS}")
     out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     overrides = overrides or {}
-    params = [TrainParams(algo=a, seed=int(s), total_timesteps=int(budgets[a]), eval_days=eval_days, eval_scenarios=eval_scenarios,
-                          baselines=BASELINE_NAMES, output_dir=str(out / "runs"), checkpoint_every=int(budgets[a]),
-                          curve_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
+    params = [TrainParams(algo=a, seed=int(s), total_timesteps=int(budgets[a]), test_days=test_days, test_scenarios=test_scenarios,
+                          references=tuple(CONTROLLERS), output_dir=str(out / "runs"), checkpoint_every=int(budgets[a]),
+                          validation_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
                           **overrides.get(a, {})) for a in algorithms for s in seeds]   # all validated before any training
-    for scenario in evaluation_scenarios(eval_scenarios, eval_days):   # the reference KPIs, once, into the runs' cache
-        for name in BASELINE_NAMES: baseline_kpis(name, scenario, out / "runs" / "cache")
-    if curve_points:
-        for scenario in validation_scenarios(None, params[0].curve_scenarios, params[0].curve_days):
-            for name in ("uncontrolled", "optimal", *LearningCurve.REFERENCES): baseline_kpis(name, scenario, out / "runs" / "cache")
+    cache = out / "runs" / "cache"                 # the yardsticks' KPIs, once, before the runs read them in parallel
+    for scenario in scenario_set("test", None, test_scenarios, test_days):
+        for name in CONTROLLERS: reference_kpis(name, scenario, cache)
+    for scenario in scenario_set("validation", None, params[0].validation_scenarios, params[0].validation_days):
+        for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES): reference_kpis(name, scenario, cache)
     def report(p: TrainParams, summary: dict) -> Path:
         print(f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
-              f"({summary['steps_per_second']:,.0f} steps/s), held-out gap closed {summary['validation_mean'][p.algo]['gap_closed']:.3f}",
+              f"({summary['steps_per_second']:,.0f} steps/s), test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
               flush=True)
         return out / "runs" / summary["run"]
     quietly = partial(train, progress_bar=False)     # ev_rl.train.train: picklable for the worker processes
@@ -109,11 +108,11 @@ def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.tr
     scores, curves, validation_curves, training, seen = [], [], [], [], set()
     for run in map(Path, run_dirs):
         summary = json.loads((run / "summary.json").read_text())
-        validation = json.loads((run / "validation.json").read_text())
+        test = json.loads((run / "test.json").read_text())
         algo, seed = summary["params"]["algo"], summary["params"]["seed"]
-        for scenario, by_controller in validation["scenarios"].items():
+        for scenario, by_controller in test["scenarios"].items():
             for name, kpis in by_controller.items():
-                if name in BASELINE_NAMES:
+                if name in CONTROLLERS:
                     if (name, scenario) in seen: continue  # deterministic: the same in every run
                     seen.add((name, scenario))
                 row = {"controller": name, "seed": seed if name == algo else -1, "scenario": scenario, "run": run.name}
@@ -126,30 +125,22 @@ def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.tr
             validation_curves.append({"algorithm": name, "seed": -1, "timesteps": np.nan, "objective": np.nan, "gap_closed": gap})
         training.append({"algorithm": algo, "seed": seed, "run": run.name, "device": summary["device"],
                          "timesteps": summary["timesteps"], "train_seconds": summary["train_seconds"],
-                         "steps_per_second": summary["steps_per_second"], "validate_seconds": summary["validate_seconds"]})
+                         "steps_per_second": summary["steps_per_second"], "score_seconds": summary["score_seconds"]})
     return {"scores": pd.DataFrame(scores), "curves": pd.DataFrame(curves), "training": pd.DataFrame(training),
             "validation_curves": pd.DataFrame(validation_curves, columns=["algorithm", "seed", "timesteps", "objective", "gap_closed"])}
-
-# %% ../nbs/07_compare.ipynb #f76b6638
-HYPERPARAMETERS = {  # TrainParams field -> the algorithms that use it
-    "total_timesteps": ALGORITHMS, "n_envs": ALGORITHMS, "scenario_pool": ALGORITHMS, "learning_rate": ALGORITHMS,
-    "gamma": ALGORITHMS, "rollout_steps": ("ppo", "a2c"), "batch_size": ("ppo", "sac"), "n_epochs": ("ppo",),
-    "gae_lambda": ("ppo", "a2c"), "clip_range": ("ppo",), "target_kl": ("ppo",), "ent_coef": ("ppo", "a2c"),
-    "vf_coef": ("ppo", "a2c"), "sac_ent_coef_init": ("sac",), "sac_buffer_size": ("sac",), "sac_learning_starts": ("sac",),
-    "policy_net": ALGORITHMS, "value_net": ALGORITHMS, "activation": ALGORITHMS, "log_std_init": ALGORITHMS,
-    "socket_action_init": ALGORITHMS, "torch_threads": ALGORITHMS, "curve_scenarios": ALGORITHMS, "curve_days": ALGORITHMS}
 
 # %% ../nbs/07_compare.ipynb #5c01a3ee
 def hyperparameters(run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
                     ) -> pd.DataFrame:
-    "Rows: the settings of `HYPERPARAMETERS`; columns: the algorithms; cells: the value each was trained with (None: not used)."
+    "Rows: the hyperparameters of `ev_rl.train.HYPERPARAMETERS` and the budget; columns: the algorithms; cells: the value each was trained with (None: not used)."
     settings = {}
     for run in map(Path, run_dirs):
         p = json.loads((run / "summary.json").read_text())["params"]
-        mine = {k: (p[k] if p["algo"] in used else None) for k, used in HYPERPARAMETERS.items()}
+        mine = {"total_timesteps": p["total_timesteps"], "preset": p["preset"],
+                **{k: (p[k] if p["algo"] in used else None) for k, used in HYPERPARAMETERS.items()}}
         if settings.setdefault(p["algo"], mine) != mine:
             raise ValueError(f"run {run.name}: trained with other settings than the earlier seeds of {p['algo']}")
-    return pd.DataFrame(settings, index=list(HYPERPARAMETERS), dtype=object)
+    return pd.DataFrame(settings, index=["total_timesteps", "preset", *HYPERPARAMETERS], dtype=object)
 
 # %% ../nbs/07_compare.ipynb #dc6d0c9d
 METRICS = ["objective", "gap_closed", "objective/co2", "objective/solar", "objective/ev", "objective/ramp", "objective/cost",
@@ -218,13 +209,12 @@ def typical_series(run_dirs: list[str | Path],  # the run folders
                    scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
                    cache_dir: str | Path | None = None,  # cache of the reference KPIs
                    ) -> dict[str, pd.DataFrame]:
-    "Controller name -> per-step time series on the first held-out scenario of the runs."
-    from ev_rl.evaluate import evaluate_controller, evaluation_scenarios
-    first = json.loads((Path(run_dirs[0]) / "validation.json").read_text())
+    "Controller name -> per-step time series on the first test year of the runs."
+    first = json.loads((Path(run_dirs[0]) / "test.json").read_text())
     params = json.loads((Path(run_dirs[0]) / "summary.json").read_text())["params"]
-    scenario = evaluation_scenarios(1, params["eval_days"])[0]
-    assert scenario.name == next(iter(first["scenarios"])), "runs validated on other scenarios"
-    out = {name: evaluate_controller(name, [scenario], cache_dir)[1] for name in BASELINE_NAMES}
+    scenario = scenario_set("test", None, 1, params["test_days"])[0]
+    assert scenario.name == next(iter(first["scenarios"])), "runs tested on other scenarios"
+    out = {name: evaluate_controller(name, [scenario], cache_dir)[1] for name in CONTROLLERS}
     learned = scores[scores["seed"] >= 0]
     for algo, g in learned.groupby("controller", sort=False):
         by_seed = g.groupby("run")["gap_closed"].mean().sort_values()
@@ -261,7 +251,9 @@ def write_results(results_dir: str | Path,  # the comparison's folder (relative:
     training_summary(tables["training"]).to_csv(out / "training_summary.csv", index=False)
     for name, series in typical_series(run_dirs, tables["scores"], base / "runs" / "cache").items():
         series.to_csv(out / f"timeseries_{name}.csv", index=False, float_format="%.6g")
+    first = json.loads((Path(run_dirs[0]) / "summary.json").read_text())["params"]
     (out / "compare.json").write_text(json.dumps({"parameters": parameters, "runs": [Path(r).name for r in run_dirs],
+                                                  "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")},
                                                   "train_wall_seconds": train_wall_seconds,
-                                                  "command": " ".join(shlex.quote(a) for a in sys.argv)}, indent=1))
+                                                  "command": run_command()}, indent=1))
     return out

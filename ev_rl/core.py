@@ -39,10 +39,11 @@ def param(default: Any,  # default value (a scalar, a string or a tuple)
           unit: str,  # physical unit, or "-" for dimensionless values
           source: str,  # where the default comes from
           doc: str,  # one-line description
-          **bounds: float,  # optional `gt`, `ge`, `lt`, `le` on the value (each element of a tuple), `length` of a tuple
+          **bounds: Any,  # `gt`, `ge`, `lt`, `le` (each element of a tuple), `length`/`min_length` of a tuple,
+                          # `choices` (allowed strings), `optional=True` (None allowed)
           ) -> Any:
     "A dataclass field carrying its unit, provenance, description and bounds in `metadata`."
-    unknown = set(bounds) - {"gt", "ge", "lt", "le", "length"}
+    unknown = set(bounds) - {"gt", "ge", "lt", "le", "length", "min_length", "choices", "optional"}
     if unknown: raise TypeError(f"param: unknown bound(s) {sorted(unknown)}")
     return field(default=default, metadata=dict(unit=unit, source=source, doc=doc, **bounds))
 
@@ -67,12 +68,21 @@ def _check_bounds(value: float, meta: dict, where: str, shown: Any) -> None:
         if meta.get(key) is not None and not ok(value, meta[key]):
             raise ConfigError(f"{where} = {shown!r}: must be {text} {meta[key]} ({meta['unit']})")
 
+# %% ../nbs/00_core.ipynb #a2623a41
+def _check_string(value: Any, meta: dict, where: str) -> str:
+    "Check that `value` is a string, and one of `meta['choices']` when the field has choices."
+    if not isinstance(value, str): raise ConfigError(f"{where} = {value!r}: expected a str, got {type(value).__name__}")
+    if meta.get("choices") is not None and value not in meta["choices"]:
+        raise ConfigError(f"{where} = {value!r}: must be one of {list(meta['choices'])}")
+    return value
+
 # %% ../nbs/00_core.ipynb #62f15066
 def _coerce_field(value: Any, hint: Any, meta: dict, where: str) -> Any:
     "Type-check `value` against `hint`, check its bounds, and return it in canonical form."
+    if value is None and meta.get("optional"):
+        return None
     if hint is str:
-        if not isinstance(value, str): raise ConfigError(f"{where} = {value!r}: expected a str, got {type(value).__name__}")
-        return value
+        return _check_string(value, meta, where)
     if hint in (float, int):
         value = _check_number(value, hint, where)
         _check_bounds(value, meta, where, value)
@@ -83,7 +93,11 @@ def _coerce_field(value: Any, hint: Any, meta: dict, where: str) -> Any:
         n = meta.get("length")
         if n is not None and len(value) != n:
             raise ConfigError(f"{where}: expected {n} values, got {len(value)}")
+        if len(value) < meta.get("min_length", 0):
+            raise ConfigError(f"{where} = {list(value)!r}: expected at least {meta['min_length']} values")
         elem = get_args(hint)[0]
+        if elem is str:
+            return tuple(_check_string(v, meta, f"{where}[{i}]") for i, v in enumerate(value))
         out = tuple(_check_number(v, elem, f"{where}[{i}]") for i, v in enumerate(value))
         for i, v in enumerate(out): _check_bounds(v, meta, f"{where}[{i}]", v)
         return out

@@ -323,7 +323,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
             k += 1
         for j in range(n_sockets):
             limit, leaving = sock[row, SOCKET.limit_kwh, j], sock[row, SOCKET.departing, j]
-            want = max((actions[i, 1 + j] + 1.0) * 0.5, 0.0) * limit
+            want = (min(max(actions[i, 1 + j], -1.0), 1.0) + 1.0) * 0.5 * limit     # setpoints beyond [-1, 1]: clipped first
             e = min(min(want, limit), remaining[i, j])
             left = remaining[i, j] - e
             missing = left * leaving
@@ -340,7 +340,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
                 k += 1
 
         # Battery: grid-side setpoint, clipped to the power rating, the SOC window and the site's load
-        u = actions[i, 0]
+        u = min(max(actions[i, 0], -1.0), 1.0)                              # setpoints beyond [-1, 1]: clipped first
         want_ch, want_dis = max(u, 0.0) * p, max(-u, 0.0) * p
         charge = min(min(want_ch, p), (e_max - energy[i]) / eta_c)
         discharge = min(min(want_dis, p), (energy[i] - e_min) * eta_d)
@@ -373,7 +373,7 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
 
         # End of the step: remember it, advance the clock, plug in the next step's arrivals (on free sockets)
         previous_import[i] = grid_import
-        previous_setpoint[i] = min(max(u, -1.0), 1.0)
+        previous_setpoint[i] = u
         first_step[i] = False
         t[i] += 1
         if t[i] < n_steps:
@@ -615,7 +615,8 @@ class IquitosMallEnv(gym.Env):
     | 0 | battery setpoint: grid-side power / rating, positive charges, negative discharges | -1 | 1 |
     | 1-38 | socket setpoint u: the plugged vehicle charges at (u + 1)/2 of its power limit | -1 | 1 |
 
-    Setpoints the battery or a vehicle cannot follow are clipped (reported in `info`).
+    A setpoint outside [-1, 1] is first clipped to it (as SB3 does for `Box` actions); what the battery or a
+    vehicle then cannot follow is clipped too, and reported in `info` (`bess_clipped_kwh`, `ev_clipped_kwh`).
 
     ## Observation Space
     `Box(0, 1, (156,), float32)`; for 38 sockets (generated from `OBSERVATION`; `observation_index` gives the columns):

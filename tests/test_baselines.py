@@ -1,6 +1,6 @@
 """Tests of the baselines (04_baselines) across the simulator (03_env) and the reward (02_reward).
 
-On small scenarios (a few days of a held-out year, and random hand-made ones): the perfect-foresight
+On small scenarios (a few days of a test year, and random hand-made ones): the perfect-foresight
 optimum replays in the simulator without violating a constraint, reproduces its own objective, and is
 no worse than any other controller (uncontrolled, rule-based, MPC, random setpoints, an SB3 model);
 the baselines never violate the physical contract; MPC lands between uncontrolled and the optimum;
@@ -12,9 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ev_rl.baselines import (MPC, Controller, PerfectForesight, RuleBased, Uncontrolled, build_dispatch_lp,
-                             constraint_violations, evaluate, perfect_foresight_problem, rollout,
-                             solve_dispatch)
+from ev_rl.baselines import MPC, Controller, PerfectForesight, RuleBased, Uncontrolled, constraint_violations, evaluate, rollout
+from ev_rl.dispatch import build_dispatch_lp, perfect_foresight_problem, solve_dispatch
 from ev_rl.core import SiteConfig
 from ev_rl.data import heldout_scenarios, scenario_days, scenario_from_series, sessions_frame
 from ev_rl.env import compile_scenario
@@ -42,7 +41,7 @@ def year():
 
 @pytest.fixture(scope="module")
 def windows(year):
-    "Three-day windows of the held-out year: the cloudiest, an ordinary one and the sunniest."
+    "Three-day windows of the test year: the cloudiest, an ordinary one and the sunniest."
     pv3 = np.convolve(year.pv_kw.reshape(-1, 24).sum(1), np.ones(3), "valid")
     return {name: scenario_days(year, int(day), 3)
             for name, day in [("cloudy", np.argmin(pv3)), ("ordinary", 200), ("sunny", np.argmax(pv3))]}

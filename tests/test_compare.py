@@ -27,8 +27,8 @@ def tiny_paper(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("paper")
     compare = work / "compare"
     params = {"algorithms": ["ppo", "a2c"], "seeds": [0, 1], "budgets": {"ppo": 4096, "a2c": 4096},
-              "eval_days": 2, "eval_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500,
-              "workers": 2, "overrides": {"ppo": {"gamma": 0.95, "socket_action_init": 1.5}}}
+              "test_days": 2, "test_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500,
+              "workers": 2, "overrides": {"ppo": {"gamma": 0.9}}}
     _papermill("07_compare.ipynb", work / "07_compare.ipynb", "-y", json.dumps(params))
     (work / "paper").mkdir()
     shutil.copy(ROOT / "paper" / "main.tex", work / "paper" / "main.tex")
@@ -68,8 +68,8 @@ def test_workers_do_not_change_results(tiny_paper, tmp_path):
     "Runs trained two at a time in worker processes score exactly as when trained one after another."
     import pandas as pd
     from ev_rl.compare import collect_runs, train_all
-    runs = train_all(["ppo"], [0, 1], {"ppo": 4096}, eval_days=2, eval_scenarios=1, results_dir=tmp_path,
-                     overrides={"ppo": {"gamma": 0.95, "socket_action_init": 1.5}}, workers=1)
+    runs = train_all(["ppo"], [0, 1], {"ppo": 4096}, test_days=2, test_scenarios=1, results_dir=tmp_path,
+                     overrides={"ppo": {"gamma": 0.9}}, workers=1)
     alone = collect_runs(runs)["scores"].query("controller == 'ppo'").drop(columns="run").reset_index(drop=True)
     paired = pd.read_csv(tiny_paper.parent / "compare" / "results" / "scores.csv").query("controller == 'ppo'")
     paired = paired.drop(columns="run").reset_index(drop=True)[alone.columns]
@@ -78,11 +78,11 @@ def test_workers_do_not_change_results(tiny_paper, tmp_path):
 
 
 def test_hyperparameter_table_states_the_settings_run(tiny_paper):
-    "The paper's hyperparameter table shows the overrides the runs were trained with, beside the prior study's."
+    "The paper's hyperparameter table shows the settings the runs were trained with (preset and overrides), beside the prior study's."
     rows = {line.split(" & ")[0]: line.split(" & ")[1:] for line in (tiny_paper / "tables" / "hyperparameters.tex").read_text().splitlines()
             if " & " in line}
     assert rows["setting"][:2] == ["PPO", "A2C"]
-    assert rows["discount factor $\\gamma$"][:3] == ["0.95", "0.85", "0.85 \\\\"]      # PPO overridden, A2C and prior: defaults
+    assert rows["discount factor $\\gamma$"][:3] == ["0.9", "0.95", "0.85 \\\\"]      # PPO overridden, A2C its preset, prior study
     assert rows["initial mean socket action"][0] == "1.5"
 
 

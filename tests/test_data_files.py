@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ev_rl.core import SiteConfig
-from ev_rl.data import HELDOUT_NAMES, make_scenario, read_scenario, write_scenario
+from ev_rl.data import TEST_NAMES, make_scenario, read_scenario, write_scenario
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -17,8 +17,8 @@ def test_default_scenario_files_are_regenerated_exactly(tmp_path):
             f"data/scenarios/default/{name} is stale: run `make data` and commit data/")
 
 
-@pytest.mark.parametrize("name", HELDOUT_NAMES)
-def test_heldout_scenarios_are_on_disk_and_load(name):
+@pytest.mark.parametrize("name", TEST_NAMES)
+def test_test_years_are_on_disk_and_load(name):
     scenario = read_scenario(DATA / "scenarios" / name)
     assert scenario.n_steps == SiteConfig().simulation.n_steps
     assert len(scenario.sessions) > 100_000
@@ -26,6 +26,6 @@ def test_heldout_scenarios_are_on_disk_and_load(name):
 
 def test_data_card_reports_every_scenario():
     card = (DATA / "README.md").read_text()
-    for name in ("default", *HELDOUT_NAMES):
+    for name in ("default", *TEST_NAMES):
         assert f"| {name} " in card or f" {name} |" in card
     assert "performance ratio (must be < 1)" in card

@@ -1,55 +1,69 @@
-"""PPO training (05_train_ppo): a papermill smoke run writes every output; resume continues the step
-count; a saved model loads and acts in the environment. Budgets are tiny: these check the pipeline,
+"""PPO training (05_train_ppo): a plain papermill run writes every output and records its settings and command; resume
+continues the step count; a saved model loads and acts in the environment. Budgets are tiny: these check the pipeline,
 not learning (learning is judged by `make train`)."""
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
-import papermill as pm
 import pytest
+import yaml
 
 import ev_rl
+from ev_rl.baselines import CONTROLLERS
 from ev_rl.data import first_days, heldout_scenarios
-from ev_rl.train import TrainParams, train
+from ev_rl.train import TrainParams, load_preset, train
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUTS = ["params.yaml", "command.txt", "progress.csv", "summary.json", "validation.json", "timeseries.csv",
+BIN = Path(sys.executable).parent
+OUTPUTS = ["params.yaml", "command.txt", "progress.csv", "summary.json", "validation.json", "test.json", "timeseries.csv",
            "trace.csv.gz", "dashboard.png", "diagnostics.png", "final_model.zip", "best_model.zip"]
+SMALL = dict(validation_scenarios=2, validation_days=3, test_days=2)
 
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
-    "A 2,048-step training run with a 2-day validation."
+    "A 2,048-step training run with short validation and test sets."
     out = tmp_path_factory.mktemp("runs")
-    params = TrainParams(total_timesteps=2048, eval_days=2, checkpoint_every=1024, output_dir=str(out))
-    return out, train(params, progress_bar=False)
+    params = TrainParams(total_timesteps=2048, checkpoint_every=1024, output_dir=str(out), **SMALL)
+    return out, train(params)
 
 
-def test_papermill_smoke_run_writes_every_output(tmp_path):
+def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(tmp_path):
+    "`papermill nbs/05_train_ppo.ipynb out.ipynb` with no hyperparameter given trains the default preset and says so."
     out = tmp_path / "runs"
-    executed = tmp_path / "05_train_ppo.ipynb"
-    pm.execute_notebook(str(ROOT / "nbs" / "05_train_ppo.ipynb"), str(executed), cwd=str(ROOT / "nbs"),
-                        parameters=dict(total_timesteps=2048, eval_days=2, output_dir=str(out)),
-                        kernel_name="python3", progress_bar=False)
-    nb = json.loads(executed.read_text())
-    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+    cmd = [str(BIN / "papermill"), str(ROOT / "nbs" / "05_train_ppo.ipynb"), str(tmp_path / "05.ipynb"), "--cwd", str(ROOT / "nbs"),
+           "-p", "total_timesteps", "2048", "-p", "test_days", "2", "-p", "output_dir", str(out), "-k", "python3"]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-4000:]
     runs = list(out.glob("ev_rl-IquitosMall-v0__ppo__0__*"))
     assert len(runs) == 1
     for name in OUTPUTS:
         assert (runs[0] / name).is_file(), name
-    validation = json.loads((runs[0] / "validation.json").read_text())
-    kpis = validation["mean"]
-    assert set(kpis) == {"ppo", "uncontrolled", "rule_based", "optimal"}
-    assert kpis["optimal"]["objective"] <= min(k["objective"] for k in kpis.values()) + 1e-9
+    recorded = yaml.safe_load((runs[0] / "params.yaml").read_text())
+    assert {k: recorded[k] for k in load_preset("ppo")} == load_preset("ppo", "default")
+    command = (runs[0] / "command.txt").read_text()
+    assert "papermill" in command and "05_train_ppo.ipynb" in command and "ipykernel" not in command
+    kpis = json.loads((runs[0] / "test.json").read_text())["mean"]
+    assert set(kpis) == {"ppo", *CONTROLLERS}
+    assert kpis["optimum"]["objective"] <= min(k["objective"] for k in kpis.values()) + 1e-9
+
+
+def test_best_model_is_chosen_on_validation(first_run):
+    out, summary = first_run
+    curve = summary["learning_curve"]
+    best = min(curve, key=lambda r: r["objective"])
+    assert summary["best_model_timesteps"] == best["timesteps"]
+    assert set(json.loads((out / summary["run"] / "validation.json").read_text())["scenarios"]) == {
+        "validation-1:days0-2", "validation-2:days0-2"}
 
 
 def test_resume_continues_the_step_count(first_run):
     out, summary = first_run
     checkpoint = out / summary["run"] / "final_model.zip"
-    resumed = train(TrainParams(total_timesteps=2048, eval_days=2, output_dir=str(out), resume_from=str(checkpoint)),
-                    progress_bar=False)
+    resumed = train(TrainParams(total_timesteps=2048, output_dir=str(out), resume_from=str(checkpoint), **SMALL))
     assert summary["timesteps"] == 2048 and resumed["timesteps"] == 4096
     assert resumed["timesteps_this_run"] == 2048
     assert (out / resumed["run"] / "final_model.zip").is_file()
@@ -69,7 +83,7 @@ def test_saved_model_predicts_a_valid_action(first_run):
 
 
 def test_papermill_sees_every_parameter():
-    "Papermill parses the `parameters` cell: every parameter of TrainParams that the notebook sets is visible to it."
+    "Papermill parses the `parameters` cell: every parameter of TrainParams is visible to it."
     from dataclasses import fields
     from papermill.inspection import inspect_notebook
     seen = set(inspect_notebook(str(ROOT / "nbs" / "05_train_ppo.ipynb")))
