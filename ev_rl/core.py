@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -266,6 +267,33 @@ class VehicleConfig(_Section):
         "CO2 of the gasoline that one kWh of charging displaces, kg/kWh."
         return self.km_per_kwh * self.fuel_l_per_100km / 100.0 * gasoline_kg_co2_per_l
 
+# %% ../nbs/00_core.ipynb #226785df
+def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of the fleet
+                    ) -> float:
+    "Mean of max(E / max_power_kw, dwell_min_h), h: the part of a stay that does not depend on the idle time."
+    u = (np.arange(256) + 0.5) / 256
+    soc_a = vehicle.soc_arrival_min + u * (vehicle.soc_arrival_max - vehicle.soc_arrival_min)
+    soc_t = vehicle.soc_target_min + u * (vehicle.soc_target_max - vehicle.soc_target_min)
+    charge_h = (soc_t[:, None] - soc_a[None, :]) * vehicle.battery_kwh / vehicle.max_power_kw
+    return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
+
+# %% ../nbs/00_core.ipynb #84a48db2
+def _check_vehicle(name: str,  # vehicle type: 'motorcycle' or 'mototaxi'
+                   vehicle: VehicleConfig,  # its parameters
+                   open_h: float,  # opening hours per day, h
+                   ) -> float:
+    "Mean idle time of the dwell model for `vehicle`, h; `ConfigError` when the configuration cannot be met."
+    longest_h = (vehicle.soc_target_max - vehicle.soc_arrival_min) * vehicle.battery_kwh / vehicle.max_power_kw
+    if max(longest_h, vehicle.dwell_min_h) > open_h:
+        raise ConfigError(f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
+                          f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours")
+    idle_h = vehicle.dwell_mean_h - _mean_plugged_h(vehicle)
+    if idle_h < 0:
+        raise ConfigError(f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
+                          f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
+                          "at least dwell_min_h); raise dwell_mean_h or max_power_kw")
+    return idle_h
+
 # %% ../nbs/00_core.ipynb #3cb4075e
 ARRIVAL_FIRST_HOUR = 9  # local hour of the first weight of the default arrival profile (ev_rl.sessions.ArrivalProfile)
 ARRIVAL_WEIGHTS = (4.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0)  # % of a day's arrivals per hour
@@ -313,6 +341,8 @@ class EVFleetConfig(_Section):
             if bad:
                 self._fail(name, f"outside the hours {first}:00 to {end}:00 of the arrival profile of the session "
                            f"generator (ev_rl.sessions.ArrivalProfile); accepted: {first} <= open_hour < close_hour <= {end}")
+        for name, v in zip(("motorcycle", "mototaxi"), self.vehicles):
+            _check_vehicle(name, v, self.close_hour - self.open_hour)
         for v in self.vehicles:
             if v.max_power_kw > self.socket_power_kw:
                 raise ConfigError(f"EVFleetConfig.{v.name}.max_power_kw = {v.max_power_kw}: exceeds "

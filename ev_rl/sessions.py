@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import ARRIVAL_FIRST_HOUR, ARRIVAL_WEIGHTS, ConfigError, DataError, SiteConfig, VehicleConfig
+from .core import (ARRIVAL_FIRST_HOUR, ARRIVAL_WEIGHTS, ConfigError, DataError, SiteConfig, VehicleConfig,
+                        _check_vehicle, _mean_plugged_h)
 
 # %% auto #0
 __all__ = ['VEHICLE_TYPES', 'SESSION_COLUMNS', 'REQUIRED_COLUMNS', 'ArrivalProfile', 'generate_sessions', 'sessions_to_steps',
@@ -70,33 +71,6 @@ class ArrivalProfile:
             raise ValueError(f"ArrivalProfile: weight of hour {hours[np.argmax(w <= 0)]} is 0; "
                              "every opening hour needs a positive weight")
         return np.repeat(w / (w.sum() * steps_per_hour), steps_per_hour)
-
-# %% ../nbs/01c_sessions.ipynb #6a5e7541
-def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of `SiteConfig().ev`
-                    ) -> float:
-    "Mean of max(E / max_power_kw, dwell_min_h), h: the part of a stay that does not depend on the idle time."
-    u = (np.arange(256) + 0.5) / 256
-    soc_a = vehicle.soc_arrival_min + u * (vehicle.soc_arrival_max - vehicle.soc_arrival_min)
-    soc_t = vehicle.soc_target_min + u * (vehicle.soc_target_max - vehicle.soc_target_min)
-    charge_h = (soc_t[:, None] - soc_a[None, :]) * vehicle.battery_kwh / vehicle.max_power_kw
-    return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
-
-# %% ../nbs/01c_sessions.ipynb #debec546
-def _check_vehicle(name: str,  # vehicle type, as in `VEHICLE_TYPES`
-                   vehicle: VehicleConfig,  # its parameters
-                   open_h: float,  # opening hours per day, h
-                   ) -> float:
-    "Mean idle time of the dwell model for `vehicle`, h; `ConfigError` when the configuration cannot be met."
-    longest_h = (vehicle.soc_target_max - vehicle.soc_arrival_min) * vehicle.battery_kwh / vehicle.max_power_kw
-    if max(longest_h, vehicle.dwell_min_h) > open_h:
-        raise ConfigError(f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
-                          f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours")
-    idle_h = vehicle.dwell_mean_h - _mean_plugged_h(vehicle)
-    if idle_h < 0:
-        raise ConfigError(f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
-                          f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
-                          "at least dwell_min_h); raise dwell_mean_h or max_power_kw")
-    return idle_h
 
 # %% ../nbs/01c_sessions.ipynb #176a1ceb
 def _draw_type(rng: np.random.Generator,  # the generator's random stream

@@ -3,6 +3,7 @@ sample files in data/examples/ (deleted or duplicated lines, swapped columns, ot
 marks, cut files, other encodings, shifted time stamps) end in a correct load or a `DataError`/`ConfigError`
 naming the file, never in another exception and never in a silently wrong series; any `SiteConfig` that
 loads gives a scenario whose energy balance closes. Deterministic (derandomize) and small (seconds)."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -237,7 +238,7 @@ def test_a_configuration_that_loads_gives_a_scenario_whose_balance_closes(overri
     try:
         config = SiteConfig().with_overrides(overrides)
     except ConfigError as e:
-        assert any(k.split(".")[-1] in str(e) for k in overrides) or "EVFleetConfig" in str(e), str(e)
+        assert re.search(r"\w+\.\w+( = |\[|: )", str(e)), f"the error names no field: {e}"
         return
     scenario = first_days(make_scenario(config, 0), 2)
     rng = np.random.default_rng(0)
