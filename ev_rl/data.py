@@ -443,6 +443,7 @@ from the files in this folder's scenarios.
 | `scenarios/{default.name}/` | the default scenario: seed {default.seed} of the configuration in `config.yaml` |
 {chr(10).join(f"| `scenarios/{s.name}/` | held-out evaluation scenario (seed {s.seed}); never used for training |" for s in heldout)}
 | `examples/` | small files in the real formats the loaders read: a PVGIS hourly CSV, a utility meter export, a session table |
+| `measured/` | the site's real 2024 meter export (15-minute kWh, 135 outage intervals), with its provenance in `measured/README.md` |
 
 Each scenario folder holds `series.csv` (one row per {config.simulation.dt_minutes}-minute step, local time
 UTC-5: PV AC power and mall demand in kW (mean over the step), energy price in PEN/kWh, peak flag, grid
@@ -481,7 +482,9 @@ study of the site (location, plant, fleet, tariff, emission factors), the utilit
 - Monthly GHI and monthly mall energy are the same in every generated year (the generators calibrate
   each month); scenarios differ in their days and hours.
 - Meter outages (135 zero intervals in 2024) are data defects, not demand: the generator does not
-  reproduce them, and the meter loader reports them.
+  reproduce them, and the meter loader reports them. A scenario built from files (`scenario_from_files`)
+  needs an explicit fill policy for them and carries the loaders' records (outages, gaps, the fill
+  policy, PVGIS hours filled at night) in `Scenario.quality`.
 
 ## Calibration: targets against the generated scenarios
 
