@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+import numpy as np
 import pandas as pd
 import yaml
 
 # %% auto #0
-__all__ = ['ConfigError', 'DataError', 'param', 'section', 'LocationConfig', 'PVConfig', 'ClimateConfig', 'MallConfig',
-           'VehicleConfig', 'EVFleetConfig', 'BESSConfig', 'GridConfig', 'TariffConfig', 'EmissionsConfig',
-           'RewardWeights', 'SimulationConfig', 'SiteConfig']
+__all__ = ['ARRIVAL_FIRST_HOUR', 'ARRIVAL_WEIGHTS', 'ConfigError', 'DataError', 'param', 'section', 'LocationConfig', 'PVConfig',
+           'ClimateConfig', 'MallConfig', 'VehicleConfig', 'EVFleetConfig', 'BESSConfig', 'GridConfig', 'TariffConfig',
+           'EmissionsConfig', 'RewardWeights', 'SimulationConfig', 'SiteConfig']
 
 # %% ../nbs/00_core.ipynb #45979680
 class ConfigError(ValueError):
@@ -229,10 +230,15 @@ class MallConfig(_Section):
     weekend_profile_kw: tuple[float, ...] = param(tuple(map(float, _WEEKEND_KW)), "kW", "utility meter export 2024",
                                                   "mean demand per hour of day (00h..23h), Saturday and Sunday", ge=0, length=24)
     monthly_energy_mwh: tuple[float, ...] = param(_MONTHLY_MALL_MWH, "MWh", "utility meter export 2024",
-                                                  "energy per month, Jan..Dec", ge=0, length=12)
+                                                  "energy per month, Jan..Dec", gt=0, length=12)
     daily_energy_std_mwh: float = param(2.9, "MWh/day", "utility meter export 2024",
                                         "standard deviation of daily energy", ge=0)
     peak_kw: float = param(2763.0, "kW", "utility meter export 2024", "highest hourly mean demand of the year", gt=0)
+
+    def _check(self):
+        if not any(self.weekday_profile_kw) and not any(self.weekend_profile_kw):
+            self._fail("weekday_profile_kw", "weekday and weekend profiles are both all zero; the demand generator "
+                       "shapes every day with them, so at least one hour of one profile must be > 0")
 
     @property
     def annual_energy_mwh(self) -> float:
@@ -275,7 +281,37 @@ class VehicleConfig(_Section):
         "CO2 of the gasoline that one kWh of charging displaces, kg/kWh."
         return self.km_per_kwh * self.fuel_l_per_100km / 100.0 * gasoline_kg_co2_per_l
 
+# %% ../nbs/00_core.ipynb #226785df
+def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of the fleet
+                    ) -> float:
+    "Mean of max(E / max_power_kw, dwell_min_h), h: the part of a stay that does not depend on the idle time."
+    u = (np.arange(256) + 0.5) / 256
+    soc_a = vehicle.soc_arrival_min + u * (vehicle.soc_arrival_max - vehicle.soc_arrival_min)
+    soc_t = vehicle.soc_target_min + u * (vehicle.soc_target_max - vehicle.soc_target_min)
+    charge_h = (soc_t[:, None] - soc_a[None, :]) * vehicle.battery_kwh / vehicle.max_power_kw
+    return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
+
+# %% ../nbs/00_core.ipynb #84a48db2
+def _check_vehicle(name: str,  # vehicle type: 'motorcycle' or 'mototaxi'
+                   vehicle: VehicleConfig,  # its parameters
+                   open_h: float,  # opening hours per day, h
+                   ) -> float:
+    "Mean idle time of the dwell model for `vehicle`, h; `ConfigError` when the configuration cannot be met."
+    longest_h = (vehicle.soc_target_max - vehicle.soc_arrival_min) * vehicle.battery_kwh / vehicle.max_power_kw
+    if max(longest_h, vehicle.dwell_min_h) > open_h:
+        raise ConfigError(f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
+                          f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours")
+    idle_h = vehicle.dwell_mean_h - _mean_plugged_h(vehicle)
+    if idle_h < 0:
+        raise ConfigError(f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
+                          f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
+                          "at least dwell_min_h); raise dwell_mean_h or max_power_kw")
+    return idle_h
+
 # %% ../nbs/00_core.ipynb #3cb4075e
+ARRIVAL_FIRST_HOUR = 9  # local hour of the first weight of the default arrival profile (ev_rl.sessions.ArrivalProfile)
+ARRIVAL_WEIGHTS = (4.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0)  # % of a day's arrivals per hour
+
 def _mototaxi() -> VehicleConfig:
     "The default mototaxi (three-wheeled taxi) type of the Iquitos scenario."
     return VehicleConfig(name="mototaxi", daily_vehicles=39.0, sockets=8, battery_kwh=7.4, max_power_kw=3.5,
@@ -314,6 +350,13 @@ class EVFleetConfig(_Section):
                        f"sockets, but the vehicle types have {self.motorcycle.sockets} + {self.mototaxi.sockets}")
         if self.open_hour >= self.close_hour:
             self._fail("open_hour", f"must be before close_hour = {self.close_hour}")
+        first, end = ARRIVAL_FIRST_HOUR, ARRIVAL_FIRST_HOUR + len(ARRIVAL_WEIGHTS)
+        for name, bad in (("open_hour", self.open_hour < first), ("close_hour", self.close_hour > end)):
+            if bad:
+                self._fail(name, f"outside the hours {first}:00 to {end}:00 of the arrival profile of the session "
+                           f"generator (ev_rl.sessions.ArrivalProfile); accepted: {first} <= open_hour < close_hour <= {end}")
+        for name, v in zip(("motorcycle", "mototaxi"), self.vehicles):
+            _check_vehicle(name, v, self.close_hour - self.open_hour)
         for v in self.vehicles:
             if v.max_power_kw > self.socket_power_kw:
                 raise ConfigError(f"EVFleetConfig.{v.name}.max_power_kw = {v.max_power_kw}: exceeds "
@@ -436,6 +479,15 @@ class SimulationConfig(_Section):
         return self.n_days * 24 * self.steps_per_hour
 
 # %% ../nbs/00_core.ipynb #8de5736a
+def _merge_into(target: dict,  # nested dict, changed in place
+                changes: dict,  # nested dict of the values to change
+                ) -> None:
+    "Deep-merge `changes` into `target`: nested mappings are merged key by key, other values replaced."
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict): _merge_into(target[key], value)
+        else: target[key] = value
+
+
 def _section_to_dict(obj: Any) -> dict:
     "Plain-Python dict of a configuration section: nested sections as dicts, tuples as lists."
     out = {}
@@ -445,25 +497,50 @@ def _section_to_dict(obj: Any) -> dict:
     return out
 
 # %% ../nbs/00_core.ipynb #4a65d30e
-def _section_from_dict(cls: type, data: Any, path: str) -> Any:
+def _section_from_dict(cls: type,  # the section class to build
+                       data: Any,  # a (partial) mapping of its fields
+                       path: str,  # dotted path of the section, for messages ("" at the top)
+                       base: Any = None,  # the section whose values the missing keys keep; None: the field defaults
+                       ) -> Any:
     "Build section `cls` from `data`, rejecting unknown keys; errors name the dotted `path`."
     if not isinstance(data, dict):
         raise ConfigError(f"{path or 'configuration'}: expected a mapping of fields, got {type(data).__name__}")
     hints = get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - names)
+    names = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(names))
     if unknown:
         raise ConfigError(f"{path or 'configuration'}: unknown key(s) {unknown}; known keys of {cls.__name__}: {sorted(names)}")
     kwargs = {}
-    for name, value in data.items():
+    for name, f in names.items():
         sub = f"{path}.{name}" if path else name
-        kwargs[name] = _section_from_dict(hints[name], value, sub) if dataclasses.is_dataclass(hints[name]) else value
+        if dataclasses.is_dataclass(hints[name]):
+            # a nested section keeps the values of its own default (e.g. `_mototaxi()`), not those of its class
+            inner = getattr(base, name) if base is not None else f.default_factory()
+            kwargs[name] = _section_from_dict(hints[name], data[name], sub, inner) if name in data else inner
+        elif name in data:
+            kwargs[name] = data[name]
+        elif base is not None:
+            kwargs[name] = getattr(base, name)
     try:
         return cls(**kwargs)
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}" if path else str(e)) from None
 
 # %% ../nbs/00_core.ipynb #f25ddb36
+class _UniqueKeyLoader(yaml.SafeLoader):
+    "A safe YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last silently)."
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ConfigError(f"line {line}: duplicated key {key!r} (first on line {seen[key]}); "
+                                  "give each key once per section")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def _yaml_scalar(value: Any) -> str:
     "One YAML value in flow style on a single line."
     text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
@@ -514,18 +591,23 @@ class SiteConfig(_Section):
         return _section_from_dict(cls, data, "")
 
     def with_overrides(self, overrides: dict) -> "SiteConfig":
-        "A copy with dotted-key overrides applied, e.g. `{'bess.power_kw': 400}`."
-        data = self.to_dict()
+        "A copy with overrides applied, dotted (`{'bess.power_kw': 400}`) or nested; only the fields named change."
+        data: dict = {}
         for key, value in overrides.items():
-            node, parts = data, key.split(".")
+            node, parts, known = data, key.split("."), self
             for part in parts[:-1]:
-                if not isinstance(node.get(part), dict):
+                if not dataclasses.is_dataclass(getattr(known, part, None)):
                     raise ConfigError(f"override {key!r}: {part!r} is not a configuration section")
-                node = node[part]
-            if parts[-1] not in node:
+                node, known = node.setdefault(part, {}), getattr(known, part)
+                if not isinstance(node, dict):
+                    raise ConfigError(f"override {key!r}: section {part!r} is also given as a whole value")
+            if parts[-1] not in {f.name for f in fields(known)}:
                 raise ConfigError(f"override {key!r}: unknown parameter {parts[-1]!r}")
-            node[parts[-1]] = value
-        return type(self).from_dict(data)
+            if isinstance(value, dict) and isinstance(node.get(parts[-1]), dict):
+                _merge_into(node[parts[-1]], value)
+            else:
+                node[parts[-1]] = value
+        return _section_from_dict(type(self), data, "", base=self)
 
     def to_yaml(self, path: str | Path) -> Path:
         "Write the configuration to a commented YAML file; returns the path."
@@ -540,7 +622,9 @@ class SiteConfig(_Section):
         "Read a configuration written by `to_yaml` (or any partial YAML mapping of the same keys)."
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        except ConfigError as e:
+            raise ConfigError(f"{path}: {e}") from None
         except yaml.YAMLError as e:
             raise ConfigError(f"{path}: not valid YAML ({e})") from None
         try:

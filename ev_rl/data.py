@@ -65,6 +65,7 @@ class Scenario:
     co2_kg_per_kwh: np.ndarray  # grid emission factor per step, kg CO2/kWh
     seed: int | None = None  # seed it was generated from (None for loaded data)
     weather: pd.DataFrame | None = None  # weather behind the PV series, if generated
+    quality: dict | None = None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
 
     def __post_init__(self):
         self.pv_kw, self.mall_kw = np.asarray(self.pv_kw, float), np.asarray(self.mall_kw, float)
@@ -240,38 +241,57 @@ def heldout_scenarios(config: SiteConfig | None = None,  # site configuration (d
 
 # %% ../nbs/01e_data.ipynb #11e18076
 def _on_time_axis(series_kw: pd.Series, config: SiteConfig, what: str, path) -> np.ndarray:
-    "Convert a loaded power series to the simulation step and check that it covers the configured year exactly."
+    "Convert a loaded power series to the simulation step and take the configured year out of it; DataError if not covered."
     on_step = to_time_step(series_kw, config.simulation.dt_minutes)
     time = config.time_index()
-    if not on_step.index.equals(time):
-        raise DataError(f"{what} covers {on_step.index[0]} to {on_step.index[-1]} ({len(on_step)} steps), but the "
-                        f"configured year is {time[0]} to {time[-1]} ({len(time)} steps): set simulation.year "
-                        "to the file's year or give a file of that year", path=path)
-    return on_step.to_numpy()
+    have = on_step.index
+    if have[0] <= time[0] and time[-1] <= have[-1] and (time[0] - have[0]) % (have[1] - have[0]) == pd.Timedelta(0):
+        return on_step.loc[time[0]:time[-1]].to_numpy()
+    end = time[-1] + (time[1] - time[0])
+    missing = [f"{time[0]} to {min(have[0], end)}" if have[0] > time[0] else None,
+               f"{max(have[-1] + (have[1] - have[0]), time[0])} to {end}" if have[-1] < time[-1] else None]
+    raise DataError(f"{what} covers {have[0]} to {have[-1] + (have[1] - have[0])} ({len(on_step)} steps), but the configured "
+                    f"year (simulation.year = {config.simulation.year}) is {time[0]} to {end} ({len(time)} steps): missing "
+                    f"{' and '.join(m for m in missing if m) or 'steps off its grid'}; set simulation.year to a year the file "
+                    "covers in full, or give a file that covers that year", path=path)
 
 # %% ../nbs/01e_data.ipynb #210ca38a
-def scenario_from_files(config: SiteConfig | None = None,  # site configuration; its year must be the files' year
+def scenario_from_files(config: SiteConfig | None = None,  # site configuration; the files must cover its year (simulation.year)
                         pvgis_path: str | Path | None = None,  # PVGIS hourly CSV (see `load_pvgis_hourly`)
                         meter_path: str | Path | None = None,  # utility meter export (see `load_meter_export`)
                         sessions_path: str | Path | None = None,  # session table CSV (see `load_sessions`)
                         seed: int | None = None,  # seed for the series not given as files
                         name: str = "from-files",  # scenario name
-                        pvgis_options: dict | None = None,  # keyword options of `load_pvgis_hourly`
-                        meter_options: dict | None = None,  # keyword options of `load_meter_export`
+                        pvgis_options: dict | None = None,  # keyword options of `load_pvgis_hourly` (local_year is simulation.year unless given)
+                        meter_options: dict | None = None,  # keyword options of `load_meter_export`; `fill` is required if the file has outages
                         ) -> Scenario:
-    "A scenario from a user's PVGIS, meter and session files, generating whatever is not given."
+    "A scenario from a user's PVGIS, meter and session files, generating whatever is not given; `.quality` records what was loaded."
     config = config or SiteConfig()
     generated = make_scenario(config, seed)
     pv, mall, sessions = generated.pv_kw, generated.mall_kw, generated.sessions
+    quality = dict(generated=[n for n, p in [("pv", pvgis_path), ("mall", meter_path), ("sessions", sessions_path)] if p is None])
     if pvgis_path is not None:
-        pv = _on_time_axis(load_pvgis_hourly(pvgis_path, config, **(pvgis_options or {})), config, "the PV series", pvgis_path)
+        options = dict(local_year=config.simulation.year) | (pvgis_options or {})
+        loaded = load_pvgis_hourly(pvgis_path, config, **options)
+        pv, quality["pv"] = _on_time_axis(loaded, config, "the PV series", pvgis_path), loaded.attrs["pvgis"]
     if meter_path is not None:
-        mall = _on_time_axis(load_meter_export(meter_path, **(meter_options or {})), config, "the meter series", meter_path)
+        loaded = load_meter_export(meter_path, **(meter_options or {}))
+        mall, q = _on_time_axis(loaded, config, "the meter series", meter_path), loaded.attrs["quality"]
+        if q["outages"]["n_intervals"] and "fill" not in (meter_options or {}):
+            first = q["outages"]["runs"][0]
+            raise DataError(f"{q['outages']['n_intervals']} zero-valued interval(s) (outages) in {q['outages']['n_runs']} run(s), "
+                            f"the first from {first[0]} to {first[1]}: say how the scenario treats them, "
+                            "meter_options={'fill': 'none'} keeps them as zero demand, 'interpolate' or 'previous_week' "
+                            "replaces them (recorded in Scenario.quality)", path=meter_path)
+        quality["meter"] = q
     if sessions_path is not None:
-        sessions = sessions_to_steps(load_sessions(sessions_path, timezone=config.location.timezone, config=config),
-                                     config.time_index())
-    return scenario_from_series(config, pv, mall, sessions, name=name, seed=generated.seed,
-                                weather=generated.weather if pvgis_path is None else None)
+        loaded = load_sessions(sessions_path, timezone=config.location.timezone, config=config, period=config.time_index())
+        sessions = sessions_to_steps(loaded, config.time_index())
+        quality["sessions"] = dict(file=str(sessions_path), n_sessions=len(loaded))
+    scenario = scenario_from_series(config, pv, mall, sessions, name=name, seed=generated.seed,
+                                    weather=generated.weather if pvgis_path is None else None)
+    scenario.quality = quality
+    return scenario
 
 # %% ../nbs/01e_data.ipynb #12902f39
 def _socket_utilisation(scenario: Scenario, vehicle) -> float:
@@ -448,6 +468,7 @@ from the files in this folder's scenarios.
 | `scenarios/{default.name}/` | the default scenario: seed {default.seed} of the configuration in `config.yaml` |
 {chr(10).join(f"| `scenarios/{s.name}/` | test year (seed {s.seed}): final evaluation only, never trained on or chosen with |" for s in heldout)}
 | `examples/` | small files in the real formats the loaders read: a PVGIS hourly CSV, a utility meter export, a session table |
+| `measured/` | the site's real 2024 meter export (15-minute kWh, 135 outage intervals), with its provenance in `measured/README.md` |
 
 Each scenario folder holds `series.csv` (one row per {config.simulation.dt_minutes}-minute step, local time
 UTC-5: PV AC power and mall demand in kW (mean over the step), energy price in PEN/kWh, peak flag, grid
@@ -486,7 +507,9 @@ study of the site (location, plant, fleet, tariff, emission factors), the utilit
 - Monthly GHI and monthly mall energy are the same in every generated year (the generators calibrate
   each month); scenarios differ in their days and hours.
 - Meter outages (135 zero intervals in 2024) are data defects, not demand: the generator does not
-  reproduce them, and the meter loader reports them.
+  reproduce them, and the meter loader reports them. A scenario built from files (`scenario_from_files`)
+  needs an explicit fill policy for them and carries the loaders' records (outages, gaps, the fill
+  policy, PVGIS hours filled at night) in `Scenario.quality`.
 
 ## Calibration: targets against the generated scenarios
 

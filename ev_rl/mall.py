@@ -5,6 +5,7 @@
 # %% ../nbs/01b_mall.ipynb #e2f3bb82
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -126,31 +127,67 @@ def generate_mall_demand(config: SiteConfig,  # scenario: mall targets, simulate
 
 # %% ../nbs/01b_mall.ipynb #9d04dfae
 _UNIT_KWH = {"wh": 1e-3, "kwh": 1.0, "mwh": 1e3}
-_UNIT_NAME = {"wh": "Wh", "kwh": "kWh", "mwh": "MWh"}
+_UNIT_KW = {"w": 1e-3, "kw": 1.0, "mw": 1e3}   # mean power per interval: the value is already a power
+_UNIT_NAME = {"wh": "Wh", "kwh": "kWh", "mwh": "MWh", "w": "W", "kw": "kW", "mw": "MW"}
 _MISSING = {"nan", "na", "n/a", "null", "none", "-", "--"}
 _TIME_NAMES = re.compile(r"fecha|date|time|hora|timestamp|period", re.I)
 _ENERGY_NAMES = re.compile(r"kwh|(?<![a-z])wh(?![a-z])|mwh|energ|consumo|activ", re.I)
 _HEADER_UNIT = re.compile(r"(?<![a-z])(mwh|kwh|wh)(?![a-z])", re.I)
+_HEADER_POWER_UNIT = re.compile(r"(?<![a-z])(mw|kw|w)(?![a-z])", re.I)
+_POWER_NAMES = re.compile(r"potencia|power|demanda|(?<![a-z])(mw|kw|w)(?![a-z])", re.I)
+_ISO_OFFSET = ("%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S%z")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DAYFIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M")
 _MONTHFIRST = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
 _ISO = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S")
 _FILLS = ("none", "nan", "interpolate", "previous_week")
 
 # %% ../nbs/01b_mall.ipynb #104f8141
+def _decode(raw: bytes,  # the file's bytes
+            encoding: str | None,  # text encoding, or None for UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
+            path: Path,  # the file, for messages
+            ) -> tuple[str, str]:
+    "The file's text and the encoding that decoded it; binary files and undecodable bytes are a `DataError`."
+    advice = ("pass encoding= with the file's encoding (e.g. 'cp1252' or 'latin-1' from Windows, 'utf-16' for Excel's "
+              "'Unicode text'), or save the data as CSV text in UTF-8")
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError("a zip archive (an .xlsx/.ods workbook?), not a text file with a known encoding: open it and "
+                        "save the sheet as CSV (UTF-8)", path=path)
+    if encoding is None:
+        tries = ["utf-16"] if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-8-sig", "cp1252"]
+    else:
+        try: codecs.lookup(encoding)
+        except LookupError: raise ValueError(f"encoding = {encoding!r}: not a known text encoding") from None
+        tries = [encoding]
+    for name in tries:
+        try:
+            text = raw.decode(name).removeprefix("\ufeff")
+            break
+        except UnicodeDecodeError as e:
+            error = e
+    else:
+        tried = " nor ".join(repr(t) for t in tries)
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(f"cannot be decoded with encoding {tried}: byte {raw[error.start]:#04x} at position {error.start}; "
+                        f"{advice}", path=path, row=line)
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        raise DataError(f"binary data, not text: control character {bad.group()!r} with encoding {name!r} "
+                        f"(a spreadsheet or another binary file?); {advice}", path=path, row=line)
+    return text, {"utf-8-sig": "utf-8"}.get(name, name)
+
+
 def _read_rows(path: Path,  # the file
                sep: str | None,  # column separator, or None to sniff it from the header line
                skip_lines: int,  # lines before the header (a preamble)
-               encoding: str | None,  # text encoding, or None for UTF-8 with a Windows-1252 fallback
+               encoding: str | None,  # text encoding, or None: UTF-8, UTF-16 with a BOM, else Windows-1252
                ) -> tuple[list[str], list[list[str]], np.ndarray, dict]:
     "Header, data rows and their 1-based line numbers, and how the file was read."
     raw = path.read_bytes()
     info = dict(file=str(path), bom=raw.startswith(b"\xef\xbb\xbf"))
-    if encoding is None:
-        try: text, info["encoding"] = raw.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError: text, info["encoding"] = raw.decode("cp1252"), "cp1252"
-    else:
-        text, info["encoding"] = raw.decode(encoding), encoding
-        text = text.removeprefix("\ufeff")
+    text, info["encoding"] = _decode(raw, encoding, path)
+    info["final_newline"] = text.endswith(("\n", "\r"))
     lines = text.splitlines()[skip_lines:]
     header_line = skip_lines + 1
     if not lines or not lines[0].strip():
@@ -200,7 +237,10 @@ def _choose_columns(header: list[str],  # column names of the file
         names = [bool(_TIME_NAMES.search(h)) for h in header]
         t = 1 if names == [False, True] else 0
     if t is None: t = detect(_TIME_NAMES, {e}, "time stamps", "time_column")
-    if e is None: e = detect(_ENERGY_NAMES, {t}, "energy", "energy_column")
+    if e is None:
+        power = [i for i, h in enumerate(header) if _POWER_NAMES.search(h) and i != t]
+        energy = [i for i, h in enumerate(header) if _ENERGY_NAMES.search(h) and i != t]
+        e = power[0] if not energy and len(power) == 1 else detect(_ENERGY_NAMES, {t}, "energy", "energy_column")
     if t == e: raise DataError("the time and energy columns are the same", path=path, column=header[t], row=header_line)
     return t, e
 
@@ -244,21 +284,29 @@ def _parse_times(raw: list[str],  # time stamps as text
                  column: str,  # the time column, for messages
                  dayfirst: bool,  # whether d/m/Y (True) or m/d/Y (False) is meant by slashed dates
                  date_format: str | None,  # explicit strptime format, or None to detect it
+                 timezone: str = "America/Lima",  # zone that stamps with a UTC offset are converted to
                  ) -> tuple[pd.DatetimeIndex, str]:
-    "Naive time stamps and the format that parsed them; an empty or unparseable time stamp is a `DataError`."
+    "Naive local time stamps and the format that parsed them; an empty or unparseable time stamp is a `DataError`."
     s = pd.Series(raw, dtype=object).str.strip()
     if s.eq("").any():
         i = _first(s.eq("").to_numpy())
         raise DataError("empty time stamp", path=path, column=column, row=int(numbers[i]))
-    formats = (date_format,) if date_format else (_DAYFIRST if dayfirst else _MONTHFIRST) + _ISO
+    formats = (date_format,) if date_format else (_DAYFIRST if dayfirst else _MONTHFIRST) + _ISO + _ISO_OFFSET
     head = s.iloc[:50]
-    hits = [pd.to_datetime(head, format=f, errors="coerce").notna().sum() for f in formats]
+    def parse(text, fmt):   # stamps with a UTC offset: to UTC, then to the local wall clock of `timezone`
+        try:
+            t = pd.to_datetime(text, format=fmt, errors="coerce", utc="%z" in fmt)
+        except (TypeError, ValueError) as e:   # e.g. mixed offsets with a format pandas reads without utc=
+            raise DataError(f"cannot parse the time stamps with date_format={fmt!r} ({e})", path=path, column=column,
+                            row=int(numbers[0])) from None
+        return t.dt.tz_convert(timezone).dt.tz_localize(None) if isinstance(t.dtype, pd.DatetimeTZDtype) else t
+    hits = [parse(head, f).notna().sum() for f in formats]
     if max(hits) == 0:
         wanted = f"the format {date_format!r}" if date_format else "e.g. '1/01/2024 0:15' (day first) or '2024-01-01 00:15'"
         raise DataError(f"unrecognised date format {raw[0]!r}; expected {wanted}, or pass date_format=",
                         path=path, column=column, row=int(numbers[0]))
     fmt = formats[int(np.argmax(hits))]
-    t = pd.to_datetime(s, format=fmt, errors="coerce")
+    t = parse(s, fmt)
     if t.isna().any():
         i = _first(t.isna().to_numpy())
         raise DataError(f"unparseable date {raw[i]!r} (the file's format is {fmt!r})", path=path, column=column, row=int(numbers[i]))
@@ -328,6 +376,22 @@ def _run_report(mask: np.ndarray,  # True on the intervals of the runs
                 energy_kwh_estimated=float(typical_kw[mask].sum() * step / pd.Timedelta("1h")) if mask.any() else 0.0)
 
 # %% ../nbs/01b_mall.ipynb #d1ea9be5
+def _last_line_check(value: str,  # the last row's value, as text
+                     others: list[str],  # the other rows' values
+                     row: int,  # line number of the last row
+                     info: dict,  # how the file was read (`final_newline`)
+                     ) -> dict | None:
+    "None if the file ends with a newline; else a report that the last line may be cut (a download or copy cut short)."
+    if info["final_newline"]: return None
+    decimals = lambda v: len(re.split(r"[.,]", v.strip())[1]) if re.search(r"[.,]", v) else 0
+    usual = pd.Series([decimals(v) for v in others[-200:]]).mode()
+    usual = int(usual.iloc[0]) if len(usual) else None
+    fewer = usual is not None and decimals(value) < usual
+    return dict(row=row, value=value.strip(), decimals=decimals(value), usual_decimals=usual,
+                note="no newline at the end of the file: the last line may be cut"
+                     + (f"; its value has {decimals(value)} decimal(s), the other rows {usual}" if fewer else ""))
+
+
 def _check_options(unit: str | None,  # energy unit option
                    label: str,  # label option
                    fill: str,  # fill policy option
@@ -335,8 +399,8 @@ def _check_options(unit: str | None,  # energy unit option
                    expected_peak_kw: float,  # plausibility bound of the peak, kW
                    ) -> None:
     "Validate the loader's options; a bad one is a `ValueError` naming it."
-    if unit is not None and str(unit).lower() not in _UNIT_KWH:
-        raise ValueError(f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh'")
+    if unit is not None and str(unit).lower() not in _UNIT_NAME:
+        raise ValueError(f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh' (energy per interval) or 'W', 'kW' or 'MW' (mean power)")
     if label not in ("end", "start"):
         raise ValueError(f"label = {label!r}: must be 'end' (period-ending time stamps) or 'start'")
     if fill not in _FILLS:
@@ -351,7 +415,7 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
                       *,
                       time_column: str | None = None,  # column of the time stamps; default: detected by name, or the first of two
                       energy_column: str | None = None,  # column of the interval energies; default: detected by name, or the other of two
-                      unit: str | None = None,  # "Wh", "kWh" or "MWh" per interval; default: from the column header, else kWh
+                      unit: str | None = None,  # "Wh", "kWh", "MWh" per interval or mean "W", "kW", "MW"; default: from the header, else kWh
                       label: str = "end",  # time stamps mark the interval "end" (period-ending, the utility's) or "start"
                       timezone: str | None = None,  # IANA zone of the (local, DST-free) time stamps; default: the site's
                       fill: str = "none",  # what to do with outages and gaps: "none", "nan", "interpolate", "previous_week"
@@ -362,7 +426,7 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
                       dayfirst: bool = True,  # slashed dates are day/month/year (False: month/day/year)
                       date_format: str | None = None,  # explicit strptime format of the time stamps; default: detected
                       skip_lines: int = 0,  # lines before the header line
-                      encoding: str | None = None,  # text encoding; default: UTF-8 (BOM or not), else Windows-1252
+                      encoding: str | None = None,  # text encoding; default: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
                       ) -> pd.Series:
     "A utility meter export of interval energies -> mean power in kW per interval, indexed by interval start; quality report in `.attrs['quality']`."
     site = SiteConfig()
@@ -375,14 +439,15 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
     ti, ei = _choose_columns(header, time_column, energy_column, path, header_line)
     tcol, ecol = header[ti], header[ei]
 
-    named = _HEADER_UNIT.search(ecol)
-    if unit is None: unit = named.group(1) if named else "kWh"
+    named = _HEADER_UNIT.search(ecol) or _HEADER_POWER_UNIT.search(ecol)   # an energy unit first, then a power unit
+    if unit is None: unit = named.group(1) if named else "kW" if _POWER_NAMES.search(ecol) else "kWh"
     elif named and named.group(1).lower() != unit.lower():
         raise DataError(f"the header says {named.group(1)} but unit={unit!r}", path=path, column=ecol, row=header_line)
     unit = _UNIT_NAME[unit.lower()]
+    is_power = unit.lower() in _UNIT_KW
 
     energy, decimal = _parse_energy([r[ei] for r in rows], numbers, path, ecol, info["separator"], decimal)
-    labels, fmt = _parse_times([r[ti] for r in rows], numbers, path, tcol, dayfirst, date_format)
+    labels, fmt = _parse_times([r[ti] for r in rows], numbers, path, tcol, dayfirst, date_format, timezone)
     if len(labels) < 2:
         raise DataError("one data row only: the interval length cannot be inferred", path=path, column=tcol, row=int(numbers[0]))
 
@@ -435,7 +500,7 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
 
     hours = res / 60
     power = np.full(n, np.nan)
-    power[pos] = energy * _UNIT_KWH[unit.lower()] / hours
+    power[pos] = energy * _UNIT_KW[unit.lower()] if is_power else energy * _UNIT_KWH[unit.lower()] / hours
     peak = float(np.nanmax(power))
     imax = int(np.nanargmax(power))
     row_of_max = int(numbers[np.searchsorted(pos, imax)])
@@ -453,7 +518,9 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
     missing = ~present
     next_row = numbers[np.minimum(np.searchsorted(pos, np.arange(n)), len(pos) - 1)]
     typical = _typical_kw(index, power, present & ~outage)
-    quality = dict(info, decimal=decimal, date_format=fmt, time_column=tcol, energy_column=ecol, unit=unit, label=label,
+    quality = dict(info, decimal=decimal, date_format=fmt, time_column=tcol, energy_column=ecol, unit=unit,
+                   quantity="mean power" if is_power else "energy per interval", label=label,
+                   last_line_cut=_last_line_check(rows[-1][ei], [r[ei] for r in rows[:-1]], int(numbers[-1]), info),
                    timezone=timezone, resolution_min=res, n_rows=len(rows), n_intervals=n,
                    first_start=index[0], last_start=index[-1], energy_kwh=float(np.nansum(power) * hours), peak_kw=peak,
                    outages=_run_report(outage, index, step, typical), gaps=_run_report(missing, index, step, typical))

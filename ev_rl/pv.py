@@ -395,12 +395,50 @@ def _pvgis_column(path: Path,  # the file, for messages
     return values
 
 # %% ../nbs/01a_pv.ipynb #9dcc4a6a
+def _pvgis_local_year(path: Path,  # the file, for messages
+                      series: pd.Series,  # PV AC power of every hour of the file, local hour starts
+                      config: SiteConfig,  # the site (time zone, coordinates)
+                      year: int,  # local calendar year to take
+                      fill_night: bool,  # set missing hours with the sun below the horizon to 0 kW
+                      ) -> tuple[pd.Series, list]:
+    "The hours of local `year` out of `series`, and the filled night hours; DataError saying what is missing."
+    tz, hour = config.location.timezone, pd.Timedelta(hours=1)
+    want = pd.date_range(pd.Timestamp(year=year, month=1, day=1, tz=tz), pd.Timestamp(year=year + 1, month=1, day=1, tz=tz),
+                         freq="h", inclusive="left", name="time")
+    have = series.index
+    span = (f"the file covers local time {have[0]:%Y-%m-%d %H:%M} to {have[-1] + hour:%Y-%m-%d %H:%M} (PVGIS stamps are UTC, "
+            f"{tz} is {have[0].strftime('%z')}); simulation.year = {year} needs {want[0]:%Y-%m-%d %H:%M} to "
+            f"{want[-1] + hour:%Y-%m-%d %H:%M}")
+    missing = want[(want < have[0]) | (want > have[-1])]
+    if len(missing) == len(want):
+        years = sorted({t.year for t in (have[0], have[-1])})
+        raise DataError(f"{span}: no hour of it; set simulation.year to a year the file covers in full or in part "
+                        f"({' or '.join(map(str, years))}), or download PVGIS data for {year}", path=path)
+    if len(missing) == 0:
+        return series.loc[want[0]:want[-1]].rename_axis("time"), []
+    site = pvlib.location.Location(config.location.latitude_deg, config.location.longitude_deg, tz, config.location.altitude_m)
+    night = (site.get_solarposition(missing + hour / 2)["zenith"] > 90).to_numpy()
+    text = f"{span}: {len(missing)} hour(s) missing, from {missing[0]:%Y-%m-%d %H:%M} to {missing[-1] + hour:%Y-%m-%d %H:%M}"
+    if not night.all():
+        raise DataError(f"{text}, with the sun above the horizon in {int((~night).sum())} of them: give a file that covers "
+                        f"them (a PVGIS download of {year - 1} to {year + 1}) or another simulation.year", path=path)
+    if not fill_night:
+        raise DataError(f"{text}, all with the sun below the horizon: pass fill_night=True to set them to 0 kW (reported in "
+                        ".attrs['pvgis']['filled_night_hours']), or give a file that covers them (a PVGIS download "
+                        f"of {year - 1} to {year + 1})", path=path)
+    out = series.reindex(want)
+    out[missing] = 0.0
+    return out, list(missing)
+
+
 def load_pvgis_hourly(path: str | Path,  # a PVGIS hourly ("seriescalc") CSV file
                       config: SiteConfig | None = None,  # the site and plant; None for the Iquitos default
                       *,
                       mode: str = "irradiance",  # "irradiance": plane-of-array irradiance through our plant model; "power": PVGIS's P, rescaled
                       tolerance_deg: float = 1.0,  # allowed difference of the file's slope and azimuth from the plant's, deg
                       site_tolerance_deg: float = 0.5,  # allowed difference of the file's latitude and longitude from the site's, deg
+                      local_year: int | None = None,  # take the hours of this local calendar year (e.g. simulation.year); None: every hour of the file
+                      fill_night: bool = False,  # with local_year: set hours the file lacks at the ends of the year to 0 kW if the sun is below the horizon
                       ) -> pd.Series:
     "PV AC power (kW, hourly mean) of the configured plant from a PVGIS hourly CSV, indexed by hour start in local time."
     config = SiteConfig() if config is None else config
@@ -451,7 +489,12 @@ def load_pvgis_hourly(path: str | Path,  # a PVGIS hourly ("seriescalc") CSV fil
         temp = _pvgis_column(path, data, "T2m", first, -90.0, 70.0)
         wind = _pvgis_column(path, data, "WS10m", first, 0.0, 100.0)
         out = pv_ac_kw_from_poa(config, pd.Series(poa, index=index), temp, wind)
+    filled = []
+    if local_year is not None:
+        out, filled = _pvgis_local_year(path, out, config, local_year, fill_night)
     out.attrs["pvgis"] = {"path": str(path), "mode": mode, "radiation_database": inputs.get("radiation_database"),
                           "slope_deg": slope, "azimuth_pvgis_deg": azimuth,
-                          "nominal_power_kwp": nominal_kwp if mode == "power" else None}
+                          "nominal_power_kwp": nominal_kwp if mode == "power" else None,
+                          "file_first_hour": index[0], "file_last_hour": index[-1], "local_year": local_year,
+                          "filled_night_hours": filled}
     return out

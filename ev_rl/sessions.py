@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import ConfigError, DataError, SiteConfig, VehicleConfig
+from .core import (ARRIVAL_FIRST_HOUR, ARRIVAL_WEIGHTS, ConfigError, DataError, SiteConfig, VehicleConfig,
+                        _check_vehicle, _mean_plugged_h)
 
 # %% auto #0
 __all__ = ['VEHICLE_TYPES', 'SESSION_COLUMNS', 'REQUIRED_COLUMNS', 'ArrivalProfile', 'generate_sessions', 'sessions_to_steps',
@@ -35,12 +36,12 @@ SESSION_COLUMNS: dict[str, object] = {
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(SESSION_COLUMNS)[:6]  # the columns every session table must have
 
 # %% ../nbs/01c_sessions.ipynb #eb129da9
-_ARRIVAL_WEIGHTS = (4.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0)   # % of a day's arrivals
+_ARRIVAL_WEIGHTS = ARRIVAL_WEIGHTS   # % of a day's arrivals per hour from 09:00; in core, which checks the opening hours
 
 @dataclass(frozen=True)
 class ArrivalProfile:
     "Relative arrival rate of charging vehicles per hour of day (an assumption: the prior study gives none)."
-    first_hour: int = 9  # hour of day of the first weight, h (local time)
+    first_hour: int = ARRIVAL_FIRST_HOUR  # hour of day of the first weight, h (local time)
     weights: tuple[float, ...] = _ARRIVAL_WEIGHTS  # relative arrival rate in each hour from `first_hour` on, -
 
     def __post_init__(self):
@@ -61,40 +62,15 @@ class ArrivalProfile:
         hours = np.arange(open_hour, close_hour)
         i = hours - self.first_hour
         if i[0] < 0 or i[-1] >= len(self.weights):
-            raise ValueError(f"ArrivalProfile covers hours {self.first_hour}..{self.first_hour + len(self.weights) - 1}, "
-                             f"not every opening hour {open_hour}..{close_hour - 1}")
+            raise ConfigError(f"ev.open_hour = {open_hour}, ev.close_hour = {close_hour}: the ArrivalProfile covers hours "
+                              f"{self.first_hour}..{self.first_hour + len(self.weights) - 1}, not every opening hour "
+                              f"{open_hour}..{close_hour - 1}; accepted: {self.first_hour} <= ev.open_hour < "
+                              f"ev.close_hour <= {self.first_hour + len(self.weights)}")
         w = np.asarray(self.weights, dtype=float)[i]
         if np.any(w <= 0):
             raise ValueError(f"ArrivalProfile: weight of hour {hours[np.argmax(w <= 0)]} is 0; "
                              "every opening hour needs a positive weight")
         return np.repeat(w / (w.sum() * steps_per_hour), steps_per_hour)
-
-# %% ../nbs/01c_sessions.ipynb #6a5e7541
-def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of `SiteConfig().ev`
-                    ) -> float:
-    "Mean of max(E / max_power_kw, dwell_min_h), h: the part of a stay that does not depend on the idle time."
-    u = (np.arange(256) + 0.5) / 256
-    soc_a = vehicle.soc_arrival_min + u * (vehicle.soc_arrival_max - vehicle.soc_arrival_min)
-    soc_t = vehicle.soc_target_min + u * (vehicle.soc_target_max - vehicle.soc_target_min)
-    charge_h = (soc_t[:, None] - soc_a[None, :]) * vehicle.battery_kwh / vehicle.max_power_kw
-    return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
-
-# %% ../nbs/01c_sessions.ipynb #debec546
-def _check_vehicle(name: str,  # vehicle type, as in `VEHICLE_TYPES`
-                   vehicle: VehicleConfig,  # its parameters
-                   open_h: float,  # opening hours per day, h
-                   ) -> float:
-    "Mean idle time of the dwell model for `vehicle`, h; `ConfigError` when the configuration cannot be met."
-    longest_h = (vehicle.soc_target_max - vehicle.soc_arrival_min) * vehicle.battery_kwh / vehicle.max_power_kw
-    if max(longest_h, vehicle.dwell_min_h) > open_h:
-        raise ConfigError(f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
-                          f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours")
-    idle_h = vehicle.dwell_mean_h - _mean_plugged_h(vehicle)
-    if idle_h < 0:
-        raise ConfigError(f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
-                          f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
-                          "at least dwell_min_h); raise dwell_mean_h or max_power_kw")
-    return idle_h
 
 # %% ../nbs/01c_sessions.ipynb #176a1ceb
 def _draw_type(rng: np.random.Generator,  # the generator's random stream
@@ -241,6 +217,7 @@ def load_sessions(path: str | Path,  # CSV file with a header line and one sessi
                   timezone: str = "America/Lima",  # IANA zone of the result and of timestamps without UTC offset
                   step_minutes: int | None = None,  # if given, arrivals and departures must lie on this step grid, min
                   config: SiteConfig | None = None,  # scenario giving the socket rating; `SiteConfig()` when None
+                  period: pd.DatetimeIndex | None = None,  # if given (e.g. `config.time_index()`), every session must lie in these steps
                   ) -> pd.DataFrame:
     "A user's session table from CSV, validated and in the schema of `SESSION_COLUMNS`, sorted by arrival."
     path = Path(path)
@@ -279,6 +256,13 @@ def load_sessions(path: str | Path,  # CSV file with a header line and one sessi
             since_midnight = times[col] - times[col].dt.normalize()
             _require((since_midnight % pd.Timedelta(minutes=step_minutes) == pd.Timedelta(0)).to_numpy(),
                      f"not on the {step_minutes}-minute step grid", **where(col), shown=quoted(col))
+    if period is not None:
+        start, end = period[0], period[-1] + (period[1] - period[0])
+        span = f"the configured period {start} to {end} (simulation.year {start.year})"
+        _require((times["arrival"] >= start).to_numpy(), f"arrival before {span}; set simulation.year to the "
+                 "sessions' year or remove the rows", **where("arrival"), shown=quoted("arrival"))
+        _require((times["departure"] <= end).to_numpy(), f"departure after {span}; set simulation.year to the "
+                 "sessions' year or remove the rows", **where("departure"), shown=quoted("departure"))
     dwell_h = (times["departure"] - times["arrival"]).dt.total_seconds() / 3600
     _require((dwell_h > 0).to_numpy(), "departure must be after arrival", **where("departure"),
              shown=quoted("departure") + " with arrival " + quoted("arrival"))
