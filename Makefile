@@ -1,6 +1,7 @@
 # ev-rl entry points. Every target sets up its own virtual environment first.
 #   make train   set up, then train PPO on the default scenario (papermill, full run) into runs/
-#   make test    set up, then run every notebook's tests (nbdev_test) and pytest tests/
+#   make test    set up, then ruff (make lint), every notebook's tests (nbdev_test) and pytest tests/
+#   make lint    ruff check and ruff format --check (make format formats and re-exports)
 #   make setup   create .venv and install the package with its dev extras
 #   make lab     JupyterLab on the notebooks
 #   make data    regenerate data/ (default scenario and test years, data card) and figures/data_overview.png
@@ -18,7 +19,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py sync lab clean data bench train paper
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper
 
 setup: $(STAMP)
 
@@ -31,7 +32,18 @@ $(STAMP): setup.py settings.ini
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-test: setup test-nbs test-py
+test: setup lint test-nbs test-py
+
+# ruff (pyproject.toml): lint everything, format the sources (ev_rl/ is exported from the formatted notebooks)
+lint: setup
+	$(BIN)/ruff check ev_rl tests benchmarks nbs
+	$(BIN)/ruff format --check tests benchmarks nbs
+
+format: setup
+	$(BIN)/ruff format tests benchmarks nbs
+	$(BIN)/ruff check --fix ev_rl tests benchmarks nbs
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
 
 test-nbs: setup
 	$(BIN)/nbdev_test --n_workers 2

@@ -10,6 +10,7 @@ Targets (issue 5): optimum solved in <= 60 s; full-year MPC run <= 5 min.
 
     .venv/bin/python benchmarks/bench_baselines.py [--scenario 0] [--exact]
 """
+
 import argparse
 import os
 import time
@@ -36,8 +37,10 @@ def main():
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     scenario = heldout_scenarios(SiteConfig(), args.scenario + 1)[args.scenario]
     compiled, compile_s = timed(compile_scenario, scenario)
-    print(f"scenario {scenario.name}: {scenario.n_steps} steps, {len(scenario.sessions):,} sessions "
-          f"(compiled in {compile_s:.2f} s); {cores} cores available")
+    print(
+        f"scenario {scenario.name}: {scenario.n_steps} steps, {len(scenario.sessions):,} sessions "
+        f"(compiled in {compile_s:.2f} s); {cores} cores available"
+    )
 
     run, reference_s = timed(rollout, Uncontrolled(), scenario, compiled)
     reference = episode_kpis(run, scenario)["objective"]
@@ -49,16 +52,22 @@ def main():
     optimum = PerfectForesight(exact=args.exact)
     run, total_s = timed(rollout, optimum, scenario, compiled)
     plan, replayed = optimum.plan, episode_kpis(run, scenario)["objective"]
-    print(f"optimum: build {optimum.build_s:8.2f} s   solve {optimum.solve_s:8.2f} s   (target: solve <= 60 s; "
-          f"with the replay {total_s:.2f} s)")
-    print(f"         objective {plan.objective:.6f}, replayed {replayed:.6f} (difference {replayed - plan.objective:.1e}); "
-          f"lower bound {plan.lower_bound:.6f}, gap {plan.gap:.1e}; {len(plan.repaired_steps)} steps repaired")
+    print(
+        f"optimum: build {optimum.build_s:8.2f} s   solve {optimum.solve_s:8.2f} s   (target: solve <= 60 s; "
+        f"with the replay {total_s:.2f} s)"
+    )
+    print(
+        f"         objective {plan.objective:.6f}, replayed {replayed:.6f} (difference {replayed - plan.objective:.1e}); "
+        f"lower bound {plan.lower_bound:.6f}, gap {plan.gap:.1e}; {len(plan.repaired_steps)} steps repaired"
+    )
 
     mpc = MPC()
     run, mpc_s = timed(rollout, mpc, scenario, compiled)
     objective = episode_kpis(run, scenario)["objective"]
-    print(f"MPC (24 h, re-solved every step): full year {mpc_s:8.2f} s = LP build {mpc.build_s:.2f} s + "
-          f"solve {mpc.solve_s:.2f} s + rest {mpc_s - mpc.build_s - mpc.solve_s:.2f} s   (target <= 300 s)")
+    print(
+        f"MPC (24 h, re-solved every step): full year {mpc_s:8.2f} s = LP build {mpc.build_s:.2f} s + "
+        f"solve {mpc.solve_s:.2f} s + rest {mpc_s - mpc.build_s - mpc.solve_s:.2f} s   (target <= 300 s)"
+    )
     print(f"         objective {objective:.6f}; {mpc_s / reference_s:.1f} x the uncontrolled evaluation")
     span = reference - plan.objective
     print(f"gap closed by MPC: {100 * (reference - objective) / span:.1f} %")

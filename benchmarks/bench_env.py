@@ -13,6 +13,7 @@ core; memory of N = 1024 under 1 GB.
 
     .venv/bin/python benchmarks/bench_env.py [--steps 20000] [--bank 16]
 """
+
 import argparse
 import os
 import subprocess
@@ -44,9 +45,11 @@ def bench_pendulum(n_steps: int) -> float:
     env = gym.make("Pendulum-v1")
     env.reset(seed=0)
     actions = np.random.default_rng(0).uniform(-2, 2, (n_steps, 1)).astype(np.float32)
+
     def step(i):
         if env.step(actions[i])[3]:
             env.reset()
+
     return steps_per_second(step, n_steps)
 
 
@@ -54,10 +57,12 @@ def bench_single_env(scenario, n_steps: int) -> float:
     env = IquitosMallEnv(scenario=scenario)
     env.reset(seed=0)
     actions = np.random.default_rng(0).uniform(-1, 1, (n_steps, 39)).astype(np.float32)
+
     def step(i):
         _, _, term, trunc, _ = env.step(actions[i])
         if term or trunc:
             env.reset()
+
     return steps_per_second(step, min(n_steps, scenario.n_steps - 1))
 
 
@@ -65,11 +70,13 @@ def bench_batched(bank, n_envs: int, n_steps: int) -> float:
     sim = BatchedSimulator(bank, n_envs)
     sim.reset(scenario_index=np.arange(n_envs) % len(bank))
     actions = np.random.default_rng(0).uniform(-1, 1, (16, n_envs, 39))
+
     def step(i):
         sim.step(actions[i % 16])
         sim.observe()
         if sim.t[0] >= sim.n_steps:
             sim.reset()
+
     return n_envs * steps_per_second(step, n_steps)
 
 
@@ -91,7 +98,8 @@ FIRST_STEP = """
 import time
 import numpy as np
 from ev_rl.core import SiteConfig
-from ev_rl.data import scenario_from_series, sessions_frame
+from ev_rl.data import scenario_from_series
+from ev_rl.sockets import sessions_frame
 from ev_rl.env import IquitosMallEnv
 env = IquitosMallEnv(scenario=scenario_from_series(SiteConfig(), np.zeros(4), np.zeros(4), sessions_frame([])))
 t0 = time.perf_counter()
@@ -103,8 +111,13 @@ print(time.perf_counter() - t0)
 
 def first_step_seconds(cache_dir: str) -> float:
     "Seconds of the first reset + step in a fresh process whose Numba cache is `cache_dir` (imports excluded)."
-    run = subprocess.run([sys.executable, "-c", FIRST_STEP], env={**os.environ, "NUMBA_CACHE_DIR": cache_dir},
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_STEP],
+        env={**os.environ, "NUMBA_CACHE_DIR": cache_dir},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(run.stdout.split()[-1])
 
 
@@ -136,7 +149,9 @@ def main():
     print(f"memory, N = 1024 (bank of {args.bank} included): {mb:,.0f} MB peak traced (target < 1,024 MB)")
     with tempfile.TemporaryDirectory() as cache:
         compiled, loaded = first_step_seconds(cache), first_step_seconds(cache)
-    print(f"first reset + step of a fresh process: {compiled:.2f} s compiling the kernels, {loaded:.2f} s from Numba's cache")
+    print(
+        f"first reset + step of a fresh process: {compiled:.2f} s compiling the kernels, {loaded:.2f} s from Numba's cache"
+    )
 
 
 if __name__ == "__main__":

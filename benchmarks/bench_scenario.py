@@ -6,6 +6,7 @@ constant actions. Reported at hourly and 15-minute steps.
 
     .venv/bin/python benchmarks/bench_scenario.py [--repeats 5]
 """
+
 import argparse
 import time
 
@@ -31,18 +32,20 @@ def main():
     args = parser.parse_args()
     for dt in (60, 15):
         config = SiteConfig().with_overrides({"simulation.dt_minutes": dt})
-        first = best_seconds(lambda: make_scenario(config, 12345), 1)   # includes the clear-sky cache
+        first = best_seconds(lambda: make_scenario(config, 12345), 1)  # includes the clear-sky cache
         seeds = iter(range(10_000))
         per_scenario = best_seconds(lambda: make_scenario(config, next(seeds)), args.repeats)
         scenario = make_scenario(config, 0)
         per_compile = best_seconds(lambda: compile_scenario(scenario), args.repeats)
         sim = BatchedSimulator([compile_scenario(scenario)], 1)
         actions = np.zeros((1, sim.action_size))
+
         def episode():
             sim.reset()
             for _ in range(scenario.n_steps):
                 sim.step(actions)
                 sim.observe()
+
         per_episode = best_seconds(episode, 1)
         print(f"{dt}-min steps ({scenario.n_steps} steps, {len(scenario.sessions):,} sessions):")
         print(f"  make_scenario      {per_scenario:7.3f} s  (first call, with the clear-sky cache: {first:.3f} s)")

@@ -10,6 +10,7 @@ Torch uses one thread in both (see README, "Performance").
 
     .venv/bin/python benchmarks/bench_train.py [--steps 16384] [--device cpu]
 """
+
 import argparse
 import time
 
@@ -22,8 +23,18 @@ from ev_rl.data import training_scenario
 from ev_rl.env import IquitosMallEnv
 from ev_rl.train import TrainParams, build_model, make_training_env, seed_everything
 
-SEED_HYPERPARAMETERS = dict(n_steps=2048, batch_size=256, n_epochs=3, gamma=0.85, gae_lambda=0.95, clip_range=0.2,
-                            ent_coef=0.01, vf_coef=0.5, target_kl=0.05, learning_rate=1.5e-4)
+SEED_HYPERPARAMETERS = dict(
+    n_steps=2048,
+    batch_size=256,
+    n_epochs=3,
+    gamma=0.85,
+    gae_lambda=0.95,
+    clip_range=0.2,
+    ent_coef=0.01,
+    vf_coef=0.5,
+    target_kl=0.05,
+    learning_rate=1.5e-4,
+)
 
 
 def timed_learn(model, steps: int) -> float:
@@ -41,13 +52,21 @@ def main():
     config = SiteConfig()
     scenario = training_scenario(config, 0)
     net = dict(net_arch=dict(pi=[256, 256], vf=[512, 512]), activation_fn=torch.nn.Tanh)
-    seed_like = PPO("MlpPolicy", DummyVecEnv([lambda: IquitosMallEnv(scenario=scenario)]), policy_kwargs=net,
-                    device=args.device, seed=0, **SEED_HYPERPARAMETERS)
+    seed_like = PPO(
+        "MlpPolicy",
+        DummyVecEnv([lambda: IquitosMallEnv(scenario=scenario)]),
+        policy_kwargs=net,
+        device=args.device,
+        seed=0,
+        **SEED_HYPERPARAMETERS,
+    )
     reference = timed_learn(seed_like, args.steps)
     params = TrainParams(total_timesteps=args.steps, device=args.device, n_envs=16, scenario_pool=16)
     pipeline = timed_learn(build_model(params, make_training_env(params, config)), args.steps)
     print(f"seed-like (DummyVecEnv, 1 env)     {reference:8,.0f} steps/s")
-    print(f"ev_rl.train (batched VecEnv, 16)    {pipeline:8,.0f} steps/s   ratio {pipeline / reference:.1f}x (target >= 4x)")
+    print(
+        f"ev_rl.train (batched VecEnv, 16)    {pipeline:8,.0f} steps/s   ratio {pipeline / reference:.1f}x (target >= 4x)"
+    )
 
 
 if __name__ == "__main__":

@@ -28,25 +28,33 @@ __all__ = ['CONTROLLERS', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_c
 # %% ../nbs/04_baselines.ipynb #5d76ece1
 class Controller:
     "Base of every controller: `reset` before an episode, then `act` once per step (observation and simulator in, setpoints out)."
+
     name: str = "controller"
 
-    def reset(self, scenario: Scenario,  # the scenario of the coming episode
-              compiled: CompiledScenario | None = None,  # the same scenario compiled by `compile_scenario`, if at hand
-              ) -> None:
+    def reset(
+        self,
+        scenario: Scenario,  # the scenario of the coming episode
+        compiled: CompiledScenario | None = None,  # the same scenario compiled by `compile_scenario`, if at hand
+    ) -> None:
         "Prepare for an episode of `scenario` (by default there is nothing to prepare)."
 
-    def act(self, observation: np.ndarray,  # observation of the current step, (156,) floats in [0, 1]
-            simulator: BatchedSimulator,  # the N = 1 simulator at the current step: read its state, never change it
-            ) -> np.ndarray:
+    def act(
+        self,
+        observation: np.ndarray,  # observation of the current step, (156,) floats in [0, 1]
+        simulator: BatchedSimulator,  # the N = 1 simulator at the current step: read its state, never change it
+    ) -> np.ndarray:
         "Setpoints of the current step, shape (39,) in [-1, 1]: the battery, then each socket."
         raise NotImplementedError
 
 # %% ../nbs/04_baselines.ipynb #31e1c48b
 class PolicyController(Controller):
     "A trained policy as a controller: its deterministic action for each observation (e.g. an SB3 model)."
-    def __init__(self, model,  # anything with `.predict(observation, deterministic=True) -> (action, state)`
-                 name: str = "policy",  # name in tables and plots
-                 ):
+
+    def __init__(
+        self,
+        model,  # anything with `.predict(observation, deterministic=True) -> (action, state)`
+        name: str = "policy",  # name in tables and plots
+    ):
         self.model, self.name = model, name
 
     def act(self, observation, simulator):
@@ -54,18 +62,24 @@ class PolicyController(Controller):
         return np.asarray(action, dtype=float).reshape(-1)
 
 # %% ../nbs/04_baselines.ipynb #38097c3f
-def as_controller(obj,  # a `Controller`, or a model with `.predict(observation, deterministic=True)`
-                  ) -> Controller:
+def as_controller(
+    obj,  # a `Controller`, or a model with `.predict(observation, deterministic=True)`
+) -> Controller:
     "`obj` itself if it is a `Controller`; a `PolicyController` around it if it is a trained model."
-    if isinstance(obj, Controller): return obj
-    if callable(getattr(obj, "predict", None)): return PolicyController(obj, name=type(obj).__name__)
-    raise TypeError(f"{type(obj).__name__} is neither a Controller nor a model with .predict(observation, deterministic=True)")
+    if isinstance(obj, Controller):
+        return obj
+    if callable(getattr(obj, "predict", None)):
+        return PolicyController(obj, name=type(obj).__name__)
+    raise TypeError(
+        f"{type(obj).__name__} is neither a Controller nor a model with .predict(observation, deterministic=True)"
+    )
 
 # %% ../nbs/04_baselines.ipynb #e5039b5e
-def rollout(controller,  # a `Controller` or a trained model (see `as_controller`)
-            scenario: Scenario,  # the scenario to run
-            compiled: CompiledScenario | None = None,  # the scenario compiled, if at hand (saves compiling again)
-            ) -> dict[str, np.ndarray]:
+def rollout(
+    controller,  # a `Controller` or a trained model (see `as_controller`)
+    scenario: Scenario,  # the scenario to run
+    compiled: CompiledScenario | None = None,  # the scenario compiled, if at hand (saves compiling again)
+) -> dict[str, np.ndarray]:
     "Run a controller through one episode: the simulator's step outputs stacked over steps, plus `socket_kwh` and `actions`."
     controller = as_controller(controller)
     compiled = compile_scenario(scenario) if compiled is None else compiled
@@ -73,55 +87,69 @@ def rollout(controller,  # a `Controller` or a trained model (see `as_controller
     return simulate(compiled, controller.act, record=True)
 
 # %% ../nbs/04_baselines.ipynb #56b9d92b
-def evaluate(controller,  # a `Controller` or a trained SB3 model (run deterministically)
-             scenario: Scenario,  # the scenario to run, e.g. one of `heldout_scenarios(config)`
-             ) -> dict[str, float]:
+def evaluate(
+    controller,  # a `Controller` or a trained SB3 model (run deterministically)
+    scenario: Scenario,  # the scenario to run, e.g. one of `heldout_scenarios(config)`
+) -> dict[str, float]:
     "The KPIs of one episode of `controller` on `scenario`: `objective` (lower is better), its components, energy totals in kWh."
     trajectory = rollout(controller, scenario)
     kpis = episode_kpis(trajectory, scenario)
-    kpis.update(bess_clipped_kwh=float(trajectory["bess_clipped_kwh"].sum()),
-                ev_clipped_kwh=float(trajectory["ev_clipped_kwh"].sum()))
+    kpis.update(
+        bess_clipped_kwh=float(trajectory["bess_clipped_kwh"].sum()),
+        ev_clipped_kwh=float(trajectory["ev_clipped_kwh"].sum()),
+    )
     return kpis
 
 # %% ../nbs/04_baselines.ipynb #5ce7ef8f
-def constraint_violations(trajectory: dict[str, np.ndarray],  # a `rollout` result
-                          compiled: CompiledScenario,  # the scenario it ran, compiled
-                          ) -> dict[str, float]:
+def constraint_violations(
+    trajectory: dict[str, np.ndarray],  # a `rollout` result
+    compiled: CompiledScenario,  # the scenario it ran, compiled
+) -> dict[str, float]:
     "The largest violation of each physical constraint over an episode (kWh, SOC as a fraction); 0 where it holds."
     tr, cfg = trajectory, compiled.scenario.config
     dt, b = cfg.simulation.dt_h, cfg.bess
     ch, dis, socket = tr["bess_charge_kwh"], tr["bess_discharge_kwh"], tr["socket_kwh"]
     supply = tr["pv_kwh"] + tr["grid_import_kwh"] + dis
     use = tr["mall_kwh"] + tr["ev_kwh"] + ch + tr["grid_export_kwh"] + tr["curtailed_kwh"]
-    flows = np.stack([tr[k] for k in ("grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "bess_charge_kwh",
-                                      "bess_discharge_kwh")])
+    flows = np.stack(
+        [
+            tr[k]
+            for k in ("grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "bess_charge_kwh", "bess_discharge_kwh")
+        ]
+    )
     plugged = compiled.session_index >= 0
-    per_session = np.bincount(compiled.session_index[plugged], weights=socket[plugged],
-                              minlength=len(compiled.scenario.sessions))
+    per_session = np.bincount(
+        compiled.session_index[plugged], weights=socket[plugged], minlength=len(compiled.scenario.sessions)
+    )
     worst = lambda x: float(np.max(x, initial=0.0))
-    return {"balance_kwh": worst(np.abs(supply - use)), "negative_flow_kwh": worst(-flows),
-            "negative_ev_kwh": worst(-socket),
-            "soc_window": worst(np.maximum(b.soc_min - tr["bess_soc"], tr["bess_soc"] - b.soc_max)),
-            "bess_power_kwh": worst(np.maximum(ch, dis) - b.power_kw * dt),
-            "simultaneous_charge_discharge_kwh": worst(np.minimum(ch, dis)),
-            "export_limit_kwh": worst(tr["grid_export_kwh"] - cfg.grid.export_limit_kw * dt),
-            "curtailed_over_pv_kwh": worst(tr["curtailed_kwh"] - tr["pv_kwh"]),
-            "ev_power_kwh": worst(socket - compiled.pmax_kw * dt),
-            "ev_request_kwh": worst(per_session - compiled.scenario.sessions["energy_requested_kwh"].to_numpy())}
+    return {
+        "balance_kwh": worst(np.abs(supply - use)),
+        "negative_flow_kwh": worst(-flows),
+        "negative_ev_kwh": worst(-socket),
+        "soc_window": worst(np.maximum(b.soc_min - tr["bess_soc"], tr["bess_soc"] - b.soc_max)),
+        "bess_power_kwh": worst(np.maximum(ch, dis) - b.power_kw * dt),
+        "simultaneous_charge_discharge_kwh": worst(np.minimum(ch, dis)),
+        "export_limit_kwh": worst(tr["grid_export_kwh"] - cfg.grid.export_limit_kw * dt),
+        "curtailed_over_pv_kwh": worst(tr["curtailed_kwh"] - tr["pv_kwh"]),
+        "ev_power_kwh": worst(socket - compiled.pmax_kw * dt),
+        "ev_request_kwh": worst(per_session - compiled.scenario.sessions["energy_requested_kwh"].to_numpy()),
+    }
 
 # %% ../nbs/04_baselines.ipynb #495f9abd
 class Uncontrolled(Controller):
     "Every vehicle charges at full power from plug-in until full or gone; the battery idles."
+
     name = "uncontrolled"
 
     def act(self, observation, simulator):
         return np.r_[0.0, np.ones(simulator.n_sockets)]
 
 # %% ../nbs/04_baselines.ipynb #3207b57e
-def seasonal_naive(series_kw: np.ndarray,  # a series over the episode, kW
-                   steps: np.ndarray,  # steps to forecast
-                   lag_steps: int,  # season length in steps: one day for PV, one week for the mall
-                   ) -> np.ndarray:
+def seasonal_naive(
+    series_kw: np.ndarray,  # a series over the episode, kW
+    steps: np.ndarray,  # steps to forecast
+    lag_steps: int,  # season length in steps: one day for PV, one week for the mall
+) -> np.ndarray:
     "Seasonal-naive forecast: the value `lag_steps` earlier (for the first season, the same step of the episode's last one)."
     return np.asarray(series_kw)[(np.asarray(steps) - lag_steps) % len(series_kw)]
 
@@ -130,12 +158,15 @@ def forecast_energy_kwh(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     "Seasonal-naive forecasts of every step's PV (same step yesterday) and mall demand (same step a week ago), kWh per step."
     sim = scenario.config.simulation
     steps, spd = np.arange(scenario.n_steps), 24 * sim.steps_per_hour
-    return (seasonal_naive(scenario.pv_kw, steps, spd) * sim.dt_h,
-            seasonal_naive(scenario.mall_kw, steps, 7 * spd) * sim.dt_h)
+    return (
+        seasonal_naive(scenario.pv_kw, steps, spd) * sim.dt_h,
+        seasonal_naive(scenario.mall_kw, steps, 7 * spd) * sim.dt_h,
+    )
 
 # %% ../nbs/04_baselines.ipynb #88bf6a49
 class RuleBased(Controller):
     "Documented rules: EVs earliest-deadline-first following forecast PV surplus; the battery stores surplus and discharges in peak hours."
+
     name = "rule_based"
 
     def reset(self, scenario, compiled=None):
@@ -172,10 +203,13 @@ class RuleBased(Controller):
 # %% ../nbs/04_baselines.ipynb #a04f61e5
 class PerfectForesight(Controller):
     "The perfect-foresight optimum: the dispatch LP of the whole episode (actual data, every session), replayed step by step."
+
     name = "optimum"
 
-    def __init__(self, exact: bool = False,  # prove optimality by branch and bound (slow on a year; see `solve_dispatch`)
-                 ):
+    def __init__(
+        self,
+        exact: bool = False,  # prove optimality by branch and bound (slow on a year; see `solve_dispatch`)
+    ):
         self.exact = exact
 
     def reset(self, scenario, compiled=None):
@@ -193,12 +227,16 @@ class PerfectForesight(Controller):
 # %% ../nbs/04_baselines.ipynb #4f124000
 class MPC(Controller):
     "Model-predictive control: each step, the dispatch LP over the next hours with seasonal-naive forecasts and the plugged vehicles."
+
     name = "mpc"
 
-    def __init__(self, horizon_h: float = 24.0,  # length of the planning horizon, h
-                 peak_memory: bool = True,  # floor the demand-charge peaks at last month's (see above)
-                 ):
-        if not horizon_h > 0: raise ValueError(f"MPC: horizon_h = {horizon_h} must be > 0")
+    def __init__(
+        self,
+        horizon_h: float = 24.0,  # length of the planning horizon, h
+        peak_memory: bool = True,  # floor the demand-charge peaks at last month's (see above)
+    ):
+        if not horizon_h > 0:
+            raise ValueError(f"MPC: horizon_h = {horizon_h} must be > 0")
         self.horizon_h, self.peak_memory = horizon_h, peak_memory
 
     def reset(self, scenario, compiled=None):
@@ -209,13 +247,16 @@ class MPC(Controller):
         self.horizon = max(1, int(round(self.horizon_h * sim.steps_per_hour)))
         f = objective_factors(cfg)
         self.terminal_value = cfg.bess.discharge_efficiency * (
-            f["co2"] * float(np.mean(scenario.co2_kg_per_kwh)) + f["cost"] * cfg.tariff.offpeak_price_per_kwh)
+            f["co2"] * float(np.mean(scenario.co2_kg_per_kwh)) + f["cost"] * cfg.tariff.offpeak_price_per_kwh
+        )
         self.highs = _highs()
         self.build_s = self.solve_s = 0.0
         self.last_month_peaks_kw = np.zeros(2)  # off-peak, peak
 
-    def problem(self, simulator: BatchedSimulator,  # the simulator at the current step
-                ) -> DispatchProblem:
+    def problem(
+        self,
+        simulator: BatchedSimulator,  # the simulator at the current step
+    ) -> DispatchProblem:
         "The dispatch problem of the current step: forecasts over the horizon, the plugged vehicles, the present state."
         c, t = self.compiled, int(simulator.t[0])
         s, dt = c.scenario, c.scenario.dt_h
@@ -228,16 +269,29 @@ class MPC(Controller):
         meter, peak = simulator.demand, s.peak[w].astype(int)
         running = meter.max_kw[0] if meter.month[0] == self.month[t] else np.zeros(2)
         if self.peak_memory:
-            if meter.month[0] not in (-1, self.month[t]):   # first step of a month: last month's peaks are final
+            if meter.month[0] not in (-1, self.month[t]):  # first step of a month: last month's peaks are final
                 self.last_month_peaks_kw = meter.max_kw[0].copy()
-            floor = np.maximum(running, self.last_month_peaks_kw)[peak]   # next month's steps: the same level
+            floor = np.maximum(running, self.last_month_peaks_kw)[peak]  # next month's steps: the same level
         else:
             floor = np.where(self.month[w] == self.month[t], running[peak], 0.0)
-        return DispatchProblem(s.config, self.pv_kwh[w], self.mall_kwh[w], s.price_per_kwh[w], s.co2_kg_per_kwh[w], peak > 0,
-                               self.month[w], cell_step, sockets[cell_session], cell_session,
-                               c.pmax_kw[t, sockets][cell_session] * dt, remaining[sockets], float(simulator.energy_kwh[0]),
-                               previous_import_kwh=None if simulator.first_step[0] else float(simulator.previous_import_kwh[0]),
-                               demand_floor_kw=floor, terminal_value_per_kwh=self.terminal_value)
+        return DispatchProblem(
+            s.config,
+            self.pv_kwh[w],
+            self.mall_kwh[w],
+            s.price_per_kwh[w],
+            s.co2_kg_per_kwh[w],
+            peak > 0,
+            self.month[w],
+            cell_step,
+            sockets[cell_session],
+            cell_session,
+            c.pmax_kw[t, sockets][cell_session] * dt,
+            remaining[sockets],
+            float(simulator.energy_kwh[0]),
+            previous_import_kwh=None if simulator.first_step[0] else float(simulator.previous_import_kwh[0]),
+            demand_floor_kw=floor,
+            terminal_value_per_kwh=self.terminal_value,
+        )
 
     def act(self, observation, simulator):
         p = self.problem(simulator)
@@ -250,18 +304,20 @@ class MPC(Controller):
 CONTROLLERS: dict[str, type[Controller]] = {c.name: c for c in (Uncontrolled, RuleBased, MPC, PerfectForesight)}
 
 
-def yardstick(name: str,  # a key of CONTROLLERS
-               ) -> Controller:
+def yardstick(
+    name: str,  # a key of CONTROLLERS
+) -> Controller:
     "A fresh yardstick controller by its name."
     if name not in CONTROLLERS:
         raise ValueError(f"controller {name!r}: not a yardstick; the yardsticks are {list(CONTROLLERS)}")
     return CONTROLLERS[name]()
 
 # %% ../nbs/04_baselines.ipynb #dac01f64
-def gap_closed(objective: float,  # the controller's objective
-               uncontrolled: float,  # uncontrolled charging's objective on the same scenario
-               optimum: float,  # the optimum's objective on the same scenario
-               ) -> float:
+def gap_closed(
+    objective: float,  # the controller's objective
+    uncontrolled: float,  # uncontrolled charging's objective on the same scenario
+    optimum: float,  # the optimum's objective on the same scenario
+) -> float:
     "Share of the gap between uncontrolled charging and the optimum that a controller closes (1: optimum, 0: uncontrolled)."
     span = uncontrolled - optimum
     return (uncontrolled - objective) / span if span > 0 else float("nan")
@@ -269,17 +325,19 @@ def gap_closed(objective: float,  # the controller's objective
 # %% ../nbs/04_baselines.ipynb #228edfa3
 def _scenario_key(scenario: Scenario) -> str:
     "A short hash of what determines a scenario: configuration, seed, name, length, series and sessions."
-    h = hashlib.sha1(json.dumps([scenario.config.to_dict(), scenario.seed, scenario.n_steps, scenario.name],
-                                sort_keys=True).encode())
+    h = hashlib.sha1(
+        json.dumps([scenario.config.to_dict(), scenario.seed, scenario.n_steps, scenario.name], sort_keys=True).encode()
+    )
     for a in (scenario.pv_kw, scenario.mall_kw, pd.util.hash_pandas_object(scenario.sessions, index=False).to_numpy()):
         h.update(np.ascontiguousarray(a).tobytes())
     return h.hexdigest()[:12]
 
 
-def reference_kpis(name: str,  # a yardstick of CONTROLLERS
-                   scenario: Scenario,  # the scenario to run it on
-                   cache_dir: str | Path | None = None,  # folder of cached results (None: compute, keep nothing)
-                   ) -> dict[str, float]:
+def reference_kpis(
+    name: str,  # a yardstick of CONTROLLERS
+    scenario: Scenario,  # the scenario to run it on
+    cache_dir: str | Path | None = None,  # folder of cached results (None: compute, keep nothing)
+) -> dict[str, float]:
     "The `evaluate` KPIs of a yardstick on a scenario, read from the cache when it holds them."
     path = None if cache_dir is None else Path(cache_dir) / f"{scenario.name}__{_scenario_key(scenario)}__{name}.json"
     if path is not None and path.is_file():
@@ -292,64 +350,97 @@ def reference_kpis(name: str,  # a yardstick of CONTROLLERS
 
 # %% ../nbs/04_baselines.ipynb #6346a38b
 KPI_COLUMNS = {  # KPI key -> (column label, scale factor)
-    "objective": ("objective J", 1.0), **{f"objective/{c}": (f"J {c}", 1.0) for c in COMPONENTS},
-    "gap_closed": ("gap closed", 1.0), "grid_import_kwh": ("grid import (MWh)", 1e-3),
-    "co2_grid_kg": ("grid CO2 (t)", 1e-3), "total_cost_pen": ("cost (kPEN)", 1e-3),
-    "ev_delivered_share": ("EV energy delivered (%)", 100.0), "self_consumption": ("PV self-consumption (%)", 100.0),
-    "curtailed_kwh": ("PV curtailed (MWh)", 1e-3), "peak_import_kw": ("peak import (kW)", 1.0)}
+    "objective": ("objective J", 1.0),
+    **{f"objective/{c}": (f"J {c}", 1.0) for c in COMPONENTS},
+    "gap_closed": ("gap closed", 1.0),
+    "grid_import_kwh": ("grid import (MWh)", 1e-3),
+    "co2_grid_kg": ("grid CO2 (t)", 1e-3),
+    "total_cost_pen": ("cost (kPEN)", 1e-3),
+    "ev_delivered_share": ("EV energy delivered (%)", 100.0),
+    "self_consumption": ("PV self-consumption (%)", 100.0),
+    "curtailed_kwh": ("PV curtailed (MWh)", 1e-3),
+    "peak_import_kw": ("peak import (kW)", 1.0),
+}
 
 
-def kpi_table(kpis: dict[str, dict[str, dict]],  # controller name -> scenario name -> KPIs (of `evaluate`)
-              ) -> pd.DataFrame:
+def kpi_table(
+    kpis: dict[str, dict[str, dict]],  # controller name -> scenario name -> KPIs (of `evaluate`)
+) -> pd.DataFrame:
     "One row per controller and scenario, plus each controller's mean; columns as in KPI_COLUMNS, with gap closed."
     rows = []
     for name, per_scenario in kpis.items():
         mine = []
         for scenario, k in per_scenario.items():
             k = dict(k)
-            if "gap_closed" not in k and scenario in kpis.get("uncontrolled", {}) and scenario in kpis.get("optimum", {}):
-                k["gap_closed"] = gap_closed(k["objective"], kpis["uncontrolled"][scenario]["objective"],
-                                             kpis["optimum"][scenario]["objective"])
-            mine.append({"controller": name, "scenario": scenario,
-                         **{label: k[key] * f for key, (label, f) in KPI_COLUMNS.items() if key in k}})
+            if (
+                "gap_closed" not in k
+                and scenario in kpis.get("uncontrolled", {})
+                and scenario in kpis.get("optimum", {})
+            ):
+                k["gap_closed"] = gap_closed(
+                    k["objective"], kpis["uncontrolled"][scenario]["objective"], kpis["optimum"][scenario]["objective"]
+                )
+            mine.append(
+                {
+                    "controller": name,
+                    "scenario": scenario,
+                    **{label: k[key] * f for key, (label, f) in KPI_COLUMNS.items() if key in k},
+                }
+            )
         rows += mine
         if len(mine) > 1:
-            rows.append({"controller": name, "scenario": "mean", **pd.DataFrame(mine).mean(numeric_only=True).to_dict()})
+            rows.append(
+                {"controller": name, "scenario": "mean", **pd.DataFrame(mine).mean(numeric_only=True).to_dict()}
+            )
     return pd.DataFrame(rows).set_index(["controller", "scenario"])
 
 # %% ../nbs/04_baselines.ipynb #929e3556
-def series_frame(trajectory: dict[str, np.ndarray],  # a `simulate`/`rollout` result
-                 scenario: Scenario,  # its scenario
-                 ) -> pd.DataFrame:
+def series_frame(
+    trajectory: dict[str, np.ndarray],  # a `simulate`/`rollout` result
+    scenario: Scenario,  # its scenario
+) -> pd.DataFrame:
     "The per-step outputs of a run as a table, one row per step, with the scenario's name and the step's time first."
     frame = pd.DataFrame({k: v for k, v in trajectory.items() if np.ndim(v) == 1})
-    frame.insert(0, "time", scenario.time.astype(str)); frame.insert(0, "scenario", scenario.name)
+    frame.insert(0, "time", scenario.time.astype(str))
+    frame.insert(0, "scenario", scenario.name)
     return frame
 
 # %% ../nbs/04_baselines.ipynb #a7c5f513
-def plot_dispatch(trajectory: dict[str, np.ndarray],  # a `rollout` result
-                  scenario: Scenario,  # the scenario it ran
-                  day: int,  # day of the episode to draw, from 0
-                  ax=None,  # matplotlib axes (default: a new figure)
-                  title: str | None = None,  # axes title (default: scenario and date)
-                  ):
+def plot_dispatch(
+    trajectory: dict[str, np.ndarray],  # a `rollout` result
+    scenario: Scenario,  # the scenario it ran
+    day: int,  # day of the episode to draw, from 0
+    ax=None,  # matplotlib axes (default: a new figure)
+    title: str | None = None,  # axes title (default: scenario and date)
+):
     "One day of dispatch: PV used, battery discharge and grid import stacked against mall, EV and battery charging, kW."
     spd, dt = 24 * scenario.config.simulation.steps_per_hour, scenario.dt_h
     w = slice(day * spd, (day + 1) * spd)
-    kw = lambda key: np.r_[trajectory[key][w], trajectory[key][w][-1]] / dt   # one more point to close the last step
+    kw = lambda key: np.r_[trajectory[key][w], trajectory[key][w][-1]] / dt  # one more point to close the last step
     hours = np.arange(spd + 1) * dt
     pv_used = kw("pv_kwh") - kw("curtailed_kwh") - kw("grid_export_kwh")
-    if ax is None: _, ax = plt.subplots(figsize=(7, 4))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
     bottom = np.zeros_like(hours)
-    for values, label, color in [(pv_used, "PV used on site", "#f2b701"), (kw("bess_discharge_kwh"), "battery discharge", "#3a9e4f"),
-                                 (kw("grid_import_kwh"), "grid import", "#8c8c8c")]:
+    for values, label, color in [
+        (pv_used, "PV used on site", "#f2b701"),
+        (kw("bess_discharge_kwh"), "battery discharge", "#3a9e4f"),
+        (kw("grid_import_kwh"), "grid import", "#8c8c8c"),
+    ]:
         ax.fill_between(hours, bottom, bottom + values, step="post", color=color, alpha=0.85, lw=0, label=label)
         bottom = bottom + values
     mall, ev, charge = kw("mall_kwh"), kw("ev_kwh"), kw("bess_charge_kwh")
     ax.step(hours, mall, where="post", color="black", lw=1.2, label="mall")
     ax.step(hours, mall + ev, where="post", color="#1f4e9c", lw=1.2, label="mall + EV")
-    ax.step(hours, mall + ev + charge, where="post", color="#1f4e9c", lw=1.2, ls="--", label="mall + EV + battery charging")
+    ax.step(
+        hours, mall + ev + charge, where="post", color="#1f4e9c", lw=1.2, ls="--", label="mall + EV + battery charging"
+    )
     ax.step(hours, kw("pv_kwh"), where="post", color="#c77c00", lw=1.0, ls=":", label="PV available")
-    ax.set(xlim=(0, 24), xticks=range(0, 25, 3), xlabel="hour of day", ylabel="power (kW)",
-           title=title or f"{scenario.name}, {scenario.time[w.start]:%Y-%m-%d}")
+    ax.set(
+        xlim=(0, 24),
+        xticks=range(0, 25, 3),
+        xlabel="hour of day",
+        ylabel="power (kW)",
+        title=title or f"{scenario.name}, {scenario.time[w.start]:%Y-%m-%d}",
+    )
     return ax

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -26,84 +25,122 @@ __all__ = ['METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_ru
            'aggregate_scores', 'curve_bands', 'training_summary', 'typical_series', 'write_results']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
-def iqm(scores: np.ndarray,  # scores of any shape; all of them are pooled
-        ) -> float:
+def iqm(
+    scores: np.ndarray,  # scores of any shape; all of them are pooled
+) -> float:
     "Interquartile mean: the mean of the middle 50 % of the pooled scores (25 % trimmed from each end)."
     x = np.asarray(scores, dtype=float).ravel()
     if x.size == 0 or not np.isfinite(x).all():
-        raise ValueError(f"scores: need at least one score and only finite values, got {x.size} with {np.sum(~np.isfinite(x))} non-finite")
+        raise ValueError(
+            f"scores: need at least one score and only finite values, got {x.size} with {np.sum(~np.isfinite(x))} non-finite"
+        )
     return float(stats.trim_mean(x, 0.25))
 
 # %% ../nbs/07_compare.ipynb #76eb7b92
-def stratified_bootstrap_ci(scores: np.ndarray,  # score matrix (runs, scenarios); each scenario is a stratum
-                            statistic=iqm,  # statistic of the pooled scores
-                            confidence: float = 0.95,  # confidence level of the interval
-                            n_resamples: int = 2000,  # bootstrap resamples
-                            seed: int = 0,  # seed of the resampling
-                            ) -> tuple[float, float]:
+def stratified_bootstrap_ci(
+    scores: np.ndarray,  # score matrix (runs, scenarios); each scenario is a stratum
+    statistic=iqm,  # statistic of the pooled scores
+    confidence: float = 0.95,  # confidence level of the interval
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # seed of the resampling
+) -> tuple[float, float]:
     "Percentile bootstrap interval of `statistic`, resampling the runs with replacement within each scenario."
     x = np.asarray(scores, dtype=float)
     if x.ndim != 2 or not x.size:
         raise ValueError(f"scores: need a non-empty (runs, scenarios) matrix, got shape {x.shape}")
-    if not 0 < confidence < 1: raise ValueError(f"parameter confidence = {confidence}: must be in (0, 1)")
+    if not 0 < confidence < 1:
+        raise ValueError(f"parameter confidence = {confidence}: must be in (0, 1)")
     point = statistic(x)
-    if x.shape[0] == 1: return point, point     # one run per scenario: nothing to resample
-    if statistic is iqm:   # vectorised over the resamples
+    if x.shape[0] == 1:
+        return point, point  # one run per scenario: nothing to resample
+    if statistic is iqm:  # vectorised over the resamples
         pooled = lambda *samples, axis=-1: stats.trim_mean(np.concatenate(samples, axis=-1), 0.25, axis=-1)
     else:
         pooled = lambda *samples, axis=-1: np.apply_along_axis(statistic, -1, np.concatenate(samples, axis=-1))
-    res = stats.bootstrap(tuple(x.T), pooled, n_resamples=n_resamples, confidence_level=confidence,
-                          method="percentile", paired=False, vectorized=True, rng=np.random.default_rng(seed))
+    res = stats.bootstrap(
+        tuple(x.T),
+        pooled,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        paired=False,
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 # %% ../nbs/07_compare.ipynb #114729d1
-def train_all(algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
-              seeds: list[int],  # training seeds, the same for every algorithm
-              budgets: dict[str, int],  # environment steps per algorithm
-              test_days: int = 365,  # days of each test year
-              test_scenarios: int = 3,  # test years of the final scores
-              results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
-              overrides: dict[str, dict] | None = None,  # TrainParams fields per algorithm, on top of its preset
-              workers: int = 1,  # runs trained at the same time, each in its own process
-              curve_points: int = 20,  # evaluations on the validation years per run (0: at the start and end only)
-              ) -> list[Path]:
+def train_all(
+    algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
+    seeds: list[int],  # training seeds, the same for every algorithm
+    budgets: dict[str, int],  # environment steps per algorithm
+    test_days: int = 365,  # days of each test year
+    test_scenarios: int = 3,  # test years of the final scores
+    results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
+    overrides: dict[str, dict] | None = None,  # TrainParams fields per algorithm, on top of its preset
+    workers: int = 1,  # runs trained at the same time, each in its own process
+    curve_points: int = 20,  # evaluations on the validation years per run (0: at the start and end only)
+) -> list[Path]:
     "Train every algorithm with every seed through `ev_rl.train.train`; the run folders, in order."
     unknown = [a for a in algorithms if a not in ALGORITHMS]
-    if unknown or not algorithms: raise ValueError(f"parameter algorithms = {algorithms!r}: choose from {ALGORITHMS}")
+    if unknown or not algorithms:
+        raise ValueError(f"parameter algorithms = {algorithms!r}: choose from {ALGORITHMS}")
     missing = [a for a in algorithms if a not in budgets]
-    if missing: raise ValueError(f"parameter budgets: no budget for {missing}")
-    if not seeds or len(set(seeds)) != len(seeds): raise ValueError(f"parameter seeds = {seeds!r}: must be distinct and non-empty")
+    if missing:
+        raise ValueError(f"parameter budgets: no budget for {missing}")
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"parameter seeds = {seeds!r}: must be distinct and non-empty")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"parameter workers = {workers!r}: must be a positive integer")
     if isinstance(curve_points, bool) or not isinstance(curve_points, int) or curve_points < 0:
         raise ValueError(f"parameter curve_points = {curve_points!r}: must be a non-negative integer")
     stray = [a for a in (overrides or {}) if a not in ALGORITHMS]
-    if stray: raise ValueError(f"parameter overrides: settings for {stray}; the algorithms are {ALGORITHMS}")
+    if stray:
+        raise ValueError(f"parameter overrides: settings for {stray}; the algorithms are {ALGORITHMS}")
     out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     overrides = overrides or {}
-    params = [TrainParams(algo=a, seed=int(s), total_timesteps=int(budgets[a]), test_days=test_days, test_scenarios=test_scenarios,
-                          references=tuple(CONTROLLERS), output_dir=str(out / "runs"), checkpoint_every=int(budgets[a]),
-                          validation_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
-                          **overrides.get(a, {})) for a in algorithms for s in seeds]   # all validated before any training
-    cache = out / "runs" / "cache"                 # the yardsticks' KPIs, once, before the runs read them in parallel
+    params = [
+        TrainParams(
+            algo=a,
+            seed=int(s),
+            total_timesteps=int(budgets[a]),
+            test_days=test_days,
+            test_scenarios=test_scenarios,
+            references=tuple(CONTROLLERS),
+            output_dir=str(out / "runs"),
+            checkpoint_every=int(budgets[a]),
+            validation_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
+            **overrides.get(a, {}),
+        )
+        for a in algorithms
+        for s in seeds
+    ]  # all validated before any training
+    cache = out / "runs" / "cache"  # the yardsticks' KPIs, once, before the runs read them in parallel
     for scenario in scenario_set("test", None, test_scenarios, test_days):
-        for name in CONTROLLERS: reference_kpis(name, scenario, cache)
+        for name in CONTROLLERS:
+            reference_kpis(name, scenario, cache)
     for scenario in scenario_set("validation", None, params[0].validation_scenarios, params[0].validation_days):
-        for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES): reference_kpis(name, scenario, cache)
+        for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
+            reference_kpis(name, scenario, cache)
+
     def report(p: TrainParams, summary: dict) -> Path:
-        print(f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
-              f"({summary['steps_per_second']:,.0f} steps/s), test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
-              flush=True)
+        print(
+            f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
+            f"({summary['steps_per_second']:,.0f} steps/s), test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
+            flush=True,
+        )
         return out / "runs" / summary["run"]
-    quietly = partial(train, progress_bar=False)     # ev_rl.train.train: picklable for the worker processes
+
+    quietly = partial(train, progress_bar=False)  # ev_rl.train.train: picklable for the worker processes
     if workers == 1:
         return [report(p, quietly(p)) for p in params]
     with ProcessPoolExecutor(min(workers, len(params)), mp_context=multiprocessing.get_context("spawn")) as pool:
         return [report(p, summary) for p, summary in zip(params, pool.map(quietly, params))]
 
 # %% ../nbs/07_compare.ipynb #21045bc2
-def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
-                 ) -> dict[str, pd.DataFrame]:
+def collect_runs(
+    run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
+) -> dict[str, pd.DataFrame]:
     "Tables `scores` (controller, seed, scenario, KPIs), `curves` (training rollouts), `validation_curves` and `training`."
     scores, curves, validation_curves, training, seen = [], [], [], [], set()
     for run in map(Path, run_dirs):
@@ -113,102 +150,170 @@ def collect_runs(run_dirs: list[str | Path],  # run folders written by `ev_rl.tr
         for scenario, by_controller in test["scenarios"].items():
             for name, kpis in by_controller.items():
                 if name in CONTROLLERS:
-                    if (name, scenario) in seen: continue  # deterministic: the same in every run
+                    if (name, scenario) in seen:
+                        continue  # deterministic: the same in every run
                     seen.add((name, scenario))
                 row = {"controller": name, "seed": seed if name == algo else -1, "scenario": scenario, "run": run.name}
                 scores.append({**row, **{k: (np.nan if v is None else v) for k, v in kpis.items()}})
         curves += [{"algorithm": algo, "seed": seed, **r} for r in summary["rollouts"]]
         validation_curves += [{"algorithm": algo, "seed": seed, **r} for r in summary.get("learning_curve", [])]
-        for name, gap in summary.get("learning_curve_references", {}).items():   # the reference levels, once
-            if (name, "curve") in seen: continue
+        for name, gap in summary.get("learning_curve_references", {}).items():  # the reference levels, once
+            if (name, "curve") in seen:
+                continue
             seen.add((name, "curve"))
-            validation_curves.append({"algorithm": name, "seed": -1, "timesteps": np.nan, "objective": np.nan, "gap_closed": gap})
-        training.append({"algorithm": algo, "seed": seed, "run": run.name, "device": summary["device"],
-                         "timesteps": summary["timesteps"], "train_seconds": summary["train_seconds"],
-                         "steps_per_second": summary["steps_per_second"], "score_seconds": summary["score_seconds"]})
-    return {"scores": pd.DataFrame(scores), "curves": pd.DataFrame(curves), "training": pd.DataFrame(training),
-            "validation_curves": pd.DataFrame(validation_curves, columns=["algorithm", "seed", "timesteps", "objective", "gap_closed"])}
+            validation_curves.append(
+                {"algorithm": name, "seed": -1, "timesteps": np.nan, "objective": np.nan, "gap_closed": gap}
+            )
+        training.append(
+            {
+                "algorithm": algo,
+                "seed": seed,
+                "run": run.name,
+                "device": summary["device"],
+                "timesteps": summary["timesteps"],
+                "train_seconds": summary["train_seconds"],
+                "steps_per_second": summary["steps_per_second"],
+                "score_seconds": summary["score_seconds"],
+            }
+        )
+    return {
+        "scores": pd.DataFrame(scores),
+        "curves": pd.DataFrame(curves),
+        "training": pd.DataFrame(training),
+        "validation_curves": pd.DataFrame(
+            validation_curves, columns=["algorithm", "seed", "timesteps", "objective", "gap_closed"]
+        ),
+    }
 
 # %% ../nbs/07_compare.ipynb #5c01a3ee
-def hyperparameters(run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
-                    ) -> pd.DataFrame:
+def hyperparameters(
+    run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
+) -> pd.DataFrame:
     "Rows: the hyperparameters of `ev_rl.train.HYPERPARAMETERS` and the budget; columns: the algorithms; cells: the value each was trained with (None: not used)."
     settings = {}
     for run in map(Path, run_dirs):
         p = json.loads((run / "summary.json").read_text())["params"]
-        mine = {"total_timesteps": p["total_timesteps"], "preset": p["preset"],
-                **{k: (p[k] if p["algo"] in used else None) for k, used in HYPERPARAMETERS.items()}}
+        mine = {
+            "total_timesteps": p["total_timesteps"],
+            "preset": p["preset"],
+            **{k: (p[k] if p["algo"] in used else None) for k, used in HYPERPARAMETERS.items()},
+        }
         if settings.setdefault(p["algo"], mine) != mine:
             raise ValueError(f"run {run.name}: trained with other settings than the earlier seeds of {p['algo']}")
     return pd.DataFrame(settings, index=["total_timesteps", "preset", *HYPERPARAMETERS], dtype=object)
 
 # %% ../nbs/07_compare.ipynb #dc6d0c9d
-METRICS = ["objective", "gap_closed", "objective/co2", "objective/solar", "objective/ev", "objective/ramp", "objective/cost",
-           "grid_import_kwh", "co2_grid_kg", "total_cost_pen", "ev_delivered_share", "self_consumption", "curtailed_kwh",
-           "peak_import_kw"]  # the KPIs aggregated and tabulated per controller
+METRICS = [
+    "objective",
+    "gap_closed",
+    "objective/co2",
+    "objective/solar",
+    "objective/ev",
+    "objective/ramp",
+    "objective/cost",
+    "grid_import_kwh",
+    "co2_grid_kg",
+    "total_cost_pen",
+    "ev_delivered_share",
+    "self_consumption",
+    "curtailed_kwh",
+    "peak_import_kw",
+]  # the KPIs aggregated and tabulated per controller
 
 # %% ../nbs/07_compare.ipynb #9cff29c0
-def score_matrix(scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
-                 controller: str,  # controller name
-                 metric: str,  # KPI column
-                 ) -> np.ndarray:
+def score_matrix(
+    scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
+    controller: str,  # controller name
+    metric: str,  # KPI column
+) -> np.ndarray:
     "The (runs, scenarios) matrix of one controller's metric; seeds missing on a scenario are an error."
     mine = scores[scores["controller"] == controller]
-    if mine.empty: raise ValueError(f"controller {controller!r}: no scores")
+    if mine.empty:
+        raise ValueError(f"controller {controller!r}: no scores")
     m = mine.pivot(index="seed", columns="scenario", values=metric)
-    if m.isna().any().any(): raise ValueError(f"controller {controller!r}, metric {metric!r}: missing or non-finite scores")
+    if m.isna().any().any():
+        raise ValueError(f"controller {controller!r}, metric {metric!r}: missing or non-finite scores")
     return m.to_numpy()
 
 # %% ../nbs/07_compare.ipynb #2a9c0e84
-def aggregate_scores(scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
-                     metrics: list[str] = METRICS,  # KPI columns to aggregate
-                     n_resamples: int = 2000,  # bootstrap resamples
-                     seed: int = 0,  # bootstrap seed
-                     ) -> pd.DataFrame:
+def aggregate_scores(
+    scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
+    metrics: list[str] = METRICS,  # KPI columns to aggregate
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # bootstrap seed
+) -> pd.DataFrame:
     "IQM, 95 % stratified bootstrap CI, mean, runs and scenarios, per controller and metric."
     rows = []
     for controller in scores["controller"].unique():
         for metric in metrics:
             x = score_matrix(scores, controller, metric)
             low, high = stratified_bootstrap_ci(x, n_resamples=n_resamples, seed=seed)
-            rows.append(dict(controller=controller, metric=metric, iqm=iqm(x), ci_low=low, ci_high=high,
-                             mean=float(x.mean()), n_runs=x.shape[0], n_scenarios=x.shape[1]))
+            rows.append(
+                dict(
+                    controller=controller,
+                    metric=metric,
+                    iqm=iqm(x),
+                    ci_low=low,
+                    ci_high=high,
+                    mean=float(x.mean()),
+                    n_runs=x.shape[0],
+                    n_scenarios=x.shape[1],
+                )
+            )
     return pd.DataFrame(rows)
 
 # %% ../nbs/07_compare.ipynb #c670ca06
-def curve_bands(curves: pd.DataFrame,  # `collect_runs(...)["curves"]` or `["validation_curves"]` (learned controllers' rows)
-                points: int = 40,  # grid points per algorithm
-                n_resamples: int = 1000,  # bootstrap resamples per point
-                seed: int = 0,  # bootstrap seed
-                value: str = "objective",  # the column to aggregate
-                ) -> pd.DataFrame:
+def curve_bands(
+    curves: pd.DataFrame,  # `collect_runs(...)["curves"]` or `["validation_curves"]` (learned controllers' rows)
+    points: int = 40,  # grid points per algorithm
+    n_resamples: int = 1000,  # bootstrap resamples per point
+    seed: int = 0,  # bootstrap seed
+    value: str = "objective",  # the column to aggregate
+) -> pd.DataFrame:
     "Per algorithm and step on a common grid: IQM of `value` over seeds, with a 95 % bootstrap CI."
     rows = []
     for algo, runs in curves.groupby("algorithm", sort=False):
         per_seed = [g.sort_values("timesteps") for _, g in runs.groupby("seed")]
         lo, hi = max(g["timesteps"].min() for g in per_seed), min(g["timesteps"].max() for g in per_seed)
         grid = np.unique(np.linspace(lo, hi, points).round()) if hi > lo else np.array([float(lo)])
-        y = np.stack([np.interp(grid, g["timesteps"], g[value]) for g in per_seed])   # (seeds, points)
+        y = np.stack([np.interp(grid, g["timesteps"], g[value]) for g in per_seed])  # (seeds, points)
         for i, step in enumerate(grid):
-            low, high = stratified_bootstrap_ci(y[:, i:i + 1], n_resamples=n_resamples, seed=seed)
-            rows.append(dict(algorithm=algo, timesteps=float(step), iqm=iqm(y[:, i]), ci_low=low, ci_high=high, n_seeds=len(per_seed)))
+            low, high = stratified_bootstrap_ci(y[:, i : i + 1], n_resamples=n_resamples, seed=seed)
+            rows.append(
+                dict(
+                    algorithm=algo,
+                    timesteps=float(step),
+                    iqm=iqm(y[:, i]),
+                    ci_low=low,
+                    ci_high=high,
+                    n_seeds=len(per_seed),
+                )
+            )
     return pd.DataFrame(rows)
 
 # %% ../nbs/07_compare.ipynb #3c8d187c
-def training_summary(training: pd.DataFrame,  # `collect_runs(...)["training"]`
-                     ) -> pd.DataFrame:
+def training_summary(
+    training: pd.DataFrame,  # `collect_runs(...)["training"]`
+) -> pd.DataFrame:
     "Per algorithm: seeds, steps, mean training seconds, steps/s (mean, sd), device."
     g = training.groupby("algorithm", sort=False)
-    return pd.DataFrame({"seeds": g["seed"].nunique(), "timesteps": g["timesteps"].median().astype(int),
-                         "train_seconds": g["train_seconds"].mean(), "steps_per_second": g["steps_per_second"].mean(),
-                         "steps_per_second_sd": g["steps_per_second"].std(ddof=1).fillna(0.0),
-                         "device": g["device"].first()}).reset_index()
+    return pd.DataFrame(
+        {
+            "seeds": g["seed"].nunique(),
+            "timesteps": g["timesteps"].median().astype(int),
+            "train_seconds": g["train_seconds"].mean(),
+            "steps_per_second": g["steps_per_second"].mean(),
+            "steps_per_second_sd": g["steps_per_second"].std(ddof=1).fillna(0.0),
+            "device": g["device"].first(),
+        }
+    ).reset_index()
 
 # %% ../nbs/07_compare.ipynb #77df1d9c
-def typical_series(run_dirs: list[str | Path],  # the run folders
-                   scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
-                   cache_dir: str | Path | None = None,  # cache of the reference KPIs
-                   ) -> dict[str, pd.DataFrame]:
+def typical_series(
+    run_dirs: list[str | Path],  # the run folders
+    scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
+    cache_dir: str | Path | None = None,  # cache of the reference KPIs
+) -> dict[str, pd.DataFrame]:
     "Controller name -> per-step time series on the first test year of the runs."
     first = json.loads((Path(run_dirs[0]) / "test.json").read_text())
     params = json.loads((Path(run_dirs[0]) / "summary.json").read_text())["params"]
@@ -224,13 +329,14 @@ def typical_series(run_dirs: list[str | Path],  # the run folders
     return out
 
 # %% ../nbs/07_compare.ipynb #bc7b0ead
-def write_results(results_dir: str | Path,  # the comparison's folder (relative: to the repository root)
-                  run_dirs: list[str | Path],  # the run folders
-                  parameters: dict,  # the notebook's parameters, recorded in compare.json
-                  n_resamples: int = 2000,  # bootstrap resamples
-                  seed: int = 0,  # bootstrap seed
-                  train_wall_seconds: float | None = None,  # wall time of `train_all`, recorded in compare.json
-                  ) -> Path:
+def write_results(
+    results_dir: str | Path,  # the comparison's folder (relative: to the repository root)
+    run_dirs: list[str | Path],  # the run folders
+    parameters: dict,  # the notebook's parameters, recorded in compare.json
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # bootstrap seed
+    train_wall_seconds: float | None = None,  # wall time of `train_all`, recorded in compare.json
+) -> Path:
     "Collect, aggregate and write scores, aggregates, learning curves, training times and typical-day series; the results folder."
     base = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     out = base / "results"
@@ -243,17 +349,27 @@ def write_results(results_dir: str | Path,  # the comparison's folder (relative:
     vc = tables["validation_curves"]
     vc.to_csv(out / "validation_curves.csv", index=False)
     learned = vc[vc["seed"] >= 0]
-    (curve_bands(learned, n_resamples=n_resamples // 2, seed=seed, value="gap_closed") if len(learned) else
-     pd.DataFrame(columns=["algorithm", "timesteps", "iqm", "ci_low", "ci_high", "n_seeds"])).to_csv(
-        out / "validation_curve_bands.csv", index=False)
+    (
+        curve_bands(learned, n_resamples=n_resamples // 2, seed=seed, value="gap_closed")
+        if len(learned)
+        else pd.DataFrame(columns=["algorithm", "timesteps", "iqm", "ci_low", "ci_high", "n_seeds"])
+    ).to_csv(out / "validation_curve_bands.csv", index=False)
     tables["training"].to_csv(out / "training.csv", index=False)
     (out / "hyperparameters.json").write_text(json.dumps(hyperparameters(run_dirs).to_dict(), indent=1))
     training_summary(tables["training"]).to_csv(out / "training_summary.csv", index=False)
     for name, series in typical_series(run_dirs, tables["scores"], base / "runs" / "cache").items():
         series.to_csv(out / f"timeseries_{name}.csv", index=False, float_format="%.6g")
     first = json.loads((Path(run_dirs[0]) / "summary.json").read_text())["params"]
-    (out / "compare.json").write_text(json.dumps({"parameters": parameters, "runs": [Path(r).name for r in run_dirs],
-                                                  "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")},
-                                                  "train_wall_seconds": train_wall_seconds,
-                                                  "command": run_command()}, indent=1))
+    (out / "compare.json").write_text(
+        json.dumps(
+            {
+                "parameters": parameters,
+                "runs": [Path(r).name for r in run_dirs],
+                "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")},
+                "train_wall_seconds": train_wall_seconds,
+                "command": run_command(),
+            },
+            indent=1,
+        )
+    )
     return out

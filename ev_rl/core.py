@@ -27,32 +27,41 @@ class ConfigError(ValueError):
 # %% ../nbs/00_core.ipynb #e0c83148
 class DataError(ValueError):
     "Malformed or implausible input data; the message names the file, the column and the row (line number)."
-    def __init__(self, message: str, *, path: str | Path | None = None, column: str | None = None,
-                 row: int | None = None):
-        parts = [str(path) if path is not None else None, f"column {column!r}" if column is not None else None,
-                 f"row {row}" if row is not None else None]
+
+    def __init__(
+        self, message: str, *, path: str | Path | None = None, column: str | None = None, row: int | None = None
+    ):
+        parts = [
+            str(path) if path is not None else None,
+            f"column {column!r}" if column is not None else None,
+            f"row {row}" if row is not None else None,
+        ]
         where = ", ".join(p for p in parts if p)
         super().__init__(f"{where}: {message}" if where else message)
         self.path, self.column, self.row = path, column, row
 
 # %% ../nbs/00_core.ipynb #cac14f9e
-def param(default: Any,  # default value (a scalar, a string or a tuple)
-          unit: str,  # physical unit, or "-" for dimensionless values
-          source: str,  # where the default comes from
-          doc: str,  # one-line description
-          **bounds: Any,  # `gt`, `ge`, `lt`, `le` (each element of a tuple), `length`/`min_length` of a tuple,
-                          # `choices` (allowed strings), `optional=True` (None allowed)
-          ) -> Any:
+def param(
+    default: Any,  # default value (a scalar, a string or a tuple)
+    unit: str,  # physical unit, or "-" for dimensionless values
+    source: str,  # where the default comes from
+    doc: str,  # one-line description
+    **bounds: Any,  # `gt`, `ge`, `lt`, `le` (each element of a tuple), `length`/`min_length` of a tuple,
+    # `choices` (allowed strings), `optional=True` (None allowed)
+) -> Any:
     "A dataclass field carrying its unit, provenance, description and bounds in `metadata`."
     unknown = set(bounds) - {"gt", "ge", "lt", "le", "length", "min_length", "choices", "optional"}
-    if unknown: raise TypeError(f"param: unknown bound(s) {sorted(unknown)}")
+    if unknown:
+        raise TypeError(f"param: unknown bound(s) {sorted(unknown)}")
     return field(default=default, metadata=dict(unit=unit, source=source, doc=doc, **bounds))
 
 # %% ../nbs/00_core.ipynb #6a8e0236
 def _check_number(value: Any, hint: type, where: str) -> float | int:
     "Check that `value` is a finite number of type `hint` (float or int); return it as that type."
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{where} = {value!r}: expected {'an int' if hint is int else 'a float'}, got {type(value).__name__}")
+        raise ConfigError(
+            f"{where} = {value!r}: expected {'an int' if hint is int else 'a float'}, got {type(value).__name__}"
+        )
     if hint is int and not isinstance(value, int):
         raise ConfigError(f"{where} = {value!r}: expected an int, got {type(value).__name__}")
     if not math.isfinite(value):
@@ -60,8 +69,13 @@ def _check_number(value: Any, hint: type, where: str) -> float | int:
     return hint(value)
 
 # %% ../nbs/00_core.ipynb #c593703a
-_BOUND_TEXT = {"gt": (">", lambda v, b: v > b), "ge": (">=", lambda v, b: v >= b),
-               "lt": ("<", lambda v, b: v < b), "le": ("<=", lambda v, b: v <= b)}
+_BOUND_TEXT = {
+    "gt": (">", lambda v, b: v > b),
+    "ge": (">=", lambda v, b: v >= b),
+    "lt": ("<", lambda v, b: v < b),
+    "le": ("<=", lambda v, b: v <= b),
+}
+
 
 def _check_bounds(value: float, meta: dict, where: str, shown: Any) -> None:
     "Raise `ConfigError` when `value` violates one of the bounds in `meta`."
@@ -72,7 +86,8 @@ def _check_bounds(value: float, meta: dict, where: str, shown: Any) -> None:
 # %% ../nbs/00_core.ipynb #a2623a41
 def _check_string(value: Any, meta: dict, where: str) -> str:
     "Check that `value` is a string, and one of `meta['choices']` when the field has choices."
-    if not isinstance(value, str): raise ConfigError(f"{where} = {value!r}: expected a str, got {type(value).__name__}")
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} = {value!r}: expected a str, got {type(value).__name__}")
     if meta.get("choices") is not None and value not in meta["choices"]:
         raise ConfigError(f"{where} = {value!r}: must be one of {list(meta['choices'])}")
     return value
@@ -100,13 +115,15 @@ def _coerce_field(value: Any, hint: Any, meta: dict, where: str) -> Any:
         if elem is str:
             return tuple(_check_string(v, meta, f"{where}[{i}]") for i, v in enumerate(value))
         out = tuple(_check_number(v, elem, f"{where}[{i}]") for i, v in enumerate(value))
-        for i, v in enumerate(out): _check_bounds(v, meta, f"{where}[{i}]", v)
+        for i, v in enumerate(out):
+            _check_bounds(v, meta, f"{where}[{i}]", v)
         return out
     raise TypeError(f"{where}: unsupported field type {hint!r}")
 
 # %% ../nbs/00_core.ipynb #3e5f78ce
 class _Section:
     "Base of every configuration section: type and bound checks on construction, then `_check`."
+
     def __post_init__(self):
         hints = get_type_hints(type(self))
         for f in fields(self):
@@ -135,11 +152,14 @@ def section(factory, doc: str) -> Any:
 @dataclass(frozen=True)
 class LocationConfig(_Section):
     "Where the site is: coordinates, time zone and areas."
+
     name: str = param("Shopping mall, Iquitos, Peru", "-", "prior study (OE1)", "site name")
     latitude_deg: float = param(-3.75, "deg", "prior study (OE1)", "latitude, north positive", ge=-90, le=90)
     longitude_deg: float = param(-73.25, "deg", "prior study (OE1)", "longitude, east positive", ge=-180, le=180)
     altitude_m: float = param(104.0, "m", "prior study (OE1)", "altitude above sea level", ge=-500, le=9000)
-    timezone: str = param("America/Lima", "-", "IANA tz", "time zone of all series (UTC-5, no daylight saving since 1994)")
+    timezone: str = param(
+        "America/Lima", "-", "IANA tz", "time zone of all series (UTC-5, no daylight saving since 1994)"
+    )
     roof_area_m2: float = param(20637.0, "m2", "prior study (OE1)", "total roof area", gt=0)
     usable_roof_area_m2: float = param(13414.0, "m2", "prior study (OE1)", "roof area usable for PV", gt=0)
     parking_area_m2: float = param(957.0, "m2", "prior study (OE1)", "parking area for the charging stations", gt=0)
@@ -153,26 +173,54 @@ class LocationConfig(_Section):
             self._fail("timezone", f"not a known time zone ({e})")
 
 # %% ../nbs/00_core.ipynb #d26d0ea9
-_SAPM_MOUNTS = ("open_rack_glass_glass", "close_mount_glass_glass", "open_rack_glass_polymer",
-                "insulated_back_glass_polymer")
+_SAPM_MOUNTS = (
+    "open_rack_glass_glass",
+    "close_mount_glass_glass",
+    "open_rack_glass_polymer",
+    "insulated_back_glass_polymer",
+)
+
 
 @dataclass(frozen=True)
 class PVConfig(_Section):
     "The rooftop PV plant: DC and AC ratings, orientation, losses and thermal model."
+
     dc_capacity_kwp: float = param(4050.0, "kWp", "seed document", "module nameplate power at STC", gt=0)
     ac_capacity_kw: float = param(3201.0, "kW", "prior study (OE2), 2 inverters", "total inverter AC rating", gt=0)
     n_inverters: int = param(2, "-", "prior study (OE2)", "number of inverters", ge=1)
     tilt_deg: float = param(10.0, "deg", "prior study (OE2)", "module tilt from horizontal", ge=0, le=90)
     azimuth_deg: float = param(0.0, "deg", "prior study (OE2)", "module azimuth, 0 = north, 90 = east", ge=0, lt=360)
-    temp_coeff_per_c: float = param(-0.0037, "1/degC", "assumption: typical c-Si module",
-                                    "relative DC power change per degC of cell temperature", ge=-0.01, le=0)
-    dc_loss_fraction: float = param(0.14, "-", "assumption: PVWatts default system losses",
-                                    "soiling, wiring, mismatch, shading and availability losses", ge=0, lt=1)
-    inverter_efficiency: float = param(0.96, "-", "assumption: PVWatts nominal inverter efficiency",
-                                       "nominal DC to AC conversion efficiency", gt=0, le=1)
+    temp_coeff_per_c: float = param(
+        -0.0037,
+        "1/degC",
+        "assumption: typical c-Si module",
+        "relative DC power change per degC of cell temperature",
+        ge=-0.01,
+        le=0,
+    )
+    dc_loss_fraction: float = param(
+        0.14,
+        "-",
+        "assumption: PVWatts default system losses",
+        "soiling, wiring, mismatch, shading and availability losses",
+        ge=0,
+        lt=1,
+    )
+    inverter_efficiency: float = param(
+        0.96,
+        "-",
+        "assumption: PVWatts nominal inverter efficiency",
+        "nominal DC to AC conversion efficiency",
+        gt=0,
+        le=1,
+    )
     albedo: float = param(0.2, "-", "assumption: typical ground/roof albedo", "ground reflectance", ge=0, le=1)
-    mounting: str = param("close_mount_glass_glass", "-", "assumption: flat roof, low tilt",
-                          f"pvlib SAPM cell-temperature model, one of {', '.join(_SAPM_MOUNTS)}")
+    mounting: str = param(
+        "close_mount_glass_glass",
+        "-",
+        "assumption: flat roof, low tilt",
+        f"pvlib SAPM cell-temperature model, one of {', '.join(_SAPM_MOUNTS)}",
+    )
 
     def _check(self):
         if self.mounting not in _SAPM_MOUNTS:
@@ -186,22 +234,36 @@ class PVConfig(_Section):
 # %% ../nbs/00_core.ipynb #f41cc3d8
 _MONTHLY_GHI = (141.7, 120.6, 146.6, 130.7, 123.4, 123.2, 130.2, 154.7, 158.2, 162.2, 143.9, 132.8)
 
+
 @dataclass(frozen=True)
 class ClimateConfig(_Section):
     "Irradiance, temperature and wind statistics of the site, the targets of the weather generator."
-    monthly_ghi_kwh_m2: tuple[float, ...] = param(_MONTHLY_GHI, "kWh/m2", "prior study's 2024 irradiance series",
-                                                  "GHI per month, Jan..Dec", ge=0, length=12)
-    daily_ghi_std_kwh_m2: float = param(1.07, "kWh/m2/day", "prior study's 2024 irradiance series",
-                                        "standard deviation of daily GHI over the year", ge=0)
-    daily_ghi_min_kwh_m2: float = param(0.90, "kWh/m2/day", "prior study's 2024 irradiance series",
-                                        "lowest daily GHI of the year", ge=0)
-    daily_ghi_max_kwh_m2: float = param(6.79, "kWh/m2/day", "prior study's 2024 irradiance series",
-                                        "highest daily GHI of the year", gt=0)
-    air_temp_mean_c: float = param(25.7, "degC", "prior study's 2024 series", "annual mean air temperature", ge=-50, le=60)
-    air_temp_min_hour_c: float = param(23.6, "degC", "prior study's 2024 series",
-                                       "mean air temperature at the coolest hour (06h)", ge=-50, le=60)
-    air_temp_max_hour_c: float = param(28.7, "degC", "prior study's 2024 series",
-                                       "mean air temperature at the warmest hour (13h)", ge=-50, le=60)
+
+    monthly_ghi_kwh_m2: tuple[float, ...] = param(
+        _MONTHLY_GHI, "kWh/m2", "prior study's 2024 irradiance series", "GHI per month, Jan..Dec", ge=0, length=12
+    )
+    daily_ghi_std_kwh_m2: float = param(
+        1.07,
+        "kWh/m2/day",
+        "prior study's 2024 irradiance series",
+        "standard deviation of daily GHI over the year",
+        ge=0,
+    )
+    daily_ghi_min_kwh_m2: float = param(
+        0.90, "kWh/m2/day", "prior study's 2024 irradiance series", "lowest daily GHI of the year", ge=0
+    )
+    daily_ghi_max_kwh_m2: float = param(
+        6.79, "kWh/m2/day", "prior study's 2024 irradiance series", "highest daily GHI of the year", gt=0
+    )
+    air_temp_mean_c: float = param(
+        25.7, "degC", "prior study's 2024 series", "annual mean air temperature", ge=-50, le=60
+    )
+    air_temp_min_hour_c: float = param(
+        23.6, "degC", "prior study's 2024 series", "mean air temperature at the coolest hour (06h)", ge=-50, le=60
+    )
+    air_temp_max_hour_c: float = param(
+        28.7, "degC", "prior study's 2024 series", "mean air temperature at the warmest hour (13h)", ge=-50, le=60
+    )
     wind_speed_mean_m_s: float = param(0.83, "m/s", "prior study's 2024 series", "mean wind speed", ge=0, le=50)
 
     def _check(self):
@@ -216,29 +278,96 @@ class ClimateConfig(_Section):
         return float(sum(self.monthly_ghi_kwh_m2))
 
 # %% ../nbs/00_core.ipynb #aa7b4885
-_WEEKDAY_KW = (527, 479, 466, 457, 452, 434, 527, 686, 900, 1133, 1709, 2194,
-               2242, 2250, 2272, 2287, 2268, 2237, 2215, 2184, 2141, 1978, 1207, 647)
-_WEEKEND_KW = (541, 494, 478, 467, 458, 436, 481, 596, 789, 1090, 1719, 2194,
-               2237, 2252, 2278, 2267, 2255, 2260, 2233, 2202, 2166, 2022, 1278, 682)
+_WEEKDAY_KW = (
+    527,
+    479,
+    466,
+    457,
+    452,
+    434,
+    527,
+    686,
+    900,
+    1133,
+    1709,
+    2194,
+    2242,
+    2250,
+    2272,
+    2287,
+    2268,
+    2237,
+    2215,
+    2184,
+    2141,
+    1978,
+    1207,
+    647,
+)
+_WEEKEND_KW = (
+    541,
+    494,
+    478,
+    467,
+    458,
+    436,
+    481,
+    596,
+    789,
+    1090,
+    1719,
+    2194,
+    2237,
+    2252,
+    2278,
+    2267,
+    2255,
+    2260,
+    2233,
+    2202,
+    2166,
+    2022,
+    1278,
+    682,
+)
 _MONTHLY_MALL_MWH = (1067.3, 1017.3, 1009.3, 1000.5, 990.0, 938.1, 1004.6, 1041.5, 1093.0, 1102.8, 1048.4, 1055.8)
+
 
 @dataclass(frozen=True)
 class MallConfig(_Section):
     "Metered demand of the mall: hourly profiles, monthly energies and variability."
-    weekday_profile_kw: tuple[float, ...] = param(tuple(map(float, _WEEKDAY_KW)), "kW", "utility meter export 2024",
-                                                  "mean demand per hour of day (00h..23h), Monday to Friday", ge=0, length=24)
-    weekend_profile_kw: tuple[float, ...] = param(tuple(map(float, _WEEKEND_KW)), "kW", "utility meter export 2024",
-                                                  "mean demand per hour of day (00h..23h), Saturday and Sunday", ge=0, length=24)
-    monthly_energy_mwh: tuple[float, ...] = param(_MONTHLY_MALL_MWH, "MWh", "utility meter export 2024",
-                                                  "energy per month, Jan..Dec", gt=0, length=12)
-    daily_energy_std_mwh: float = param(2.9, "MWh/day", "utility meter export 2024",
-                                        "standard deviation of daily energy", ge=0)
+
+    weekday_profile_kw: tuple[float, ...] = param(
+        tuple(map(float, _WEEKDAY_KW)),
+        "kW",
+        "utility meter export 2024",
+        "mean demand per hour of day (00h..23h), Monday to Friday",
+        ge=0,
+        length=24,
+    )
+    weekend_profile_kw: tuple[float, ...] = param(
+        tuple(map(float, _WEEKEND_KW)),
+        "kW",
+        "utility meter export 2024",
+        "mean demand per hour of day (00h..23h), Saturday and Sunday",
+        ge=0,
+        length=24,
+    )
+    monthly_energy_mwh: tuple[float, ...] = param(
+        _MONTHLY_MALL_MWH, "MWh", "utility meter export 2024", "energy per month, Jan..Dec", gt=0, length=12
+    )
+    daily_energy_std_mwh: float = param(
+        2.9, "MWh/day", "utility meter export 2024", "standard deviation of daily energy", ge=0
+    )
     peak_kw: float = param(2763.0, "kW", "utility meter export 2024", "highest hourly mean demand of the year", gt=0)
 
     def _check(self):
         if not any(self.weekday_profile_kw) and not any(self.weekend_profile_kw):
-            self._fail("weekday_profile_kw", "weekday and weekend profiles are both all zero; the demand generator "
-                       "shapes every day with them, so at least one hour of one profile must be > 0")
+            self._fail(
+                "weekday_profile_kw",
+                "weekday and weekend profiles are both all zero; the demand generator "
+                "shapes every day with them, so at least one hour of one profile must be > 0",
+            )
 
     @property
     def annual_energy_mwh(self) -> float:
@@ -249,21 +378,43 @@ class MallConfig(_Section):
 @dataclass(frozen=True)
 class VehicleConfig(_Section):
     "One vehicle type: daily demand for charging, battery, on-board charger, dwell and fuel displaced."
+
     name: str = param("motorcycle", "-", "prior study", "vehicle type")
-    daily_vehicles: float = param(270.0, "vehicles/day", "prior study: 1,636 x 0.30 x 0.55",
-                                  "vehicles that charge per day (before EVFleetConfig.demand_scale)", ge=0)
+    daily_vehicles: float = param(
+        270.0,
+        "vehicles/day",
+        "prior study: 1,636 x 0.30 x 0.55",
+        "vehicles that charge per day (before EVFleetConfig.demand_scale)",
+        ge=0,
+    )
     sockets: int = param(30, "-", "seed document, prior study", "sockets reserved for this type", ge=0)
     battery_kwh: float = param(4.6, "kWh", "prior study", "battery capacity", gt=0)
-    max_power_kw: float = param(3.0, "kW", "assumption from the study's 60 min charging time and 2.5 kW observed hourly max",
-                                "on-board charger power limit", gt=0)
-    soc_arrival_min: float = param(0.1, "-", "prior study's session table", "lowest state of charge at arrival", ge=0, le=1)
-    soc_arrival_max: float = param(0.4, "-", "prior study's session table", "highest state of charge at arrival", ge=0, le=1)
+    max_power_kw: float = param(
+        3.0,
+        "kW",
+        "assumption from the study's 60 min charging time and 2.5 kW observed hourly max",
+        "on-board charger power limit",
+        gt=0,
+    )
+    soc_arrival_min: float = param(
+        0.1, "-", "prior study's session table", "lowest state of charge at arrival", ge=0, le=1
+    )
+    soc_arrival_max: float = param(
+        0.4, "-", "prior study's session table", "highest state of charge at arrival", ge=0, le=1
+    )
     soc_target_min: float = param(0.7, "-", "prior study's session table", "lowest target state of charge", ge=0, le=1)
     soc_target_max: float = param(1.0, "-", "prior study's session table", "highest target state of charge", ge=0, le=1)
-    dwell_mean_h: float = param(1.2, "h", "derived: 30 sockets x 13 h / 270 vehicles = 1.44 socket-h per vehicle",
-                                "mean time a vehicle stays plugged in", gt=0)
+    dwell_mean_h: float = param(
+        1.2,
+        "h",
+        "derived: 30 sockets x 13 h / 270 vehicles = 1.44 socket-h per vehicle",
+        "mean time a vehicle stays plugged in",
+        gt=0,
+    )
     dwell_min_h: float = param(0.5, "h", "assumption", "shortest stay", gt=0)
-    fuel_l_per_100km: float = param(2.0, "L/100km", "prior study", "gasoline use of the combustion vehicle it replaces", ge=0)
+    fuel_l_per_100km: float = param(
+        2.0, "L/100km", "prior study", "gasoline use of the combustion vehicle it replaces", ge=0
+    )
     km_per_kwh: float = param(50.0, "km/kWh", "prior study", "electric efficiency", gt=0)
 
     def _check(self):
@@ -272,8 +423,11 @@ class VehicleConfig(_Section):
         if self.soc_target_min > self.soc_target_max:
             self._fail("soc_target_min", f"exceeds soc_target_max = {self.soc_target_max}")
         if self.soc_arrival_max >= self.soc_target_min:
-            self._fail("soc_arrival_max", f"must be below soc_target_min = {self.soc_target_min}, "
-                       "or a vehicle could arrive with nothing to charge")
+            self._fail(
+                "soc_arrival_max",
+                f"must be below soc_target_min = {self.soc_target_min}, "
+                "or a vehicle could arrive with nothing to charge",
+            )
         if self.dwell_min_h > self.dwell_mean_h:
             self._fail("dwell_min_h", f"exceeds dwell_mean_h = {self.dwell_mean_h}")
 
@@ -282,8 +436,9 @@ class VehicleConfig(_Section):
         return self.km_per_kwh * self.fuel_l_per_100km / 100.0 * gasoline_kg_co2_per_l
 
 # %% ../nbs/00_core.ipynb #226785df
-def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of the fleet
-                    ) -> float:
+def _mean_plugged_h(
+    vehicle: VehicleConfig,  # one vehicle type of the fleet
+) -> float:
     "Mean of max(E / max_power_kw, dwell_min_h), h: the part of a stay that does not depend on the idle time."
     u = (np.arange(256) + 0.5) / 256
     soc_a = vehicle.soc_arrival_min + u * (vehicle.soc_arrival_max - vehicle.soc_arrival_min)
@@ -292,42 +447,77 @@ def _mean_plugged_h(vehicle: VehicleConfig,  # one vehicle type of the fleet
     return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
 
 # %% ../nbs/00_core.ipynb #84a48db2
-def _check_vehicle(name: str,  # vehicle type: 'motorcycle' or 'mototaxi'
-                   vehicle: VehicleConfig,  # its parameters
-                   open_h: float,  # opening hours per day, h
-                   ) -> float:
+def _check_vehicle(
+    name: str,  # vehicle type: 'motorcycle' or 'mototaxi'
+    vehicle: VehicleConfig,  # its parameters
+    open_h: float,  # opening hours per day, h
+) -> float:
     "Mean idle time of the dwell model for `vehicle`, h; `ConfigError` when the configuration cannot be met."
     longest_h = (vehicle.soc_target_max - vehicle.soc_arrival_min) * vehicle.battery_kwh / vehicle.max_power_kw
     if max(longest_h, vehicle.dwell_min_h) > open_h:
-        raise ConfigError(f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
-                          f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours")
+        raise ConfigError(
+            f"ev.{name}: charging up to {longest_h:.2f} h at max_power_kw = {vehicle.max_power_kw} "
+            f"(at least dwell_min_h = {vehicle.dwell_min_h} h) does not fit in the {open_h:g} opening hours"
+        )
     idle_h = vehicle.dwell_mean_h - _mean_plugged_h(vehicle)
     if idle_h < 0:
-        raise ConfigError(f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
-                          f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
-                          "at least dwell_min_h); raise dwell_mean_h or max_power_kw")
+        raise ConfigError(
+            f"ev.{name}.dwell_mean_h = {vehicle.dwell_mean_h}: shorter than the mean time a vehicle needs "
+            f"to charge at max_power_kw = {vehicle.max_power_kw} ({vehicle.dwell_mean_h - idle_h:.2f} h, "
+            "at least dwell_min_h); raise dwell_mean_h or max_power_kw"
+        )
     return idle_h
 
 # %% ../nbs/00_core.ipynb #3cb4075e
 ARRIVAL_FIRST_HOUR = 9  # local hour of the first weight of the default arrival profile (ev_rl.sessions.ArrivalProfile)
-ARRIVAL_WEIGHTS = (4.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0, 6.0, 8.0, 10.0, 10.0, 8.0, 6.0)  # % of a day's arrivals per hour
+ARRIVAL_WEIGHTS = (
+    4.0,
+    6.0,
+    8.0,
+    10.0,
+    10.0,
+    8.0,
+    6.0,
+    6.0,
+    8.0,
+    10.0,
+    10.0,
+    8.0,
+    6.0,
+)  # % of a day's arrivals per hour
+
 
 def _mototaxi() -> VehicleConfig:
     "The default mototaxi (three-wheeled taxi) type of the Iquitos scenario."
-    return VehicleConfig(name="mototaxi", daily_vehicles=39.0, sockets=8, battery_kwh=7.4, max_power_kw=3.5,
-                         dwell_mean_h=2.0, dwell_min_h=0.75, fuel_l_per_100km=3.0, km_per_kwh=30.0)
+    return VehicleConfig(
+        name="mototaxi",
+        daily_vehicles=39.0,
+        sockets=8,
+        battery_kwh=7.4,
+        max_power_kw=3.5,
+        dwell_mean_h=2.0,
+        dwell_min_h=0.75,
+        fuel_l_per_100km=3.0,
+        km_per_kwh=30.0,
+    )
+
 
 @dataclass(frozen=True)
 class EVFleetConfig(_Section):
     "The charging station and the two vehicle types it serves."
+
     motorcycle: VehicleConfig = section(VehicleConfig, "electric motorcycles")
     mototaxi: VehicleConfig = section(_mototaxi, "electric mototaxis")
     n_chargers: int = param(19, "-", "seed document, prior study", "Mode-3 chargers (15 motorcycle + 4 mototaxi)", ge=1)
     sockets_per_charger: int = param(2, "-", "seed document, prior study", "sockets per charger", ge=1)
-    socket_power_kw: float = param(7.4, "kW", "prior study: 32 A x 230 V single phase", "socket power rating", gt=0, le=350)
+    socket_power_kw: float = param(
+        7.4, "kW", "prior study: 32 A x 230 V single phase", "socket power rating", gt=0, le=350
+    )
     open_hour: int = param(9, "h", "prior study", "opening time of the mall (vehicles arrive from then)", ge=0, le=24)
     close_hour: int = param(22, "h", "prior study", "closing time of the mall (last departures)", ge=0, le=24)
-    queue_patience_min: float = param(60.0, "min", "assumption", "how long a vehicle waits for a free socket before leaving", ge=0)
+    queue_patience_min: float = param(
+        60.0, "min", "assumption", "how long a vehicle waits for a free socket before leaving", ge=0
+    )
     demand_scale: float = param(1.0, "-", "scenario knob", "multiplier on daily vehicles (growth scenarios)", ge=0)
 
     @property
@@ -343,35 +533,55 @@ class EVFleetConfig(_Section):
     def _check(self):
         for slot in ("motorcycle", "mototaxi"):
             if getattr(self, slot).name != slot:
-                raise ConfigError(f"EVFleetConfig.{slot}.name = {getattr(self, slot).name!r}: must be {slot!r} "
-                                  "(sessions, sockets and the simulator identify vehicle types by these names)")
+                raise ConfigError(
+                    f"EVFleetConfig.{slot}.name = {getattr(self, slot).name!r}: must be {slot!r} "
+                    "(sessions, sockets and the simulator identify vehicle types by these names)"
+                )
         if self.motorcycle.sockets + self.mototaxi.sockets != self.n_sockets:
-            self._fail("n_chargers", f"{self.n_chargers} chargers x {self.sockets_per_charger} sockets = {self.n_sockets} "
-                       f"sockets, but the vehicle types have {self.motorcycle.sockets} + {self.mototaxi.sockets}")
+            self._fail(
+                "n_chargers",
+                f"{self.n_chargers} chargers x {self.sockets_per_charger} sockets = {self.n_sockets} "
+                f"sockets, but the vehicle types have {self.motorcycle.sockets} + {self.mototaxi.sockets}",
+            )
         if self.open_hour >= self.close_hour:
             self._fail("open_hour", f"must be before close_hour = {self.close_hour}")
         first, end = ARRIVAL_FIRST_HOUR, ARRIVAL_FIRST_HOUR + len(ARRIVAL_WEIGHTS)
         for name, bad in (("open_hour", self.open_hour < first), ("close_hour", self.close_hour > end)):
             if bad:
-                self._fail(name, f"outside the hours {first}:00 to {end}:00 of the arrival profile of the session "
-                           f"generator (ev_rl.sessions.ArrivalProfile); accepted: {first} <= open_hour < close_hour <= {end}")
+                self._fail(
+                    name,
+                    f"outside the hours {first}:00 to {end}:00 of the arrival profile of the session "
+                    f"generator (ev_rl.sessions.ArrivalProfile); accepted: {first} <= open_hour < close_hour <= {end}",
+                )
         for name, v in zip(("motorcycle", "mototaxi"), self.vehicles):
             _check_vehicle(name, v, self.close_hour - self.open_hour)
         for v in self.vehicles:
             if v.max_power_kw > self.socket_power_kw:
-                raise ConfigError(f"EVFleetConfig.{v.name}.max_power_kw = {v.max_power_kw}: exceeds "
-                                  f"socket_power_kw = {self.socket_power_kw}")
+                raise ConfigError(
+                    f"EVFleetConfig.{v.name}.max_power_kw = {v.max_power_kw}: exceeds "
+                    f"socket_power_kw = {self.socket_power_kw}"
+                )
 
 # %% ../nbs/00_core.ipynb #f434d4fa
 @dataclass(frozen=True)
 class BESSConfig(_Section):
     "The stationary battery: energy, power, state-of-charge window and efficiency."
+
     capacity_kwh: float = param(1700.0, "kWh", "seed document", "energy capacity", gt=0)
-    power_kw: float = param(342.0, "kW", "seed document (400 kW in a later study configuration)",
-                            "charge and discharge power rating at the grid side", gt=0)
-    soc_min: float = param(0.2, "-", "prior study (depth of discharge 0.8)", "lowest allowed state of charge", ge=0, le=1)
+    power_kw: float = param(
+        342.0,
+        "kW",
+        "seed document (400 kW in a later study configuration)",
+        "charge and discharge power rating at the grid side",
+        gt=0,
+    )
+    soc_min: float = param(
+        0.2, "-", "prior study (depth of discharge 0.8)", "lowest allowed state of charge", ge=0, le=1
+    )
     soc_max: float = param(1.0, "-", "prior study", "highest allowed state of charge", ge=0, le=1)
-    round_trip_efficiency: float = param(0.95, "-", "prior study", "energy out over energy in for a full cycle", gt=0, le=1)
+    round_trip_efficiency: float = param(
+        0.95, "-", "prior study", "energy out over energy in for a full cycle", gt=0, le=1
+    )
     initial_soc: float = param(0.5, "-", "assumption", "state of charge at the start of an episode", ge=0, le=1)
 
     def _check(self):
@@ -399,26 +609,38 @@ class BESSConfig(_Section):
 @dataclass(frozen=True)
 class GridConfig(_Section):
     "The grid connection of the site."
-    export_limit_kw: float = param(0.0, "kW", "assumption: the isolated system takes no feed-in",
-                                   "largest power the site may send to the grid", ge=0)
+
+    export_limit_kw: float = param(
+        0.0,
+        "kW",
+        "assumption: the isolated system takes no feed-in",
+        "largest power the site may send to the grid",
+        ge=0,
+    )
 
 
 @dataclass(frozen=True)
 class TariffConfig(_Section):
     "Energy prices and demand charges (time of use)."
+
     currency: str = param("PEN", "-", "OSINERGMIN tariff", "currency of all prices (Peruvian sol)")
-    peak_price_per_kwh: float = param(0.45, "PEN/kWh", "OSINERGMIN tariff used by the prior study",
-                                      "energy price in peak hours (HP)", ge=0)
-    offpeak_price_per_kwh: float = param(0.28, "PEN/kWh", "OSINERGMIN tariff used by the prior study",
-                                         "energy price outside peak hours (HFP)", ge=0)
+    peak_price_per_kwh: float = param(
+        0.45, "PEN/kWh", "OSINERGMIN tariff used by the prior study", "energy price in peak hours (HP)", ge=0
+    )
+    offpeak_price_per_kwh: float = param(
+        0.28, "PEN/kWh", "OSINERGMIN tariff used by the prior study", "energy price outside peak hours (HFP)", ge=0
+    )
     peak_start_hour: int = param(18, "h", "OSINERGMIN tariff", "first hour of the peak period", ge=0, le=24)
     peak_end_hour: int = param(23, "h", "OSINERGMIN tariff", "end of the peak period (exclusive)", ge=0, le=24)
-    peak_demand_charge_per_kw_month: float = param(48.5, "PEN/kW-month", "OSINERGMIN tariff",
-                                                   "charge on the month's highest peak-hour demand", ge=0)
-    offpeak_demand_charge_per_kw_month: float = param(22.8, "PEN/kW-month", "OSINERGMIN tariff",
-                                                      "charge on the month's highest off-peak demand", ge=0)
-    export_price_per_kwh: float = param(0.0, "PEN/kWh", "assumption: no feed-in remuneration",
-                                        "price paid for exported energy", ge=0)
+    peak_demand_charge_per_kw_month: float = param(
+        48.5, "PEN/kW-month", "OSINERGMIN tariff", "charge on the month's highest peak-hour demand", ge=0
+    )
+    offpeak_demand_charge_per_kw_month: float = param(
+        22.8, "PEN/kW-month", "OSINERGMIN tariff", "charge on the month's highest off-peak demand", ge=0
+    )
+    export_price_per_kwh: float = param(
+        0.0, "PEN/kWh", "assumption: no feed-in remuneration", "price paid for exported energy", ge=0
+    )
 
     def _check(self):
         if self.peak_start_hour >= self.peak_end_hour:
@@ -428,14 +650,24 @@ class TariffConfig(_Section):
 @dataclass(frozen=True)
 class EmissionsConfig(_Section):
     "Emission factors of grid electricity and of the gasoline that EVs displace."
-    grid_kg_co2_per_kwh: float = param(0.4521, "kg CO2/kWh", "prior study (isolated thermal system)",
-                                       "emissions per kWh imported from the grid", ge=0, le=2)
-    gasoline_kg_co2_per_l: float = param(2.31, "kg CO2/L", "prior study", "emissions per litre of gasoline burnt", ge=0, le=5)
+
+    grid_kg_co2_per_kwh: float = param(
+        0.4521,
+        "kg CO2/kWh",
+        "prior study (isolated thermal system)",
+        "emissions per kWh imported from the grid",
+        ge=0,
+        le=2,
+    )
+    gasoline_kg_co2_per_l: float = param(
+        2.31, "kg CO2/L", "prior study", "emissions per litre of gasoline burnt", ge=0, le=5
+    )
 
 # %% ../nbs/00_core.ipynb #c9915d16
 @dataclass(frozen=True)
 class RewardWeights(_Section):
     "Weights of the normalised objective components (see ev_rl.reward)."
+
     co2: float = param(0.50, "-", "prior study", "weight of grid CO2 emissions", ge=0)
     solar: float = param(0.20, "-", "prior study", "weight of PV energy not used on site", ge=0)
     ev: float = param(0.15, "-", "prior study", "weight of EV energy not delivered by departure", ge=0)
@@ -450,7 +682,10 @@ class RewardWeights(_Section):
 @dataclass(frozen=True)
 class SimulationConfig(_Section):
     "Time step, calendar year and default random seed of the simulation."
-    dt_minutes: int = param(60, "min", "seed (hourly steps)", "length of a simulation step; must divide 60", gt=0, le=60)
+
+    dt_minutes: int = param(
+        60, "min", "seed (hourly steps)", "length of a simulation step; must divide 60", gt=0, le=60
+    )
     year: int = param(2025, "-", "assumption: 8,760 steps as the seed", "calendar year of an episode", ge=1900, le=2100)
     seed: int = param(0, "-", "convention", "default random seed of scenario generation and training", ge=0)
 
@@ -479,13 +714,16 @@ class SimulationConfig(_Section):
         return self.n_days * 24 * self.steps_per_hour
 
 # %% ../nbs/00_core.ipynb #8de5736a
-def _merge_into(target: dict,  # nested dict, changed in place
-                changes: dict,  # nested dict of the values to change
-                ) -> None:
+def _merge_into(
+    target: dict,  # nested dict, changed in place
+    changes: dict,  # nested dict of the values to change
+) -> None:
     "Deep-merge `changes` into `target`: nested mappings are merged key by key, other values replaced."
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict): _merge_into(target[key], value)
-        else: target[key] = value
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = value
 
 
 def _section_to_dict(obj: Any) -> dict:
@@ -497,11 +735,12 @@ def _section_to_dict(obj: Any) -> dict:
     return out
 
 # %% ../nbs/00_core.ipynb #4a65d30e
-def _section_from_dict(cls: type,  # the section class to build
-                       data: Any,  # a (partial) mapping of its fields
-                       path: str,  # dotted path of the section, for messages ("" at the top)
-                       base: Any = None,  # the section whose values the missing keys keep; None: the field defaults
-                       ) -> Any:
+def _section_from_dict(
+    cls: type,  # the section class to build
+    data: Any,  # a (partial) mapping of its fields
+    path: str,  # dotted path of the section, for messages ("" at the top)
+    base: Any = None,  # the section whose values the missing keys keep; None: the field defaults
+) -> Any:
     "Build section `cls` from `data`, rejecting unknown keys; errors name the dotted `path`."
     if not isinstance(data, dict):
         raise ConfigError(f"{path or 'configuration'}: expected a mapping of fields, got {type(data).__name__}")
@@ -509,7 +748,9 @@ def _section_from_dict(cls: type,  # the section class to build
     names = {f.name: f for f in fields(cls)}
     unknown = sorted(set(data) - set(names))
     if unknown:
-        raise ConfigError(f"{path or 'configuration'}: unknown key(s) {unknown}; known keys of {cls.__name__}: {sorted(names)}")
+        raise ConfigError(
+            f"{path or 'configuration'}: unknown key(s) {unknown}; known keys of {cls.__name__}: {sorted(names)}"
+        )
     kwargs = {}
     for name, f in names.items():
         sub = f"{path}.{name}" if path else name
@@ -529,14 +770,16 @@ def _section_from_dict(cls: type,  # the section class to build
 # %% ../nbs/00_core.ipynb #f25ddb36
 class _UniqueKeyLoader(yaml.SafeLoader):
     "A safe YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last silently)."
+
     def construct_mapping(self, node, deep=False):
         seen = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
             if key in seen:
-                raise ConfigError(f"line {line}: duplicated key {key!r} (first on line {seen[key]}); "
-                                  "give each key once per section")
+                raise ConfigError(
+                    f"line {line}: duplicated key {key!r} (first on line {seen[key]}); give each key once per section"
+                )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -563,6 +806,7 @@ def _section_to_yaml_lines(obj: Any, indent: int = 0) -> list[str]:
 @dataclass(frozen=True)
 class SiteConfig(_Section):
     "The whole scenario configuration; `SiteConfig()` is the Iquitos mall default."
+
     location: LocationConfig = section(LocationConfig, "where the site is")
     pv: PVConfig = section(PVConfig, "the rooftop PV plant")
     climate: ClimateConfig = section(ClimateConfig, "irradiance and weather statistics (calibration targets)")
@@ -578,8 +822,13 @@ class SiteConfig(_Section):
     def time_index(self) -> pd.DatetimeIndex:
         "Start times of the simulation steps of one episode (the configured year), in local time."
         sim = self.simulation
-        return pd.date_range(pd.Timestamp(year=sim.year, month=1, day=1), periods=sim.n_steps,
-                             freq=f"{sim.dt_minutes}min", tz=self.location.timezone, name="time")
+        return pd.date_range(
+            pd.Timestamp(year=sim.year, month=1, day=1),
+            periods=sim.n_steps,
+            freq=f"{sim.dt_minutes}min",
+            tz=self.location.timezone,
+            name="time",
+        )
 
     def to_dict(self) -> dict:
         "Plain-Python nested dict of every parameter."
@@ -612,8 +861,10 @@ class SiteConfig(_Section):
     def to_yaml(self, path: str | Path) -> Path:
         "Write the configuration to a commented YAML file; returns the path."
         path = Path(path)
-        header = ["# ev-rl scenario configuration (ev_rl.core.SiteConfig).",
-                  "# Each value is commented with [unit] and description; omitted keys take the Iquitos defaults."]
+        header = [
+            "# ev-rl scenario configuration (ev_rl.core.SiteConfig).",
+            "# Each value is commented with [unit] and description; omitted keys take the Iquitos defaults.",
+        ]
         path.write_text("\n".join(header + _section_to_yaml_lines(self)) + "\n", encoding="utf-8")
         return path
 
@@ -635,12 +886,24 @@ class SiteConfig(_Section):
     def table(self) -> pd.DataFrame:
         "Every parameter as a row: section, parameter, value, unit, description, source."
         rows = []
+
         def walk(obj, prefix):
             for f in fields(obj):
                 v = getattr(obj, f.name)
-                if dataclasses.is_dataclass(v): walk(v, f"{prefix}.{f.name}" if prefix else f.name); continue
+                if dataclasses.is_dataclass(v):
+                    walk(v, f"{prefix}.{f.name}" if prefix else f.name)
+                    continue
                 shown = ", ".join(f"{x:g}" for x in v) if isinstance(v, tuple) else v
-                rows.append(dict(section=prefix, parameter=f.name, value=shown, unit=f.metadata["unit"],
-                                 description=f.metadata["doc"], source=f.metadata["source"]))
+                rows.append(
+                    dict(
+                        section=prefix,
+                        parameter=f.name,
+                        value=shown,
+                        unit=f.metadata["unit"],
+                        description=f.metadata["doc"],
+                        source=f.metadata["source"],
+                    )
+                )
+
         walk(self, "")
         return pd.DataFrame(rows)

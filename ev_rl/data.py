@@ -16,7 +16,7 @@ from .core import DataError, SiteConfig
 from .mall import generate_mall_demand, load_meter_export, to_time_step
 from .pv import load_pvgis_hourly, pv_ac_kw, pv_performance, simulate_weather
 from .sessions import generate_sessions, load_sessions, sessions_to_steps
-from .sockets import assign_sockets, sessions_frame
+from .sockets import assign_sockets
 
 # %% auto #0
 __all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'peak_mask', 'energy_price_per_kwh',
@@ -25,35 +25,46 @@ __all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAM
            'plot_data_overview', 'write_scenario', 'read_scenario', 'write_data_folder']
 
 # %% ../nbs/01e_data.ipynb #4270693d
-def peak_mask(config: SiteConfig,  # the scenario configuration (tariff hours)
-              time: pd.DatetimeIndex,  # step start times, local time
-              ) -> np.ndarray:
+def peak_mask(
+    config: SiteConfig,  # the scenario configuration (tariff hours)
+    time: pd.DatetimeIndex,  # step start times, local time
+) -> np.ndarray:
     "True for steps whose start lies in the tariff's peak period."
     hour = np.asarray(time.hour)
     return (hour >= config.tariff.peak_start_hour) & (hour < config.tariff.peak_end_hour)
 
 # %% ../nbs/01e_data.ipynb #ed8b1bc0
-def energy_price_per_kwh(config: SiteConfig,  # the scenario configuration (tariff)
-                         time: pd.DatetimeIndex,  # step start times, local time
-                         ) -> np.ndarray:
+def energy_price_per_kwh(
+    config: SiteConfig,  # the scenario configuration (tariff)
+    time: pd.DatetimeIndex,  # step start times, local time
+) -> np.ndarray:
     "Energy price of each step, PEN/kWh."
     t = config.tariff
     return np.where(peak_mask(config, time), t.peak_price_per_kwh, t.offpeak_price_per_kwh)
 
 # %% ../nbs/01e_data.ipynb #c896aaf9
-def grid_co2_kg_per_kwh(config: SiteConfig,  # the scenario configuration (emissions)
-                        time: pd.DatetimeIndex,  # step start times
-                        ) -> np.ndarray:
+def grid_co2_kg_per_kwh(
+    config: SiteConfig,  # the scenario configuration (emissions)
+    time: pd.DatetimeIndex,  # step start times
+) -> np.ndarray:
     "Emission factor of grid electricity per step, kg CO2/kWh (constant for the isolated Iquitos system)."
     return np.full(len(time), config.emissions.grid_kg_co2_per_kwh)
 
 # %% ../nbs/01e_data.ipynb #9ad5d9ff
-_SESSION_STEP_COLUMNS = ("session_id", "vehicle_type", "arrival_step", "departure_step",
-                         "energy_requested_kwh", "max_power_kw")
+_SESSION_STEP_COLUMNS = (
+    "session_id",
+    "vehicle_type",
+    "arrival_step",
+    "departure_step",
+    "energy_requested_kwh",
+    "max_power_kw",
+)
+
 
 @dataclass
 class Scenario:
     "One year of exogenous inputs on the simulation's step grid (nothing a controller can change)."
+
     name: str  # e.g. "train-17" or "test-a"
     config: SiteConfig  # the configuration it was made for
     time: pd.DatetimeIndex  # start of each step, local time
@@ -65,11 +76,16 @@ class Scenario:
     co2_kg_per_kwh: np.ndarray  # grid emission factor per step, kg CO2/kWh
     seed: int | None = None  # seed it was generated from (None for loaded data)
     weather: pd.DataFrame | None = None  # weather behind the PV series, if generated
-    quality: dict | None = None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
+    quality: dict | None = (
+        None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
+    )
 
     def __post_init__(self):
         self.pv_kw, self.mall_kw = np.asarray(self.pv_kw, float), np.asarray(self.mall_kw, float)
-        self.price_per_kwh, self.co2_kg_per_kwh = np.asarray(self.price_per_kwh, float), np.asarray(self.co2_kg_per_kwh, float)
+        self.price_per_kwh, self.co2_kg_per_kwh = (
+            np.asarray(self.price_per_kwh, float),
+            np.asarray(self.co2_kg_per_kwh, float),
+        )
         self.peak = np.asarray(self.peak, bool)
         _check_scenario(self)
 
@@ -87,27 +103,39 @@ class Scenario:
 def _check_scenario(s: Scenario) -> None:
     "Raise `ValueError` naming the scenario and the series when `s` is inconsistent."
     n, where = len(s.time), f"scenario {s.name!r}"
-    if n < 1: raise ValueError(f"{where}: empty time axis")
-    if s.time.tz is None: raise ValueError(f"{where}: time must be tz-aware (local time)")
+    if n < 1:
+        raise ValueError(f"{where}: empty time axis")
+    if s.time.tz is None:
+        raise ValueError(f"{where}: time must be tz-aware (local time)")
     off_grid = np.asarray((s.time[1:] - s.time[:-1]) != pd.Timedelta(minutes=s.config.simulation.dt_minutes))
     if off_grid.any():
-        raise ValueError(f"{where}: time steps must all be {s.config.simulation.dt_minutes} min "
-                         f"(first bad step at index {int(np.flatnonzero(off_grid)[0]) + 1})")
+        raise ValueError(
+            f"{where}: time steps must all be {s.config.simulation.dt_minutes} min "
+            f"(first bad step at index {int(np.flatnonzero(off_grid)[0]) + 1})"
+        )
     for name in ["pv_kw", "mall_kw", "price_per_kwh", "peak", "co2_kg_per_kwh"]:
         a = getattr(s, name)
-        if a.shape != (n,): raise ValueError(f"{where}: {name} has shape {a.shape}, expected ({n},)")
-        if name == "peak": continue
-        if not np.isfinite(a).all(): raise ValueError(f"{where}: {name} is not finite at step {int(np.flatnonzero(~np.isfinite(a))[0])}")
-        if (a < 0).any(): raise ValueError(f"{where}: {name} is negative at step {int(np.flatnonzero(a < 0)[0])}")
+        if a.shape != (n,):
+            raise ValueError(f"{where}: {name} has shape {a.shape}, expected ({n},)")
+        if name == "peak":
+            continue
+        if not np.isfinite(a).all():
+            raise ValueError(f"{where}: {name} is not finite at step {int(np.flatnonzero(~np.isfinite(a))[0])}")
+        if (a < 0).any():
+            raise ValueError(f"{where}: {name} is negative at step {int(np.flatnonzero(a < 0)[0])}")
     missing = [c for c in _SESSION_STEP_COLUMNS if c not in s.sessions.columns]
-    if missing: raise ValueError(f"{where}: sessions lack column(s) {missing}")
+    if missing:
+        raise ValueError(f"{where}: sessions lack column(s) {missing}")
     ses = s.sessions
     arr, dep = ses["arrival_step"].to_numpy(), ses["departure_step"].to_numpy()
-    checks = [((arr < 0) | (arr >= n), "arrival_step outside the year"), (dep <= arr, "departure_step not after arrival_step"),
-              (dep > n, "departure_step after the end of the year"),
-              (~(ses["energy_requested_kwh"].to_numpy() > 0), "energy_requested_kwh not positive"),
-              (~(ses["max_power_kw"].to_numpy() > 0), "max_power_kw not positive"),
-              (~ses["vehicle_type"].isin([v.name for v in s.config.ev.vehicles]).to_numpy(), "unknown vehicle_type")]
+    checks = [
+        ((arr < 0) | (arr >= n), "arrival_step outside the year"),
+        (dep <= arr, "departure_step not after arrival_step"),
+        (dep > n, "departure_step after the end of the year"),
+        (~(ses["energy_requested_kwh"].to_numpy() > 0), "energy_requested_kwh not positive"),
+        (~(ses["max_power_kw"].to_numpy() > 0), "max_power_kw not positive"),
+        (~ses["vehicle_type"].isin([v.name for v in s.config.ev.vehicles]).to_numpy(), "unknown vehicle_type"),
+    ]
     for bad, text in checks:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -116,47 +144,71 @@ def _check_scenario(s: Scenario) -> None:
         raise ValueError(f"{where}: duplicated session_id {ses['session_id'][ses['session_id'].duplicated()].iloc[0]}")
 
 # %% ../nbs/01e_data.ipynb #33f0174d
-def scenario_from_series(config: SiteConfig,  # configuration (time step, tariff, emissions, fleet)
-                         pv_kw: np.ndarray,  # PV AC power per step, kW
-                         mall_kw: np.ndarray,  # mall demand per step, kW
-                         sessions: pd.DataFrame,  # sessions with arrival_step and departure_step columns
-                         name: str = "custom",  # scenario name
-                         start: str | pd.Timestamp | None = None,  # first step (default: 1 January of config's year)
-                         seed: int | None = None,  # seed, if generated
-                         weather: pd.DataFrame | None = None,  # weather behind the PV, if any
-                         ) -> Scenario:
+def scenario_from_series(
+    config: SiteConfig,  # configuration (time step, tariff, emissions, fleet)
+    pv_kw: np.ndarray,  # PV AC power per step, kW
+    mall_kw: np.ndarray,  # mall demand per step, kW
+    sessions: pd.DataFrame,  # sessions with arrival_step and departure_step columns
+    name: str = "custom",  # scenario name
+    start: str | pd.Timestamp | None = None,  # first step (default: 1 January of config's year)
+    seed: int | None = None,  # seed, if generated
+    weather: pd.DataFrame | None = None,  # weather behind the PV, if any
+) -> Scenario:
     "A `Scenario` from PV, demand and sessions, with the configuration's tariff and emission series."
     n = len(pv_kw)
     start = pd.Timestamp(start or pd.Timestamp(year=config.simulation.year, month=1, day=1))
     start = start.tz_localize(config.location.timezone) if start.tzinfo is None else start
     time = pd.date_range(start, periods=n, freq=f"{config.simulation.dt_minutes}min", name="time")
-    return Scenario(name=name, config=config, time=time, pv_kw=pv_kw, mall_kw=mall_kw, sessions=sessions,
-                    price_per_kwh=energy_price_per_kwh(config, time), peak=peak_mask(config, time),
-                    co2_kg_per_kwh=grid_co2_kg_per_kwh(config, time), seed=seed, weather=weather)
+    return Scenario(
+        name=name,
+        config=config,
+        time=time,
+        pv_kw=pv_kw,
+        mall_kw=mall_kw,
+        sessions=sessions,
+        price_per_kwh=energy_price_per_kwh(config, time),
+        peak=peak_mask(config, time),
+        co2_kg_per_kwh=grid_co2_kg_per_kwh(config, time),
+        seed=seed,
+        weather=weather,
+    )
 
 # %% ../nbs/01e_data.ipynb #43988472
-def scenario_days(scenario: Scenario,  # a scenario (e.g. a generated year)
-                  first_day: int,  # first day of the window, counted from 0
-                  n_days: int,  # length of the window, days
-                  ) -> Scenario:
+def scenario_days(
+    scenario: Scenario,  # a scenario (e.g. a generated year)
+    first_day: int,  # first day of the window, counted from 0
+    n_days: int,  # length of the window, days
+) -> Scenario:
     "The days `first_day` .. `first_day + n_days - 1` of `scenario`, with the sessions that lie entirely inside them."
     spd = 24 * scenario.config.simulation.steps_per_hour
     start, stop = first_day * spd, (first_day + n_days) * spd
     if first_day < 0 or n_days < 1 or stop > scenario.n_steps:
-        raise ValueError(f"scenario_days: days {first_day} to {first_day + n_days - 1} are not inside the "
-                         f"scenario's {scenario.n_steps // spd} days")
+        raise ValueError(
+            f"scenario_days: days {first_day} to {first_day + n_days - 1} are not inside the "
+            f"scenario's {scenario.n_steps // spd} days"
+        )
     ses = scenario.sessions
     inside = (ses["arrival_step"] >= start) & (ses["departure_step"] <= stop)
-    sessions = ses[inside].assign(arrival_step=ses["arrival_step"][inside] - start,
-                                  departure_step=ses["departure_step"][inside] - start).reset_index(drop=True)
-    return scenario_from_series(scenario.config, scenario.pv_kw[start:stop], scenario.mall_kw[start:stop], sessions,
-                                name=f"{scenario.name}:days{first_day}-{first_day + n_days - 1}",
-                                start=scenario.time[start], seed=scenario.seed)
+    sessions = (
+        ses[inside]
+        .assign(arrival_step=ses["arrival_step"][inside] - start, departure_step=ses["departure_step"][inside] - start)
+        .reset_index(drop=True)
+    )
+    return scenario_from_series(
+        scenario.config,
+        scenario.pv_kw[start:stop],
+        scenario.mall_kw[start:stop],
+        sessions,
+        name=f"{scenario.name}:days{first_day}-{first_day + n_days - 1}",
+        start=scenario.time[start],
+        seed=scenario.seed,
+    )
 
 # %% ../nbs/01e_data.ipynb #07001058
-def first_days(scenario: Scenario,  # a scenario
-               n_days: int,  # number of days to keep, >= 1
-               ) -> Scenario:
+def first_days(
+    scenario: Scenario,  # a scenario
+    n_days: int,  # number of days to keep, >= 1
+) -> Scenario:
     "The first `n_days` days of a scenario (see `scenario_days`)."
     return scenario_days(scenario, 0, n_days)
 
@@ -166,10 +218,11 @@ def _stream_seeds(seed: int) -> tuple[int, int, int]:
     return tuple(int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(3))
 
 # %% ../nbs/01e_data.ipynb #50468eb1
-def make_scenario(config: SiteConfig | None = None,  # site configuration (default: Iquitos)
-                  seed: int | None = None,  # scenario seed (default: config.simulation.seed)
-                  name: str | None = None,  # scenario name (default "seed-<seed>")
-                  ) -> Scenario:
+def make_scenario(
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos)
+    seed: int | None = None,  # scenario seed (default: config.simulation.seed)
+    name: str | None = None,  # scenario name (default "seed-<seed>")
+) -> Scenario:
     "One generated year of PV, mall demand, EV sessions, prices and emission factors for `config`."
     config = config or SiteConfig()
     seed = config.simulation.seed if seed is None else seed
@@ -179,8 +232,15 @@ def make_scenario(config: SiteConfig | None = None,  # site configuration (defau
     weather = simulate_weather(config, weather_seed)
     time = config.time_index()
     sessions = sessions_to_steps(generate_sessions(config, session_seed), time)
-    return scenario_from_series(config, pv_ac_kw(config, weather).to_numpy(), generate_mall_demand(config, mall_seed).to_numpy(),
-                                sessions, name=name or f"seed-{seed}", seed=int(seed), weather=weather)
+    return scenario_from_series(
+        config,
+        pv_ac_kw(config, weather).to_numpy(),
+        generate_mall_demand(config, mall_seed).to_numpy(),
+        sessions,
+        name=name or f"seed-{seed}",
+        seed=int(seed),
+        weather=weather,
+    )
 
 # %% ../nbs/01e_data.ipynb #0ca64f88
 SCENARIO_SETS = ("train", "validation", "test")
@@ -189,30 +249,35 @@ MAX_VALIDATION_YEARS = 1_000  # validation years: seeds FIRST_TEST_SEED - 1, - 2
 TEST_NAMES = ("test-a", "test-b", "test-c")
 
 # %% ../nbs/01e_data.ipynb #4610fdf0
-def _set_member(name: str,  # one of SCENARIO_SETS
-                index: int,  # position in the set, from 0
-                ) -> tuple[int, str]:
+def _set_member(
+    name: str,  # one of SCENARIO_SETS
+    index: int,  # position in the set, from 0
+) -> tuple[int, str]:
     "Seed and scenario name of member `index` of scenario set `name`."
     if name == "train":
         if not 0 <= index < FIRST_TEST_SEED - MAX_VALIDATION_YEARS:
-            raise ValueError(f"train scenario {index}: must lie in [0, {FIRST_TEST_SEED - MAX_VALIDATION_YEARS}); the seeds "
-                             "from there on are the validation and test years")
+            raise ValueError(
+                f"train scenario {index}: must lie in [0, {FIRST_TEST_SEED - MAX_VALIDATION_YEARS}); the seeds "
+                "from there on are the validation and test years"
+            )
         return index, f"train-{index}"
     if name == "validation":
         if not 0 <= index < MAX_VALIDATION_YEARS:
             raise ValueError(f"validation scenario {index}: there are {MAX_VALIDATION_YEARS} validation years")
         return FIRST_TEST_SEED - 1 - index, f"validation-{index + 1}"
     if name == "test":
-        if index < 0: raise ValueError(f"test scenario {index}: must be >= 0")
+        if index < 0:
+            raise ValueError(f"test scenario {index}: must be >= 0")
         return FIRST_TEST_SEED + 1 + index, TEST_NAMES[index] if index < len(TEST_NAMES) else f"test-{index + 1}"
     raise ValueError(f"scenario set {name!r}: must be one of {SCENARIO_SETS}")
 
 # %% ../nbs/01e_data.ipynb #450f3a6d
-def scenario_set(name: str,  # "train", "validation" or "test"
-                 config: SiteConfig | None = None,  # site configuration (default: Iquitos)
-                 n: int = 3,  # number of scenarios, >= 1
-                 days: int | None = None,  # keep only the first `days` days of each (None: the whole year)
-                 ) -> list[Scenario]:
+def scenario_set(
+    name: str,  # "train", "validation" or "test"
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos)
+    n: int = 3,  # number of scenarios, >= 1
+    days: int | None = None,  # keep only the first `days` days of each (None: the whole year)
+) -> list[Scenario]:
     "The first `n` scenarios of a scenario set, each optionally cut to its first `days` days."
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"scenario_set({name!r}): n = {n!r} must be a positive integer")
@@ -221,21 +286,26 @@ def scenario_set(name: str,  # "train", "validation" or "test"
     config = config or SiteConfig()
     members = [_set_member(name, i) for i in range(n)]
     years = [make_scenario(config, seed, name=label) for seed, label in members]
-    return years if days is None else [first_days(s, days) if days < s.n_steps // (24 * config.simulation.steps_per_hour)
-                                       else s for s in years]
+    return (
+        years
+        if days is None
+        else [first_days(s, days) if days < s.n_steps // (24 * config.simulation.steps_per_hour) else s for s in years]
+    )
 
 # %% ../nbs/01e_data.ipynb #4b120f3c
-def training_scenario(config: SiteConfig,  # site configuration
-                      index: int,  # training scenario number, 0 <= index < 899,000
-                      ) -> Scenario:
+def training_scenario(
+    config: SiteConfig,  # site configuration
+    index: int,  # training scenario number, 0 <= index < 899,000
+) -> Scenario:
     "Training scenario number `index` (seed `index`); refuses the seeds of the validation and test years."
     seed, name = _set_member("train", index)
     return make_scenario(config, seed, name=name)
 
 # %% ../nbs/01e_data.ipynb #a360735f
-def heldout_scenarios(config: SiteConfig | None = None,  # site configuration (default: Iquitos)
-                      n: int = len(TEST_NAMES),  # number of test years
-                      ) -> list[Scenario]:
+def heldout_scenarios(
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos)
+    n: int = len(TEST_NAMES),  # number of test years
+) -> list[Scenario]:
     "The test set: the held-out years of seeds FIRST_TEST_SEED + 1, + 2, ..., for final evaluation only."
     return scenario_set("test", config, n)
 
@@ -246,30 +316,40 @@ def _on_time_axis(series_kw: pd.Series, config: SiteConfig, what: str, path) -> 
     time = config.time_index()
     have = on_step.index
     if have[0] <= time[0] and time[-1] <= have[-1] and (time[0] - have[0]) % (have[1] - have[0]) == pd.Timedelta(0):
-        return on_step.loc[time[0]:time[-1]].to_numpy()
+        return on_step.loc[time[0] : time[-1]].to_numpy()
     end = time[-1] + (time[1] - time[0])
-    missing = [f"{time[0]} to {min(have[0], end)}" if have[0] > time[0] else None,
-               f"{max(have[-1] + (have[1] - have[0]), time[0])} to {end}" if have[-1] < time[-1] else None]
-    raise DataError(f"{what} covers {have[0]} to {have[-1] + (have[1] - have[0])} ({len(on_step)} steps), but the configured "
-                    f"year (simulation.year = {config.simulation.year}) is {time[0]} to {end} ({len(time)} steps): missing "
-                    f"{' and '.join(m for m in missing if m) or 'steps off its grid'}; set simulation.year to a year the file "
-                    "covers in full, or give a file that covers that year", path=path)
+    missing = [
+        f"{time[0]} to {min(have[0], end)}" if have[0] > time[0] else None,
+        f"{max(have[-1] + (have[1] - have[0]), time[0])} to {end}" if have[-1] < time[-1] else None,
+    ]
+    raise DataError(
+        f"{what} covers {have[0]} to {have[-1] + (have[1] - have[0])} ({len(on_step)} steps), but the configured "
+        f"year (simulation.year = {config.simulation.year}) is {time[0]} to {end} ({len(time)} steps): missing "
+        f"{' and '.join(m for m in missing if m) or 'steps off its grid'}; set simulation.year to a year the file "
+        "covers in full, or give a file that covers that year",
+        path=path,
+    )
 
 # %% ../nbs/01e_data.ipynb #210ca38a
-def scenario_from_files(config: SiteConfig | None = None,  # site configuration; the files must cover its year (simulation.year)
-                        pvgis_path: str | Path | None = None,  # PVGIS hourly CSV (see `load_pvgis_hourly`)
-                        meter_path: str | Path | None = None,  # utility meter export (see `load_meter_export`)
-                        sessions_path: str | Path | None = None,  # session table CSV (see `load_sessions`)
-                        seed: int | None = None,  # seed for the series not given as files
-                        name: str = "from-files",  # scenario name
-                        pvgis_options: dict | None = None,  # keyword options of `load_pvgis_hourly` (local_year is simulation.year unless given)
-                        meter_options: dict | None = None,  # keyword options of `load_meter_export`; `fill` is required if the file has outages
-                        ) -> Scenario:
+def scenario_from_files(
+    config: SiteConfig | None = None,  # site configuration; the files must cover its year (simulation.year)
+    pvgis_path: str | Path | None = None,  # PVGIS hourly CSV (see `load_pvgis_hourly`)
+    meter_path: str | Path | None = None,  # utility meter export (see `load_meter_export`)
+    sessions_path: str | Path | None = None,  # session table CSV (see `load_sessions`)
+    seed: int | None = None,  # seed for the series not given as files
+    name: str = "from-files",  # scenario name
+    pvgis_options: dict
+    | None = None,  # keyword options of `load_pvgis_hourly` (local_year is simulation.year unless given)
+    meter_options: dict
+    | None = None,  # keyword options of `load_meter_export`; `fill` is required if the file has outages
+) -> Scenario:
     "A scenario from a user's PVGIS, meter and session files, generating whatever is not given; `.quality` records what was loaded."
     config = config or SiteConfig()
     generated = make_scenario(config, seed)
     pv, mall, sessions = generated.pv_kw, generated.mall_kw, generated.sessions
-    quality = dict(generated=[n for n, p in [("pv", pvgis_path), ("mall", meter_path), ("sessions", sessions_path)] if p is None])
+    quality = dict(
+        generated=[n for n, p in [("pv", pvgis_path), ("mall", meter_path), ("sessions", sessions_path)] if p is None]
+    )
     if pvgis_path is not None:
         options = dict(local_year=config.simulation.year) | (pvgis_options or {})
         loaded = load_pvgis_hourly(pvgis_path, config, **options)
@@ -279,17 +359,29 @@ def scenario_from_files(config: SiteConfig | None = None,  # site configuration;
         mall, q = _on_time_axis(loaded, config, "the meter series", meter_path), loaded.attrs["quality"]
         if q["outages"]["n_intervals"] and "fill" not in (meter_options or {}):
             first = q["outages"]["runs"][0]
-            raise DataError(f"{q['outages']['n_intervals']} zero-valued interval(s) (outages) in {q['outages']['n_runs']} run(s), "
-                            f"the first from {first[0]} to {first[1]}: say how the scenario treats them, "
-                            "meter_options={'fill': 'none'} keeps them as zero demand, 'interpolate' or 'previous_week' "
-                            "replaces them (recorded in Scenario.quality)", path=meter_path)
+            raise DataError(
+                f"{q['outages']['n_intervals']} zero-valued interval(s) (outages) in {q['outages']['n_runs']} run(s), "
+                f"the first from {first[0]} to {first[1]}: say how the scenario treats them, "
+                "meter_options={'fill': 'none'} keeps them as zero demand, 'interpolate' or 'previous_week' "
+                "replaces them (recorded in Scenario.quality)",
+                path=meter_path,
+            )
         quality["meter"] = q
     if sessions_path is not None:
-        loaded = load_sessions(sessions_path, timezone=config.location.timezone, config=config, period=config.time_index())
+        loaded = load_sessions(
+            sessions_path, timezone=config.location.timezone, config=config, period=config.time_index()
+        )
         sessions = sessions_to_steps(loaded, config.time_index())
         quality["sessions"] = dict(file=str(sessions_path), n_sessions=len(loaded))
-    scenario = scenario_from_series(config, pv, mall, sessions, name=name, seed=generated.seed,
-                                    weather=generated.weather if pvgis_path is None else None)
+    scenario = scenario_from_series(
+        config,
+        pv,
+        mall,
+        sessions,
+        name=name,
+        seed=generated.seed,
+        weather=generated.weather if pvgis_path is None else None,
+    )
     scenario.quality = quality
     return scenario
 
@@ -300,7 +392,9 @@ def _socket_utilisation(scenario: Scenario, vehicle) -> float:
     plan = assign_sockets(cfg, scenario.sessions)
     ses = scenario.sessions
     mine = (ses["vehicle_type"].astype(str) == vehicle.name).to_numpy() & (plan["socket"].to_numpy() >= 0)
-    occupied_h = float((ses["departure_step"].to_numpy()[mine] - plan["plug_step"].to_numpy()[mine]).sum()) * scenario.dt_h
+    occupied_h = (
+        float((ses["departure_step"].to_numpy()[mine] - plan["plug_step"].to_numpy()[mine]).sum()) * scenario.dt_h
+    )
     available_h = vehicle.sockets * (cfg.ev.close_hour - cfg.ev.open_hour) * cfg.simulation.n_days
     return occupied_h / available_h if available_h else float("nan")
 
@@ -310,7 +404,8 @@ def calibration_table(scenario: Scenario) -> pd.DataFrame:
     cfg, dt = scenario.config, scenario.dt_h
     time, rows = scenario.time, []
     add = lambda group, quantity, unit, target, achieved: rows.append(
-        dict(group=group, quantity=quantity, unit=unit, target=target, achieved=float(achieved)))
+        dict(group=group, quantity=quantity, unit=unit, target=target, achieved=float(achieved))
+    )
     w = scenario.weather
     ghi_month = (w["ghi_w_m2"] * dt / 1000).groupby(time.month).sum()
     ghi_day = (w["ghi_w_m2"] * dt / 1000).groupby(time.normalize()).sum()
@@ -321,12 +416,24 @@ def calibration_table(scenario: Scenario) -> pd.DataFrame:
     add("irradiance", "mean air temperature", "degC", cfg.climate.air_temp_mean_c, w["air_temp_c"].mean())
     perf = pv_performance(cfg, pd.Series(scenario.pv_kw, index=time), w)
     add("PV (physics, not a target)", "annual AC energy", "MWh", float("nan"), perf["ac_energy_kwh"] / 1000)
-    add("PV (physics, not a target)", "specific yield (plausible 1,200 to 1,450)", "kWh/kWp", float("nan"), perf["specific_yield_kwh_per_kwp"])
+    add(
+        "PV (physics, not a target)",
+        "specific yield (plausible 1,200 to 1,450)",
+        "kWh/kWp",
+        float("nan"),
+        perf["specific_yield_kwh_per_kwp"],
+    )
     add("PV (physics, not a target)", "performance ratio (must be < 1)", "-", float("nan"), perf["performance_ratio"])
     add("PV (physics, not a target)", "capacity factor (DC)", "-", float("nan"), perf["capacity_factor_dc"])
     mall = pd.Series(scenario.mall_kw, index=time)
     days = cfg.simulation.n_days
-    add("mall demand", "annual energy (per 365 days)", "MWh", cfg.mall.annual_energy_mwh, mall.sum() * dt / 1000 * 365 / days)
+    add(
+        "mall demand",
+        "annual energy (per 365 days)",
+        "MWh",
+        cfg.mall.annual_energy_mwh,
+        mall.sum() * dt / 1000 * 365 / days,
+    )
     daily = mall.groupby(time.normalize()).sum() * dt / 1000
     add("mall demand", "mean daily energy", "MWh", cfg.mall.annual_energy_mwh / 365, daily.mean())
     add("mall demand", "std of daily energy", "MWh", cfg.mall.daily_energy_std_mwh, daily.std())
@@ -338,7 +445,9 @@ def calibration_table(scenario: Scenario) -> pd.DataFrame:
     for v in cfg.ev.vehicles:
         mine = ses[ses["vehicle_type"].astype(str) == v.name]
         add(f"EV {v.name}", "vehicles per day", "1/day", v.daily_vehicles * cfg.ev.demand_scale, len(mine) / days)
-        mean_request = v.battery_kwh * ((v.soc_target_min + v.soc_target_max) - (v.soc_arrival_min + v.soc_arrival_max)) / 2
+        mean_request = (
+            v.battery_kwh * ((v.soc_target_min + v.soc_target_max) - (v.soc_arrival_min + v.soc_arrival_max)) / 2
+        )
         add(f"EV {v.name}", "energy requested per session", "kWh", mean_request, mine["energy_requested_kwh"].mean())
         stay = (mine["departure_step"] - mine["arrival_step"]).mean() * dt
         add(f"EV {v.name}", "mean stay", "h", v.dwell_mean_h, stay)
@@ -349,16 +458,25 @@ def calibration_table(scenario: Scenario) -> pd.DataFrame:
 def plot_data_overview(scenario: Scenario):
     "Figure of a scenario: PV and mall profiles by month, EV arrivals and energy by hour, net-load heat map."
     import matplotlib.pyplot as plt
+
     cfg, time, dt = scenario.config, scenario.time, scenario.dt_h
     hour = time.hour + time.minute / 60
     fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
     colours = plt.cm.viridis(np.linspace(0, 1, 12))
-    for ax, series, title in [(axes[0, 0], scenario.pv_kw, "PV AC power"), (axes[0, 1], scenario.mall_kw, "Mall demand")]:
+    for ax, series, title in [
+        (axes[0, 0], scenario.pv_kw, "PV AC power"),
+        (axes[0, 1], scenario.mall_kw, "Mall demand"),
+    ]:
         frame = pd.DataFrame({"kw": series, "hour": hour, "month": time.month})
         for m, g in frame.groupby("month"):
             prof = g.groupby("hour")["kw"].mean()
             ax.plot(prof.index, prof.to_numpy(), color=colours[m - 1], label=pd.Timestamp(2000, m, 1).strftime("%b"))
-        ax.set(xlabel="hour of day (local time)", ylabel="mean power (kW)", title=f"{title}: mean day of each month", xlim=(0, 24))
+        ax.set(
+            xlabel="hour of day (local time)",
+            ylabel="mean power (kW)",
+            title=f"{title}: mean day of each month",
+            xlim=(0, 24),
+        )
         ax.grid(alpha=0.3)
     axes[0, 0].legend(ncol=3, fontsize=8, title="month")
     ses = scenario.sessions
@@ -369,28 +487,47 @@ def plot_data_overview(scenario: Scenario):
         mine = (ses["vehicle_type"].astype(str) == v.name).to_numpy()
         counts = np.bincount(arr_hour[mine], minlength=24) / cfg.simulation.n_days
         ax.bar(np.arange(24) + (i - 0.5) * width, counts, width, label=f"{v.name}s (arrivals)")
-    ax.set(xlabel="hour of arrival (local time)", ylabel="vehicles arriving per day", title="EV arrivals by hour and type")
+    ax.set(
+        xlabel="hour of arrival (local time)", ylabel="vehicles arriving per day", title="EV arrivals by hour and type"
+    )
     ax.set_xlim(cfg.ev.open_hour - 1, cfg.ev.close_hour)
     twin = ax.twinx()
     for v in cfg.ev.vehicles:
         mine = (ses["vehicle_type"].astype(str) == v.name).to_numpy()
-        energy = np.bincount(arr_hour[mine], weights=ses["energy_requested_kwh"].to_numpy()[mine], minlength=24) / cfg.simulation.n_days
+        energy = (
+            np.bincount(arr_hour[mine], weights=ses["energy_requested_kwh"].to_numpy()[mine], minlength=24)
+            / cfg.simulation.n_days
+        )
         twin.plot(np.arange(24), energy, marker="o", label=f"{v.name}s (energy requested)")
     twin.set_ylabel("energy requested per day (kWh)")
-    lines = ax.get_legend_handles_labels(); lines2 = twin.get_legend_handles_labels()
+    lines = ax.get_legend_handles_labels()
+    lines2 = twin.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=8, loc="upper left")
     ev_kw = np.zeros(scenario.n_steps)
     stay = (ses["departure_step"] - ses["arrival_step"]).to_numpy()
-    np.add.at(ev_kw, np.repeat(ses["arrival_step"].to_numpy(), stay),
-              np.repeat(ses["energy_requested_kwh"].to_numpy() / (stay * dt), stay))
+    np.add.at(
+        ev_kw,
+        np.repeat(ses["arrival_step"].to_numpy(), stay),
+        np.repeat(ses["energy_requested_kwh"].to_numpy() / (stay * dt), stay),
+    )
     net = pd.DataFrame({"kw": scenario.mall_kw + ev_kw - scenario.pv_kw, "day": time.day_of_year, "hour": time.hour})
     grid = net.pivot_table(index="hour", columns="day", values="kw", aggfunc="mean")
     ax = axes[1, 1]
-    im = ax.imshow(grid.to_numpy(), aspect="auto", origin="lower", cmap="RdBu_r",
-                   vmin=-np.abs(grid.to_numpy()).max(), vmax=np.abs(grid.to_numpy()).max(), extent=(0.5, grid.shape[1] + 0.5, -0.5, 23.5))
+    im = ax.imshow(
+        grid.to_numpy(),
+        aspect="auto",
+        origin="lower",
+        cmap="RdBu_r",
+        vmin=-np.abs(grid.to_numpy()).max(),
+        vmax=np.abs(grid.to_numpy()).max(),
+        extent=(0.5, grid.shape[1] + 0.5, -0.5, 23.5),
+    )
     ax.set(xlabel="day of year", ylabel="hour of day", title="Net load: mall + EV requests - PV (kW)")
     fig.colorbar(im, ax=ax, label="kW (negative: PV surplus)")
-    fig.suptitle(f"Scenario {scenario.name} ({cfg.location.name}, {cfg.simulation.year}, {cfg.simulation.dt_minutes}-min steps)", fontsize=14)
+    fig.suptitle(
+        f"Scenario {scenario.name} ({cfg.location.name}, {cfg.simulation.year}, {cfg.simulation.dt_minutes}-min steps)",
+        fontsize=14,
+    )
     return fig
 
 # %% ../nbs/01e_data.ipynb #bc8f2a84
@@ -400,45 +537,68 @@ def _iso_local(times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     wall = times.tz_localize(None)
     offset_min = ((wall - times.tz_convert("UTC").tz_localize(None)) // pd.Timedelta(minutes=1)).to_numpy()
     text = {o: f"{'+' if o >= 0 else '-'}{abs(o) // 60:02d}:{abs(o) % 60:02d}" for o in np.unique(offset_min)}
-    return np.char.add(np.datetime_as_string(wall.to_numpy().astype("datetime64[m]"), unit="m"),
-                       np.vectorize(text.get, otypes=[str])(offset_min))
+    return np.char.add(
+        np.datetime_as_string(wall.to_numpy().astype("datetime64[m]"), unit="m"),
+        np.vectorize(text.get, otypes=[str])(offset_min),
+    )
 
 # %% ../nbs/01e_data.ipynb #e9146bda
-def write_scenario(scenario: Scenario,  # the scenario to save
-                   folder: str | Path,  # destination folder (created)
-                   ) -> Path:
+def write_scenario(
+    scenario: Scenario,  # the scenario to save
+    folder: str | Path,  # destination folder (created)
+) -> Path:
     "Save a scenario as series.csv, sessions.csv.gz and config.yaml in `folder` (deterministic bytes)."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    series = pd.DataFrame({"time": _iso_local(scenario.time), "pv_kw": scenario.pv_kw,
-                           "mall_kw": scenario.mall_kw, "price_per_kwh": scenario.price_per_kwh,
-                           "peak": scenario.peak.astype(int), "co2_kg_per_kwh": scenario.co2_kg_per_kwh})
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    series = pd.DataFrame(
+        {
+            "time": _iso_local(scenario.time),
+            "pv_kw": scenario.pv_kw,
+            "mall_kw": scenario.mall_kw,
+            "price_per_kwh": scenario.price_per_kwh,
+            "peak": scenario.peak.astype(int),
+            "co2_kg_per_kwh": scenario.co2_kg_per_kwh,
+        }
+    )
     if scenario.weather is not None:
-        for c in scenario.weather.columns: series[c] = scenario.weather[c].to_numpy()
+        for c in scenario.weather.columns:
+            series[c] = scenario.weather[c].to_numpy()
     series.to_csv(folder / "series.csv", index=False, float_format="%.4f", lineterminator="\n")
     ses = scenario.sessions.copy()
     for c in ("arrival", "departure"):
-        if c in ses: ses[c] = _iso_local(ses[c])
+        if c in ses:
+            ses[c] = _iso_local(ses[c])
     text = ses.to_csv(index=False, float_format="%.4f", lineterminator="\n").encode()
-    with open(folder / "sessions.csv.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+    with (
+        open(folder / "sessions.csv.gz", "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+    ):
         gz.write(text)
     scenario.config.to_yaml(folder / "config.yaml")
     return folder
 
 # %% ../nbs/01e_data.ipynb #1c21b054
-def read_scenario(folder: str | Path,  # a folder written by `write_scenario`
-                  name: str | None = None,  # scenario name (default: the folder's name)
-                  ) -> Scenario:
+def read_scenario(
+    folder: str | Path,  # a folder written by `write_scenario`
+    name: str | None = None,  # scenario name (default: the folder's name)
+) -> Scenario:
     "Load a scenario saved by `write_scenario` (values as rounded in the files)."
     folder = Path(folder)
     config = SiteConfig.from_yaml(folder / "config.yaml")
     series = pd.read_csv(folder / "series.csv")
     sessions = pd.read_csv(folder / "sessions.csv.gz")
     for c in ("arrival", "departure"):
-        if c in sessions: sessions[c] = pd.to_datetime(sessions[c], format="ISO8601").dt.tz_convert(config.location.timezone)
+        if c in sessions:
+            sessions[c] = pd.to_datetime(sessions[c], format="ISO8601").dt.tz_convert(config.location.timezone)
     weather_cols = [c for c in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "air_temp_c", "wind_m_s") if c in series]
-    scenario = scenario_from_series(config, series["pv_kw"].to_numpy(), series["mall_kw"].to_numpy(), sessions,
-                                    name=name or folder.name,
-                                    start=pd.Timestamp(series["time"].iloc[0]).tz_convert(config.location.timezone))
+    scenario = scenario_from_series(
+        config,
+        series["pv_kw"].to_numpy(),
+        series["mall_kw"].to_numpy(),
+        sessions,
+        name=name or folder.name,
+        start=pd.Timestamp(series["time"].iloc[0]).tz_convert(config.location.timezone),
+    )
     if weather_cols:
         scenario.weather = series[weather_cols].set_index(scenario.time)
     return scenario
@@ -453,8 +613,11 @@ def _data_card(config: SiteConfig, default: Scenario, heldout: list[Scenario]) -
     header = "| group | quantity | unit | target | " + " | ".join([default.name] + [s.name for s in heldout]) + " |"
     lines = [header, "|" + "---|" * (4 + 1 + len(heldout))]
     for _, r in table.iterrows():
-        lines.append(f"| {r.group} | {r.quantity} | {r.unit} | {fmt(r.target)} | " +
-                     " | ".join(fmt(r[c]) for c in [default.name] + [s.name for s in heldout]) + " |")
+        lines.append(
+            f"| {r.group} | {r.quantity} | {r.unit} | {fmt(r.target)} | "
+            + " | ".join(fmt(r[c]) for c in [default.name] + [s.name for s in heldout])
+            + " |"
+        )
     cal = "\n".join(lines)
     return f"""# Data card: the Iquitos mall scenarios
 
@@ -517,10 +680,11 @@ study of the site (location, plant, fleet, tariff, emission factors), the utilit
 """
 
 # %% ../nbs/01e_data.ipynb #ce4bc19f
-def write_data_folder(root: str | Path = "../data",  # the repository's data/ folder
-                      config: SiteConfig | None = None,  # configuration (default: Iquitos)
-                      figure_path: str | Path | None = "../figures/data_overview.png",  # overview figure (None: skip)
-                      ) -> list[Path]:
+def write_data_folder(
+    root: str | Path = "../data",  # the repository's data/ folder
+    config: SiteConfig | None = None,  # configuration (default: Iquitos)
+    figure_path: str | Path | None = "../figures/data_overview.png",  # overview figure (None: skip)
+) -> list[Path]:
     "Write the default scenario and the test years, the data card and the overview figure; returns the written paths."
     config = config or SiteConfig()
     root = Path(root)
@@ -531,6 +695,7 @@ def write_data_folder(root: str | Path = "../data",  # the repository's data/ fo
     written.append(root / "README.md")
     if figure_path is not None:
         import matplotlib.pyplot as plt
+
         fig = plot_data_overview(default)
         Path(figure_path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(figure_path, dpi=150, metadata={"Software": None})

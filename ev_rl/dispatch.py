@@ -24,6 +24,7 @@ __all__ = ['DispatchProblem', 'perfect_foresight_problem', 'DispatchLP', 'build_
 @dataclass(frozen=True)
 class DispatchProblem:
     "The data of one dispatch LP over H steps: exogenous series (actual or forecast), known charging cells, starting state."
+
     config: SiteConfig  # battery, grid, tariff and objective weights
     pv_kwh: np.ndarray  # (H,) PV energy available per step, kWh
     mall_kwh: np.ndarray  # (H,) mall energy per step, kWh
@@ -37,9 +38,13 @@ class DispatchProblem:
     cell_limit_kwh: np.ndarray  # (K,) most energy the cell can take: the vehicle's power limit x dt, kWh
     request_kwh: np.ndarray  # (n_sessions,) energy each session still asks for, kWh
     initial_energy_kwh: float  # battery energy before the first step, kWh
-    previous_import_kwh: float | None = None  # import of the step before the first (None: no ramp at the first step), kWh
+    previous_import_kwh: float | None = (
+        None  # import of the step before the first (None: no ramp at the first step), kWh
+    )
     demand_floor_kw: np.ndarray | None = None  # (H,) import power already billed this month in the step's period, kW
-    terminal_value_per_kwh: float = 0.0  # value of energy left in the battery after the last step, objective units per kWh
+    terminal_value_per_kwh: float = (
+        0.0  # value of energy left in the battery after the last step, objective units per kWh
+    )
     fixed_ev_kwh: float = 0.0  # EV energy not delivered whatever the dispatch (vehicles turned away), kWh
     objective_steps: int | None = None  # the objective is a mean over this many steps (default H)
 
@@ -49,23 +54,37 @@ class DispatchProblem:
         return len(self.pv_kwh)
 
 # %% ../nbs/03a_dispatch.ipynb #16f97a40
-def perfect_foresight_problem(compiled: CompiledScenario,  # the scenario, compiled
-                              ) -> DispatchProblem:
+def perfect_foresight_problem(
+    compiled: CompiledScenario,  # the scenario, compiled
+) -> DispatchProblem:
     "The dispatch problem of a whole episode with perfect foresight: actual PV and demand, every served session's cells."
     s = compiled.scenario
     cfg, dt = s.config, s.dt_h
     step, socket = np.nonzero(compiled.session_index >= 0)
     sessions, cell_session = np.unique(compiled.session_index[step, socket], return_inverse=True)
     energy = s.sessions["energy_requested_kwh"].to_numpy(float)
-    return DispatchProblem(cfg, s.pv_kw * dt, s.mall_kw * dt, s.price_per_kwh, s.co2_kg_per_kwh, s.peak,
-                           np.asarray(s.time.month), step, socket, cell_session, compiled.pmax_kw[step, socket] * dt,
-                           energy[sessions], cfg.bess.initial_soc * cfg.bess.capacity_kwh,
-                           fixed_ev_kwh=float(energy[compiled.plan["socket"].to_numpy() < 0].sum()))
+    return DispatchProblem(
+        cfg,
+        s.pv_kw * dt,
+        s.mall_kw * dt,
+        s.price_per_kwh,
+        s.co2_kg_per_kwh,
+        s.peak,
+        np.asarray(s.time.month),
+        step,
+        socket,
+        cell_session,
+        compiled.pmax_kw[step, socket] * dt,
+        energy[sessions],
+        cfg.bess.initial_soc * cfg.bess.capacity_kwh,
+        fixed_ev_kwh=float(energy[compiled.plan["socket"].to_numpy() < 0].sum()),
+    )
 
 # %% ../nbs/03a_dispatch.ipynb #15ea30e7
 @dataclass
 class DispatchLP:
     "A dispatch problem as a HiGHS model: the LP, the columns of each variable block, the objective's coefficients."
+
     lp: highspy.HighsLp  # the model passed to HiGHS (costs divided by `scale`)
     columns: dict  # variable block name -> column indices
     cost: np.ndarray  # objective coefficient of each column, objective units (mean over steps)
@@ -75,8 +94,10 @@ class DispatchLP:
 # %% ../nbs/03a_dispatch.ipynb #00f7cb97
 _BLOCKS = ("import", "export", "curtailed", "charge", "discharge", "energy")
 
-def build_dispatch_lp(p: DispatchProblem,  # the problem to build
-                      ) -> DispatchLP:
+
+def build_dispatch_lp(
+    p: DispatchProblem,  # the problem to build
+) -> DispatchLP:
     "The dispatch LP of `p`, assembled from sparse blocks with no Python loop over steps, sessions or cells."
     cfg, n, k = p.config, p.n_steps, len(p.cell_step)
     dt, b, tar, f = cfg.simulation.dt_h, cfg.bess, cfg.tariff, objective_factors(cfg)
@@ -99,31 +120,44 @@ def build_dispatch_lp(p: DispatchProblem,  # the problem to build
     has_prev, ramp_rows = prev >= 0, np.arange(r)
     ones = np.ones
     blocks = [  # (rows, columns, coefficients)
-        (steps, col["import"], ones(n)), (steps, col["export"], -ones(n)), (steps, col["curtailed"], -ones(n)),
-        (steps, col["charge"], -ones(n)), (steps, col["discharge"], ones(n)), (p.cell_step, col["cell"], -ones(k)),
-        (o_soc + steps, col["energy"], ones(n)), (o_soc + steps[1:], col["energy"][:-1], -ones(n - 1)),
+        (steps, col["import"], ones(n)),
+        (steps, col["export"], -ones(n)),
+        (steps, col["curtailed"], -ones(n)),
+        (steps, col["charge"], -ones(n)),
+        (steps, col["discharge"], ones(n)),
+        (p.cell_step, col["cell"], -ones(k)),
+        (o_soc + steps, col["energy"], ones(n)),
+        (o_soc + steps[1:], col["energy"][:-1], -ones(n - 1)),
         (o_soc + steps, col["charge"], np.full(n, -b.charge_efficiency)),
         (o_soc + steps, col["discharge"], np.full(n, 1.0 / b.discharge_efficiency)),
-        (o_up + ramp_rows, col["ramp"], ones(r)), (o_up + ramp_rows, col["import"][ramp_steps], -ones(r)),
+        (o_up + ramp_rows, col["ramp"], ones(r)),
+        (o_up + ramp_rows, col["import"][ramp_steps], -ones(r)),
         (o_up + ramp_rows[has_prev], prev[has_prev], ones(int(has_prev.sum()))),
-        (o_down + ramp_rows, col["ramp"], ones(r)), (o_down + ramp_rows, col["import"][ramp_steps], ones(r)),
+        (o_down + ramp_rows, col["ramp"], ones(r)),
+        (o_down + ramp_rows, col["import"][ramp_steps], ones(r)),
         (o_down + ramp_rows[has_prev], prev[has_prev], -ones(int(has_prev.sum()))),
-        (o_peak + steps, col["peak_kw"][group], ones(n)), (o_peak + steps, col["import"], np.full(n, -1.0 / dt)),
-        (o_rating + steps, col["charge"], ones(n)), (o_rating + steps, col["discharge"], ones(n)),
-        (o_ses + session_row[p.cell_session[in_multi]], col["cell"][in_multi], ones(int(in_multi.sum())))]
+        (o_peak + steps, col["peak_kw"][group], ones(n)),
+        (o_peak + steps, col["import"], np.full(n, -1.0 / dt)),
+        (o_rating + steps, col["charge"], ones(n)),
+        (o_rating + steps, col["discharge"], ones(n)),
+        (o_ses + session_row[p.cell_session[in_multi]], col["cell"][in_multi], ones(int(in_multi.sum()))),
+    ]
     rows, cols, values = (np.concatenate(x) for x in zip(*blocks))
     a = sp.csc_matrix((values, (rows, cols)), shape=(n_row, n_col))
 
     ramp_rhs = np.zeros(r)
-    if p.previous_import_kwh is not None: ramp_rhs[0] = p.previous_import_kwh
-    start = np.zeros(n); start[0] = p.initial_energy_kwh
+    if p.previous_import_kwh is not None:
+        ramp_rhs[0] = p.previous_import_kwh
+    start = np.zeros(n)
+    start[0] = p.initial_energy_kwh
     net, inf = np.asarray(p.mall_kwh) - np.asarray(p.pv_kwh), np.inf
     power_kwh = b.power_kw * dt
     row_lower = np.concatenate([net, start, -ramp_rhs, ramp_rhs, np.zeros(n), np.full(n + n_row - o_ses, -inf)])
     row_upper = np.concatenate([net, start, np.full(2 * r + n, inf), np.full(n, power_kwh), p.request_kwh[multi]])
     rate = np.where(group_key % 2 == 1, tar.peak_demand_charge_per_kw_month, tar.offpeak_demand_charge_per_kw_month)
     floor = np.zeros(n_groups)
-    if p.demand_floor_kw is not None: np.maximum.at(floor, group, p.demand_floor_kw)
+    if p.demand_floor_kw is not None:
+        np.maximum.at(floor, group, p.demand_floor_kw)
     col_lower, col_upper = np.zeros(n_col), np.full(n_col, inf)
     col_upper[col["export"]] = cfg.grid.export_limit_kw * dt
     col_upper[col["curtailed"]] = p.pv_kwh
@@ -158,6 +192,7 @@ def build_dispatch_lp(p: DispatchProblem,  # the problem to build
 @dataclass
 class DispatchPlan:
     "A solved dispatch: flows per step and EV energy per cell (kWh), the plan's objective and its proven lower bound."
+
     import_kwh: np.ndarray  # (H,) grid import, kWh
     export_kwh: np.ndarray  # (H,) grid export, kWh
     curtailed_kwh: np.ndarray  # (H,) PV curtailed, kWh
@@ -212,29 +247,44 @@ def _branch_and_bound(h: highspy.Highs, d: DispatchLP, p: DispatchProblem, x: np
         h.addVars(m, np.zeros(m), np.ones(m))
         h.changeColsIntegrality(m, z.astype(np.int32), np.full(m, highspy.HighsVarType.kInteger))
         starts = np.arange(0, 2 * m, 2, dtype=np.int32)
-        h.addRows(m, np.full(m, -np.inf), np.zeros(m), 2 * m, starts,
-                  np.column_stack([col["charge"][new], z]).ravel().astype(np.int32), np.tile([1.0, -power_kwh], m))
-        h.addRows(m, np.full(m, -np.inf), np.full(m, power_kwh), 2 * m, starts,
-                  np.column_stack([col["discharge"][new], z]).ravel().astype(np.int32), np.tile([1.0, power_kwh], m))
+        h.addRows(
+            m,
+            np.full(m, -np.inf),
+            np.zeros(m),
+            2 * m,
+            starts,
+            np.column_stack([col["charge"][new], z]).ravel().astype(np.int32),
+            np.tile([1.0, -power_kwh], m),
+        )
+        h.addRows(
+            m,
+            np.full(m, -np.inf),
+            np.full(m, power_kwh),
+            2 * m,
+            starts,
+            np.column_stack([col["discharge"][new], z]).ravel().astype(np.int32),
+            np.tile([1.0, power_kwh], m),
+        )
         binary_of.update(zip(new.tolist(), z.tolist()))
         start = np.zeros(h.getNumCol())
-        start[:len(x)] = x
+        start[: len(x)] = x
         steps, zs = np.array(list(binary_of)), np.array(list(binary_of.values()))
         start[zs] = x[col["discharge"][steps]] <= 1e-9
         solution = highspy.HighsSolution()
         solution.col_value = start
-        h.setSolution(solution)   # the repaired plan as the first incumbent
-        x = _solve(h)[:len(d.cost)]
+        h.setSolution(solution)  # the repaired plan as the first incumbent
+        x = _solve(h)[: len(d.cost)]
         new = np.flatnonzero(_both_ways(x, col))
         repaired[new] = True
     return x, float(h.getInfo().mip_dual_bound * d.scale)
 
 # %% ../nbs/03a_dispatch.ipynb #64a112a4
-def solve_dispatch(p: DispatchProblem,  # the problem
-                   exact: bool = False,  # prove the optimum by branch and bound on the repaired steps' battery direction
-                   repair: bool = True,  # forbid charging and discharging in one step (False: keep the LP's solution)
-                   highs: highspy.Highs | None = None,  # a HiGHS instance to reuse (MPC solves many small LPs)
-                   ) -> DispatchPlan:
+def solve_dispatch(
+    p: DispatchProblem,  # the problem
+    exact: bool = False,  # prove the optimum by branch and bound on the repaired steps' battery direction
+    repair: bool = True,  # forbid charging and discharging in one step (False: keep the LP's solution)
+    highs: highspy.Highs | None = None,  # a HiGHS instance to reuse (MPC solves many small LPs)
+) -> DispatchPlan:
     "Solve the dispatch LP of `p`; repair steps that charge and discharge at once; the plan and its lower bound."
     t0 = time.perf_counter()
     d = build_dispatch_lp(p)
@@ -247,7 +297,7 @@ def solve_dispatch(p: DispatchProblem,  # the problem
     repaired = np.zeros(p.n_steps, bool)
     while repair and (bad := _both_ways(x, col)).any():
         ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
-        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency   # net energy goes into the battery
+        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency  # net energy goes into the battery
         off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
         h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
         repaired |= bad
@@ -255,13 +305,21 @@ def solve_dispatch(p: DispatchProblem,  # the problem
     if exact and repaired.any():
         x, lower = _branch_and_bound(h, d, p, x, repaired)
     t2 = time.perf_counter()
-    return DispatchPlan(*(x[col[k]] for k in _BLOCKS), x[col["cell"]], float(d.cost @ x + d.constant),
-                        min(lower, float(d.cost @ x + d.constant)), np.flatnonzero(repaired), t1 - t0, t2 - t1)
+    return DispatchPlan(
+        *(x[col[k]] for k in _BLOCKS),
+        x[col["cell"]],
+        float(d.cost @ x + d.constant),
+        min(lower, float(d.cost @ x + d.constant)),
+        np.flatnonzero(repaired),
+        t1 - t0,
+        t2 - t1,
+    )
 
 # %% ../nbs/03a_dispatch.ipynb #8589017d
-def plan_actions(plan: DispatchPlan,  # a solved plan
-                 p: DispatchProblem,  # the problem it solves
-                 ) -> np.ndarray:
+def plan_actions(
+    plan: DispatchPlan,  # a solved plan
+    p: DispatchProblem,  # the problem it solves
+) -> np.ndarray:
     "The setpoints that carry out a plan in the simulator, shape (H, 1 + S), in [-1, 1]."
     cfg = p.config
     a = np.full((p.n_steps, 1 + cfg.ev.n_sockets), -1.0)

@@ -33,6 +33,7 @@ __all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBS
 @dataclass
 class CompiledScenario:
     "A scenario laid out as dense (step, socket) arrays for the batched simulator."
+
     scenario: Scenario
     plan: pd.DataFrame  # `assign_sockets` result
     session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
@@ -44,7 +45,8 @@ class CompiledScenario:
     exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
 
     @property
-    def n_steps(self) -> int: return self.scenario.n_steps
+    def n_steps(self) -> int:
+        return self.scenario.n_steps
 
 # %% ../nbs/03_env.ipynb #b4da314a
 def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,21 +57,27 @@ def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.n
     return owner, start[owner] + offset
 
 # %% ../nbs/03_env.ipynb #21598939
-MALL_HEADROOM = 1.2  # mall (and import) power is divided by this times its calibrated peak, so a higher year fits in [0, 1]
-HOURS_TO_DEPARTURE_SCALE_H = 12.0  # hours until departure are divided by this (capped at 1): stays are shorter than 12 h
+MALL_HEADROOM = (
+    1.2  # mall (and import) power is divided by this times its calibrated peak, so a higher year fits in [0, 1]
+)
+HOURS_TO_DEPARTURE_SCALE_H = (
+    12.0  # hours until departure are divided by this (capped at 1): stays are shorter than 12 h
+)
 FORECAST_STEPS = 8  # steps ahead of the short-term PV and mall forecasts in the observation
 
 
 @dataclass(frozen=True)
 class FeatureInputs:
     "What the per-scenario features are computed from: the scenario, its socket occupancy and per-step counts."
+
     scenario: Scenario
     occupied: np.ndarray  # (T, S) bool, a session is plugged into the socket
     steps_left: np.ndarray  # (T, S) steps until the plugged session leaves (0 if free)
     per_step: dict  # per-step counts of `compile_scenario`: queue, occupied_by_type, departing, ...
 
     @property
-    def config(self) -> SiteConfig: return self.scenario.config
+    def config(self) -> SiteConfig:
+        return self.scenario.config
 
     @property
     def hour(self) -> np.ndarray:
@@ -77,7 +85,8 @@ class FeatureInputs:
         return np.asarray(self.scenario.time.hour + self.scenario.time.minute / 60.0)
 
     @property
-    def steps_per_day(self) -> int: return 24 * self.config.simulation.steps_per_hour
+    def steps_per_day(self) -> int:
+        return 24 * self.config.simulation.steps_per_hour
 
     def pv(self, lag_steps: int = 0) -> np.ndarray:
         "PV of each step `lag_steps` earlier (wrapping to the end of the year), over the AC rating."
@@ -89,7 +98,8 @@ class FeatureInputs:
         return series_kw[(steps[:, None] + np.arange(ahead)[None, :] - lag_steps) % len(series_kw)]
 
     @property
-    def mall_scale_kw(self) -> float: return MALL_HEADROOM * self.config.mall.peak_kw
+    def mall_scale_kw(self) -> float:
+        return MALL_HEADROOM * self.config.mall.peak_kw
 
     def cyclic(self, x: np.ndarray, period: float) -> list[np.ndarray]:
         "(sin + 1)/2 and (cos + 1)/2 of a periodic quantity."
@@ -106,60 +116,136 @@ _WIDTHS = ("1", "2", "sockets", "types", "forecast")
 @dataclass(frozen=True)
 class Feature:
     "A block of observation columns: name, width, meaning and scale; `columns` computes it per scenario (None: the step does)."
+
     name: str  # key of the block in `observation_index`
     width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (FORECAST_STEPS)
     meaning: str  # what the columns hold
     scale: str  # what the value is divided by to lie in [0, 1] ("" if it already does)
-    columns: Callable[[FeatureInputs], Any] | None = None  # per-scenario columns, (T,) or (T, width); None: from the state
+    columns: Callable[[FeatureInputs], Any] | None = (
+        None  # per-scenario columns, (T,) or (T, width); None: from the state
+    )
 
     def __post_init__(self):
-        if self.width not in _WIDTHS: raise ValueError(f"Feature {self.name!r}: width {self.width!r} is not one of {_WIDTHS}")
+        if self.width not in _WIDTHS:
+            raise ValueError(f"Feature {self.name!r}: width {self.width!r} is not one of {_WIDTHS}")
 
     def n_columns(self, config: SiteConfig) -> int:
         "Number of columns of the block for a site."
-        return {"1": 1, "2": 2, "sockets": config.ev.n_sockets, "types": len(config.ev.vehicles),
-                "forecast": FORECAST_STEPS}[self.width]
+        return {
+            "1": 1,
+            "2": 2,
+            "sockets": config.ev.n_sockets,
+            "types": len(config.ev.vehicles),
+            "forecast": FORECAST_STEPS,
+        }[self.width]
 
 # %% ../nbs/03_env.ipynb #e80c9a18
-def _queue_columns(x: FeatureInputs) -> np.ndarray: return x.per_type(x.per_step["queue"])
-def _free_columns(x: FeatureInputs) -> np.ndarray: return 1.0 - x.per_type(x.per_step["occupied_by_type"])
+def _queue_columns(x: FeatureInputs) -> np.ndarray:
+    return x.per_type(x.per_step["queue"])
+
+
+def _free_columns(x: FeatureInputs) -> np.ndarray:
+    return 1.0 - x.per_type(x.per_step["occupied_by_type"])
+
 
 _IMPORT_SCALE = f"{MALL_HEADROOM:g} x (mall peak + sockets + battery power)"
 
 OBSERVATION = (
     Feature("socket_occupied", "sockets", "socket occupied (1) or free (0)", "", lambda x: x.occupied),
-    Feature("hours_to_departure", "sockets", "hours until the plugged vehicle leaves (capped at 1)", f"{HOURS_TO_DEPARTURE_SCALE_H:g} h",
-            lambda x: np.minimum(x.steps_left * (x.config.simulation.dt_h / HOURS_TO_DEPARTURE_SCALE_H), 1.0)),
+    Feature(
+        "hours_to_departure",
+        "sockets",
+        "hours until the plugged vehicle leaves (capped at 1)",
+        f"{HOURS_TO_DEPARTURE_SCALE_H:g} h",
+        lambda x: np.minimum(x.steps_left * (x.config.simulation.dt_h / HOURS_TO_DEPARTURE_SCALE_H), 1.0),
+    ),
     Feature("pv_previous", "1", "PV of the previous step", "AC rating", lambda x: x.pv(1)),
-    Feature("mall_previous", "1", "mall demand of the previous step", f"{MALL_HEADROOM:g} x peak",
-            lambda x: np.roll(x.scenario.mall_kw, 1) / x.mall_scale_kw),
-    Feature("pv_forecast", "forecast", "PV forecast for steps t..t+7 (same step yesterday)", "AC rating",
-            lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, FORECAST_STEPS) / x.config.pv.ac_capacity_kw),
-    Feature("mall_forecast", "forecast", "mall forecast for steps t..t+7 (same step a week ago)", f"{MALL_HEADROOM:g} x peak",
-            lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, FORECAST_STEPS) / x.mall_scale_kw),
-    Feature("price", "1", "energy price", "peak price",
-            lambda x: x.scenario.price_per_kwh / max(x.config.tariff.peak_price_per_kwh, 1e-9)),
+    Feature(
+        "mall_previous",
+        "1",
+        "mall demand of the previous step",
+        f"{MALL_HEADROOM:g} x peak",
+        lambda x: np.roll(x.scenario.mall_kw, 1) / x.mall_scale_kw,
+    ),
+    Feature(
+        "pv_forecast",
+        "forecast",
+        "PV forecast for steps t..t+7 (same step yesterday)",
+        "AC rating",
+        lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, FORECAST_STEPS) / x.config.pv.ac_capacity_kw,
+    ),
+    Feature(
+        "mall_forecast",
+        "forecast",
+        "mall forecast for steps t..t+7 (same step a week ago)",
+        f"{MALL_HEADROOM:g} x peak",
+        lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, FORECAST_STEPS) / x.mall_scale_kw,
+    ),
+    Feature(
+        "price",
+        "1",
+        "energy price",
+        "peak price",
+        lambda x: x.scenario.price_per_kwh / max(x.config.tariff.peak_price_per_kwh, 1e-9),
+    ),
     Feature("peak_period", "1", "peak-tariff step (1) or not (0)", "", lambda x: x.scenario.peak),
-    Feature("hours_to_peak", "1", "hours until the next peak period starts", "24 h",
-            lambda x: (x.config.tariff.peak_start_hour - x.hour) % 24 / 24.0),
+    Feature(
+        "hours_to_peak",
+        "1",
+        "hours until the next peak period starts",
+        "24 h",
+        lambda x: (x.config.tariff.peak_start_hour - x.hour) % 24 / 24.0,
+    ),
     Feature("hour_of_day", "2", "hour of day, (sin + 1)/2 and (cos + 1)/2", "", lambda x: x.cyclic(x.hour, 24)),
-    Feature("day_of_week", "2", "day of week, (sin + 1)/2 and (cos + 1)/2", "",
-            lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_week), 7)),
-    Feature("day_of_year", "2", "day of year, (sin + 1)/2 and (cos + 1)/2", "",
-            lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_year) - 1, 365.25)),
+    Feature(
+        "day_of_week",
+        "2",
+        "day of week, (sin + 1)/2 and (cos + 1)/2",
+        "",
+        lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_week), 7),
+    ),
+    Feature(
+        "day_of_year",
+        "2",
+        "day of year, (sin + 1)/2 and (cos + 1)/2",
+        "",
+        lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_year) - 1, 365.25),
+    ),
     Feature("weekend", "1", "weekend (1) or not (0)", "", lambda x: np.asarray(x.scenario.time.day_of_week) >= 5),
-    Feature("mall_open", "1", "mall open (1) or closed (0)", "",
-            lambda x: (x.hour >= x.config.ev.open_hour) & (x.hour < x.config.ev.close_hour)),
+    Feature(
+        "mall_open",
+        "1",
+        "mall open (1) or closed (0)",
+        "",
+        lambda x: (x.hour >= x.config.ev.open_hour) & (x.hour < x.config.ev.close_hour),
+    ),
     Feature("queue", "types", "vehicles queueing per type (capped at 1)", "sockets of the type", _queue_columns),
     Feature("free_sockets", "types", "free sockets per type", "sockets of the type", _free_columns),
-    Feature("departing", "1", "vehicles leaving at the end of this step", "sockets",
-            lambda x: x.per_step["departing"] / max(x.config.ev.n_sockets, 1)),
-    Feature("pv_day_ahead", "1", "PV forecast, mean over the next 24 h (same steps yesterday)", "AC rating",
-            lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, x.steps_per_day).mean(1) / x.config.pv.ac_capacity_kw),
-    Feature("mall_day_ahead", "1", "mall forecast, mean over the next 24 h (same steps a week ago)", f"{MALL_HEADROOM:g} x peak",
-            lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, x.steps_per_day).mean(1) / x.mall_scale_kw),
+    Feature(
+        "departing",
+        "1",
+        "vehicles leaving at the end of this step",
+        "sockets",
+        lambda x: x.per_step["departing"] / max(x.config.ev.n_sockets, 1),
+    ),
+    Feature(
+        "pv_day_ahead",
+        "1",
+        "PV forecast, mean over the next 24 h (same steps yesterday)",
+        "AC rating",
+        lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, x.steps_per_day).mean(1) / x.config.pv.ac_capacity_kw,
+    ),
+    Feature(
+        "mall_day_ahead",
+        "1",
+        "mall forecast, mean over the next 24 h (same steps a week ago)",
+        f"{MALL_HEADROOM:g} x peak",
+        lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, x.steps_per_day).mean(1) / x.mall_scale_kw,
+    ),
     # from here on the controller's state, written by `_observe` at every step
-    Feature("ev_energy_asked", "sockets", "energy the plugged vehicle still asks for (capped at 1)", "its battery capacity"),
+    Feature(
+        "ev_energy_asked", "sockets", "energy the plugged vehicle still asks for (capped at 1)", "its battery capacity"
+    ),
     Feature("bess_soc", "1", "battery state of charge", ""),
     Feature("ev_energy_asked_total", "1", "EV energy still asked for on all sockets", "their batteries' capacity"),
     Feature("previous_import", "1", "grid import of the previous step", _IMPORT_SCALE),
@@ -173,8 +259,9 @@ _STATE_FEATURES = tuple(f for f in OBSERVATION if f.columns is None)
 STATE_COLUMN = namedtuple("StateColumn", [f.name for f in _STATE_FEATURES[1:]])(*range(len(_STATE_FEATURES) - 1))
 
 # %% ../nbs/03_env.ipynb #0d7ced30
-def observation_index(config: SiteConfig,  # the site (number of sockets and vehicle types)
-                      ) -> dict[str, slice]:
+def observation_index(
+    config: SiteConfig,  # the site (number of sockets and vehicle types)
+) -> dict[str, slice]:
     "The columns of each block of `OBSERVATION`, in order: name -> slice."
     out, start = {}, 0
     for f in OBSERVATION:
@@ -183,8 +270,9 @@ def observation_index(config: SiteConfig,  # the site (number of sockets and veh
     return out
 
 
-def observation_size(config: SiteConfig,  # the site
-                     ) -> int:
+def observation_size(
+    config: SiteConfig,  # the site
+) -> int:
     "Length of the observation vector."
     return sum(f.n_columns(config) for f in OBSERVATION)
 
@@ -200,7 +288,9 @@ def _scenario_columns(x: FeatureInputs) -> np.ndarray:
         cols = f.columns(x)
         block = np.column_stack(cols if isinstance(cols, list) else [cols])
         if block.shape != (x.scenario.n_steps, f.n_columns(x.config)):
-            raise ValueError(f"observation feature {f.name!r}: {block.shape[1]} columns, declared {f.n_columns(x.config)}")
+            raise ValueError(
+                f"observation feature {f.name!r}: {block.shape[1]} columns, declared {f.n_columns(x.config)}"
+            )
         blocks.append(block)
     return np.clip(np.column_stack(blocks), 0.0, 1.0).astype(np.float32)
 
@@ -218,18 +308,25 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     owner, t = _ragged_steps(plug, dep)
     session_index = np.full((n, n_sockets), -1, np.int32)
     session_index[t, sock[owner]] = served[owner]
-    pmax_kw = np.zeros((n, n_sockets)); pmax_kw[t, sock[owner]] = pmax[served[owner]]
-    steps_left = np.zeros((n, n_sockets), np.int16); steps_left[t, sock[owner]] = dep[owner] - t
-    start_kwh = np.zeros((n, n_sockets)); start_kwh[plug, sock] = energy[served]
-    departing = np.zeros((n, n_sockets), bool); departing[dep - 1, sock] = True
+    pmax_kw = np.zeros((n, n_sockets))
+    pmax_kw[t, sock[owner]] = pmax[served[owner]]
+    steps_left = np.zeros((n, n_sockets), np.int16)
+    steps_left[t, sock[owner]] = dep[owner] - t
+    start_kwh = np.zeros((n, n_sockets))
+    start_kwh[plug, sock] = energy[served]
+    departing = np.zeros((n, n_sockets), bool)
+    departing[dep - 1, sock] = True
 
     arrival = ses["arrival_step"].to_numpy(np.int64)
     away = np.flatnonzero(plan["socket"].to_numpy() < 0)
     give_up = plan["give_up_step"].to_numpy()[away]
     type_of = ses["vehicle_type"].map({v.name: k for k, v in enumerate(cfg.ev.vehicles)}).to_numpy()
     queue = np.zeros((n + 1, len(cfg.ev.vehicles)))  # vehicles waiting at the start of each step, by type
-    wait_end = np.where(plan["socket"].to_numpy() >= 0, plan["plug_step"].to_numpy(), plan["give_up_step"].to_numpy() + 1)
-    np.add.at(queue, (arrival, type_of), 1); np.add.at(queue, (wait_end, type_of), -1)
+    wait_end = np.where(
+        plan["socket"].to_numpy() >= 0, plan["plug_step"].to_numpy(), plan["give_up_step"].to_numpy() + 1
+    )
+    np.add.at(queue, (arrival, type_of), 1)
+    np.add.at(queue, (wait_end, type_of), -1)
     occupied = session_index >= 0
     per_step = {
         "arrivals": np.bincount(arrival, minlength=n)[:n].astype(float),
@@ -245,40 +342,80 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     return CompiledScenario(scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo)
 
 # %% ../nbs/03_env.ipynb #c3788128
-def _index(name: str,  # name of the index type
-           keys: tuple[str, ...],  # the names, in order
-           ):
+def _index(
+    name: str,  # name of the index type
+    keys: tuple[str, ...],  # the names, in order
+):
     "A named tuple of the positions 0, 1, ... of `keys`: the kernels read `FLOW.grid_import_kwh` instead of a bare 1."
     return namedtuple(name, keys)(*range(len(keys)))
 
 
-_SCALARS = ("pv_kwh", "mall_kwh", "price", "co2", "peak", "month", "arrivals", "plugged", "turned_away", "turned_away_kwh",
-            "departing")  # per bank row (scenario, step)
+_SCALARS = (
+    "pv_kwh",
+    "mall_kwh",
+    "price",
+    "co2",
+    "peak",
+    "month",
+    "arrivals",
+    "plugged",
+    "turned_away",
+    "turned_away_kwh",
+    "departing",
+)  # per bank row (scenario, step)
 _SOCKET_PLANES = ("start_kwh", "limit_kwh", "departing")  # per bank row and socket
 _BESS = ("power_kwh", "e_min_kwh", "e_max_kwh", "eta_charge", "eta_discharge", "export_max_kwh", "dt_h", "capacity_kwh")
-_FLOW_KEYS = ("pv_kwh", "grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "mall_kwh", "ev_kwh", "bess_charge_kwh",
-              "bess_discharge_kwh", "bess_soc", "bess_clipped_kwh", "ev_clipped_kwh", "ev_unmet_kwh", "ev_turned_away_kwh",
-              "vehicles_arrived", "vehicles_plugged", "vehicles_departed", "vehicles_fully_charged", "vehicles_turned_away")
+_FLOW_KEYS = (
+    "pv_kwh",
+    "grid_import_kwh",
+    "grid_export_kwh",
+    "curtailed_kwh",
+    "mall_kwh",
+    "ev_kwh",
+    "bess_charge_kwh",
+    "bess_discharge_kwh",
+    "bess_soc",
+    "bess_clipped_kwh",
+    "ev_clipped_kwh",
+    "ev_unmet_kwh",
+    "ev_turned_away_kwh",
+    "vehicles_arrived",
+    "vehicles_plugged",
+    "vehicles_departed",
+    "vehicles_fully_charged",
+    "vehicles_turned_away",
+)
 _OUTPUT_ROWS = (*_FLOW_KEYS, "demand_charge_pen", "reward", "ev_by_type")  # then one row per type, raw costs, terms
 _CONTEXT = ("import_kw", "peak", "month", "price", "co2", "previous_import_kwh", "ev_not_delivered_kwh")
 _NORMS = ("capacity_kwh", "ev_energy_kwh", "import_kwh", "dt_h")
-SCALAR, SOCKET, BESS, ROW, CONTEXT, NORM = (_index(n, k) for n, k in [
-    ("Scalar", _SCALARS), ("SocketPlane", _SOCKET_PLANES), ("Bess", _BESS), ("Row", _OUTPUT_ROWS), ("Context", _CONTEXT),
-    ("Norm", _NORMS)])
+SCALAR, SOCKET, BESS, ROW, CONTEXT, NORM = (
+    _index(n, k)
+    for n, k in [
+        ("Scalar", _SCALARS),
+        ("SocketPlane", _SOCKET_PLANES),
+        ("Bess", _BESS),
+        ("Row", _OUTPUT_ROWS),
+        ("Context", _CONTEXT),
+        ("Norm", _NORMS),
+    ]
+)
 
 # %% ../nbs/03_env.ipynb #cd48879c
-def _named_array(keys: tuple[str, ...],  # the names, in the order the kernel reads them
-                 **values: float,  # one value per name
-                 ) -> np.ndarray:
+def _named_array(
+    keys: tuple[str, ...],  # the names, in the order the kernel reads them
+    **values: float,  # one value per name
+) -> np.ndarray:
     "A float64 array of `values` in the order of `keys` (every key given once)."
-    if set(values) != set(keys): raise TypeError(f"_named_array: expected {keys}, got {tuple(values)}")
+    if set(values) != set(keys):
+        raise TypeError(f"_named_array: expected {keys}, got {tuple(values)}")
     return np.array([values[k] for k in keys], float)
 
 
-def _check_indices(index: np.ndarray,  # requested indices
-                   size: int,  # valid indices are 0 .. size - 1
-                   what: str,  # what is indexed, for the message
-                   ) -> None:
+def _check_indices(
+    index: np.ndarray,  # requested indices
+    size: int,  # valid indices are 0 .. size - 1
+    what: str,  # what is indexed, for the message
+) -> None:
     "Raise `IndexError` naming `what` when an index is not an integer in [0, size) (negative indices are not wrapped)."
     index = np.asarray(index)
     if index.dtype.kind not in "iu":
@@ -289,23 +426,25 @@ def _check_indices(index: np.ndarray,  # requested indices
 
 # %% ../nbs/03_env.ipynb #6d0d147e
 @numba.njit(cache=True, error_model="numpy")
-def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then sockets (finite)
-             sock: np.ndarray,  # (K T, 3, S) per row and socket: the planes of `_SOCKET_PLANES` (read as SOCKET.name)
-             scalars: np.ndarray,  # (K T, 11) per row: the columns of `_SCALARS` (read as SCALAR.name)
-             row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
-             t: np.ndarray,  # (N,) int: step of each copy (< n_steps); advanced by one
-             n_steps: int,  # steps per episode
-             energy: np.ndarray,  # (N,) battery energy, kWh: updated
-             remaining: np.ndarray,  # (N, S) energy the plugged vehicles still ask for, kWh: updated
-             previous_import: np.ndarray,  # (N,) grid import of the previous step, kWh: updated
-             previous_setpoint: np.ndarray,  # (N,) previous battery setpoint: updated
-             first_step: np.ndarray,  # (N,) bool, no step taken yet: updated
-             type_ends: np.ndarray,  # (V,) int: one past the last socket of each vehicle type
-             bess: np.ndarray,  # the battery and grid limits of `_BESS` (read as BESS.name)
-             out: np.ndarray,  # (>= ROW.ev_by_type + V, N) float64: the rows of `_OUTPUT_ROWS` (written as ROW.name), EV energy per type
-             context: np.ndarray,  # (7, N) float64: the rows of `_CONTEXT` (written as CONTEXT.name), for the costs
-             delivered: np.ndarray,  # (N, S) float64: energy delivered per socket, kWh
-             ):
+def _advance(
+    actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then sockets (finite)
+    sock: np.ndarray,  # (K T, 3, S) per row and socket: the planes of `_SOCKET_PLANES` (read as SOCKET.name)
+    scalars: np.ndarray,  # (K T, 11) per row: the columns of `_SCALARS` (read as SCALAR.name)
+    row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
+    t: np.ndarray,  # (N,) int: step of each copy (< n_steps); advanced by one
+    n_steps: int,  # steps per episode
+    energy: np.ndarray,  # (N,) battery energy, kWh: updated
+    remaining: np.ndarray,  # (N, S) energy the plugged vehicles still ask for, kWh: updated
+    previous_import: np.ndarray,  # (N,) grid import of the previous step, kWh: updated
+    previous_setpoint: np.ndarray,  # (N,) previous battery setpoint: updated
+    first_step: np.ndarray,  # (N,) bool, no step taken yet: updated
+    type_ends: np.ndarray,  # (V,) int: one past the last socket of each vehicle type
+    bess: np.ndarray,  # the battery and grid limits of `_BESS` (read as BESS.name)
+    # (>= ROW.ev_by_type + V, N) float64: the rows of `_OUTPUT_ROWS` (written as ROW.name), EV energy per type
+    out: np.ndarray,
+    context: np.ndarray,  # (7, N) float64: the rows of `_CONTEXT` (written as CONTEXT.name), for the costs
+    delivered: np.ndarray,  # (N, S) float64: energy delivered per socket, kWh
+):
     "Compiled: one step of every copy (EV charging, battery, balance); updates the state and moves to the next step."
     p, e_min, e_max = bess[BESS.power_kwh], bess[BESS.e_min_kwh], bess[BESS.e_max_kwh]
     eta_c, eta_d, export_max = bess[BESS.eta_charge], bess[BESS.eta_discharge], bess[BESS.export_max_kwh]
@@ -318,12 +457,14 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
         # EV charging, socket by socket: e = min((u + 1)/2 Pmax dt, Pmax dt, R); what is missing at departure is unmet
         ev, unmet, ev_clipped, short = 0.0, 0.0, 0.0, 0
         k, ev_before_type = 0, 0.0
-        while k < n_types and type_ends[k] == 0:                        # a vehicle type without sockets
+        while k < n_types and type_ends[k] == 0:  # a vehicle type without sockets
             out[ROW.ev_by_type + k, i] = 0.0
             k += 1
         for j in range(n_sockets):
             limit, leaving = sock[row, SOCKET.limit_kwh, j], sock[row, SOCKET.departing, j]
-            want = (min(max(actions[i, 1 + j], -1.0), 1.0) + 1.0) * 0.5 * limit     # setpoints beyond [-1, 1]: clipped first
+            want = (
+                (min(max(actions[i, 1 + j], -1.0), 1.0) + 1.0) * 0.5 * limit
+            )  # setpoints beyond [-1, 1]: clipped first
             e = min(min(want, limit), remaining[i, j])
             left = remaining[i, j] - e
             missing = left * leaving
@@ -332,21 +473,21 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
             ev += e
             unmet += missing
             ev_clipped += want - e
-            if missing > 1e-6:                                          # leaves with more than 1e-6 kWh missing
+            if missing > 1e-6:  # leaves with more than 1e-6 kWh missing
                 short += 1
-            while k < n_types and type_ends[k] == j + 1:                # last socket of vehicle type k
+            while k < n_types and type_ends[k] == j + 1:  # last socket of vehicle type k
                 out[ROW.ev_by_type + k, i] = ev - ev_before_type
                 ev_before_type = ev
                 k += 1
 
         # Battery: grid-side setpoint, clipped to the power rating, the SOC window and the site's load
-        u = min(max(actions[i, 0], -1.0), 1.0)                              # setpoints beyond [-1, 1]: clipped first
+        u = min(max(actions[i, 0], -1.0), 1.0)  # setpoints beyond [-1, 1]: clipped first
         want_ch, want_dis = max(u, 0.0) * p, max(-u, 0.0) * p
         charge = min(min(want_ch, p), (e_max - energy[i]) / eta_c)
         discharge = min(min(want_dis, p), (energy[i] - e_min) * eta_d)
-        discharge = min(discharge, mall + ev + export_max)               # no discharging into nothing
+        discharge = min(discharge, mall + ev + export_max)  # no discharging into nothing
         stored = energy[i] + eta_c * charge - discharge / eta_d
-        energy[i] = min(max(stored, e_min), e_max)                       # rounding only
+        energy[i] = min(max(stored, e_min), e_max)  # rounding only
 
         # Balance: the grid supplies the net need; a surplus is exported up to the limit, the rest of the PV curtailed
         net = mall + ev + charge - discharge - pv
@@ -361,14 +502,19 @@ def _advance(actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then
         out[ROW.bess_clipped_kwh, i] = (want_ch - charge) + (want_dis - discharge)
         out[ROW.ev_clipped_kwh, i], out[ROW.ev_unmet_kwh, i] = ev_clipped, unmet
         out[ROW.ev_turned_away_kwh, i] = scalars[row, SCALAR.turned_away_kwh]
-        out[ROW.vehicles_arrived, i], out[ROW.vehicles_plugged, i] = scalars[row, SCALAR.arrivals], scalars[row, SCALAR.plugged]
+        out[ROW.vehicles_arrived, i], out[ROW.vehicles_plugged, i] = (
+            scalars[row, SCALAR.arrivals],
+            scalars[row, SCALAR.plugged],
+        )
         out[ROW.vehicles_departed, i] = scalars[row, SCALAR.departing]
         out[ROW.vehicles_fully_charged, i] = scalars[row, SCALAR.departing] - short
         out[ROW.vehicles_turned_away, i] = scalars[row, SCALAR.turned_away]
         context[CONTEXT.import_kw, i] = grid_import / dt_h
         context[CONTEXT.peak, i], context[CONTEXT.month, i] = scalars[row, SCALAR.peak], scalars[row, SCALAR.month]
         context[CONTEXT.price, i], context[CONTEXT.co2, i] = scalars[row, SCALAR.price], scalars[row, SCALAR.co2]
-        context[CONTEXT.previous_import_kwh, i] = grid_import if first_step[i] else previous_import[i]   # no ramp at t = 0
+        context[CONTEXT.previous_import_kwh, i] = (
+            grid_import if first_step[i] else previous_import[i]
+        )  # no ramp at t = 0
         context[CONTEXT.ev_not_delivered_kwh, i] = unmet + scalars[row, SCALAR.turned_away_kwh]
 
         # End of the step: remember it, advance the clock, plug in the next step's arrivals (on free sockets)
@@ -388,23 +534,29 @@ def _unit(x: float) -> float:
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _observe(exo: np.ndarray,  # (K T, F) float32: exogenous features per bank row
-             scalars: np.ndarray,  # (K T, 11): the columns of `_SCALARS`
-             row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
-             t: np.ndarray,  # (N,) int: step of each copy (n_steps at the end of an episode: the last step's row)
-             n_steps: int,  # steps per episode
-             remaining: np.ndarray,  # (N, S) energy the plugged vehicles still ask for, kWh
-             battery_kwh: np.ndarray,  # (S,) battery capacity of each socket's vehicle type, kWh
-             energy: np.ndarray,  # (N,) battery energy, kWh
-             previous_import: np.ndarray,  # (N,) grid import of the previous step, kWh
-             previous_setpoint: np.ndarray,  # (N,) previous battery setpoint
-             max_kw: np.ndarray,  # (N, 2) this month's highest import so far, off-peak and peak, kW
-             meter_month: np.ndarray,  # (N,) month of those maxima
-             norms: np.ndarray,  # the scales of `_NORMS` (read as NORM.name): battery, EV energy and import (kWh), dt (h)
-             obs: np.ndarray,  # (N, F + S + 6) float32: the observations (layout: OBSERVATION)
-             ):
+def _observe(
+    exo: np.ndarray,  # (K T, F) float32: exogenous features per bank row
+    scalars: np.ndarray,  # (K T, 11): the columns of `_SCALARS`
+    row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
+    t: np.ndarray,  # (N,) int: step of each copy (n_steps at the end of an episode: the last step's row)
+    n_steps: int,  # steps per episode
+    remaining: np.ndarray,  # (N, S) energy the plugged vehicles still ask for, kWh
+    battery_kwh: np.ndarray,  # (S,) battery capacity of each socket's vehicle type, kWh
+    energy: np.ndarray,  # (N,) battery energy, kWh
+    previous_import: np.ndarray,  # (N,) grid import of the previous step, kWh
+    previous_setpoint: np.ndarray,  # (N,) previous battery setpoint
+    max_kw: np.ndarray,  # (N, 2) this month's highest import so far, off-peak and peak, kW
+    meter_month: np.ndarray,  # (N,) month of those maxima
+    norms: np.ndarray,  # the scales of `_NORMS` (read as NORM.name): battery, EV energy and import (kWh), dt (h)
+    obs: np.ndarray,  # (N, F + S + 6) float32: the observations (layout: OBSERVATION)
+):
     "Compiled: the observation of every copy at its current step, written to `obs` (clipped to [0, 1])."
-    capacity, ev_norm, import_norm, dt_h = norms[NORM.capacity_kwh], norms[NORM.ev_energy_kwh], norms[NORM.import_kwh], norms[NORM.dt_h]
+    capacity, ev_norm, import_norm, dt_h = (
+        norms[NORM.capacity_kwh],
+        norms[NORM.ev_energy_kwh],
+        norms[NORM.import_kwh],
+        norms[NORM.dt_h],
+    )
     n_exo, n_sockets = exo.shape[1], remaining.shape[1]
     for i in range(remaining.shape[0]):
         row = row_base[i] + min(t[i], n_steps - 1)
@@ -414,7 +566,9 @@ def _observe(exo: np.ndarray,  # (K T, F) float32: exogenous features per bank r
         for j in range(n_sockets):
             obs[i, n_exo + j] = min(remaining[i, j] / battery_kwh[j], 1.0)
             asked += remaining[i, j]
-        scale = (1.0 if meter_month[i] == scalars[row, SCALAR.month] else 0.0) * dt_h / import_norm   # another month's: 0
+        scale = (
+            (1.0 if meter_month[i] == scalars[row, SCALAR.month] else 0.0) * dt_h / import_norm
+        )  # another month's: 0
         base = n_exo + n_sockets
         obs[i, base + STATE_COLUMN.bess_soc] = _unit(energy[i] / capacity)
         obs[i, base + STATE_COLUMN.ev_energy_asked_total] = _unit(asked / ev_norm)
@@ -426,10 +580,14 @@ def _observe(exo: np.ndarray,  # (K T, F) float32: exogenous features per bank r
 # %% ../nbs/03_env.ipynb #ad64bcfa
 class BatchedSimulator:
     "N copies of the site stepped together by the compiled `_advance`; each copy runs one of a bank of compiled scenarios."
-    def __init__(self, bank: list[CompiledScenario],  # compiled scenarios (same configuration and length)
-                 n_envs: int = 1,  # number of parallel copies
-                 ):
-        if not bank: raise ValueError("BatchedSimulator: the scenario bank is empty")
+
+    def __init__(
+        self,
+        bank: list[CompiledScenario],  # compiled scenarios (same configuration and length)
+        n_envs: int = 1,  # number of parallel copies
+    ):
+        if not bank:
+            raise ValueError("BatchedSimulator: the scenario bank is empty")
         cfg, n = bank[0].scenario.config, bank[0].n_steps
         for c in bank:
             if c.scenario.config != cfg or c.n_steps != n:
@@ -440,31 +598,53 @@ class BatchedSimulator:
         dt = self.dt_h
         # The bank as rows (scenario, step), read by the kernels
         planes = lambda c: dict(start_kwh=c.start_kwh, limit_kwh=c.pmax_kw * dt, departing=c.departing)
-        self._sock = np.concatenate([np.stack([planes(c)[k] for k in _SOCKET_PLANES], axis=1) for c in bank])  # (K*T, 3, S)
-        series = lambda c: dict(pv_kwh=c.scenario.pv_kw * dt, mall_kwh=c.scenario.mall_kw * dt, price=c.scenario.price_per_kwh,
-                                co2=c.scenario.co2_kg_per_kwh, peak=c.scenario.peak, **c.per_step)
+        self._sock = np.concatenate(
+            [np.stack([planes(c)[k] for k in _SOCKET_PLANES], axis=1) for c in bank]
+        )  # (K*T, 3, S)
+        series = lambda c: dict(
+            pv_kwh=c.scenario.pv_kw * dt,
+            mall_kwh=c.scenario.mall_kw * dt,
+            price=c.scenario.price_per_kwh,
+            co2=c.scenario.co2_kg_per_kwh,
+            peak=c.scenario.peak,
+            **c.per_step,
+        )
         self._scalars = np.concatenate([np.column_stack([series(c)[k] for k in _SCALARS]) for c in bank])  # (K*T, 11)
-        self._exo = np.concatenate([c.exo for c in bank])                              # (K*T, F) float32
+        self._exo = np.concatenate([c.exo for c in bank])  # (K*T, F) float32
         types = socket_types(cfg)
         self._type_ends = np.cumsum([v.sockets for v in cfg.ev.vehicles]).astype(np.int64)
         self._battery_of_socket = np.array([v.battery_kwh for v in cfg.ev.vehicles], float)[types]
         b = cfg.bess
         self._cap = b.capacity_kwh
-        self._bess = _named_array(_BESS, power_kwh=b.power_kw * dt, e_min_kwh=b.soc_min * b.capacity_kwh,
-                                  e_max_kwh=b.soc_max * b.capacity_kwh, eta_charge=b.charge_efficiency,
-                                  eta_discharge=b.discharge_efficiency, export_max_kwh=cfg.grid.export_limit_kw * dt, dt_h=dt,
-                                  capacity_kwh=b.capacity_kwh)
+        self._bess = _named_array(
+            _BESS,
+            power_kwh=b.power_kw * dt,
+            e_min_kwh=b.soc_min * b.capacity_kwh,
+            e_max_kwh=b.soc_max * b.capacity_kwh,
+            eta_charge=b.charge_efficiency,
+            eta_discharge=b.discharge_efficiency,
+            export_max_kwh=cfg.grid.export_limit_kw * dt,
+            dt_h=dt,
+            capacity_kwh=b.capacity_kwh,
+        )
         self._neg_factors = -np.array([objective_factors(cfg)[c] for c in COMPONENTS])[:, None]
-        import_scale_kwh = MALL_HEADROOM * (cfg.mall.peak_kw + self.n_sockets * cfg.ev.socket_power_kw + b.power_kw) * dt
-        self._norms = _named_array(_NORMS, capacity_kwh=b.capacity_kwh, ev_energy_kwh=self._battery_of_socket.sum(),
-                                   import_kwh=import_scale_kwh, dt_h=dt)
+        import_scale_kwh = (
+            MALL_HEADROOM * (cfg.mall.peak_kw + self.n_sockets * cfg.ev.socket_power_kw + b.power_kw) * dt
+        )
+        self._norms = _named_array(
+            _NORMS,
+            capacity_kwh=b.capacity_kwh,
+            ev_energy_kwh=self._battery_of_socket.sum(),
+            import_kwh=import_scale_kwh,
+            dt_h=dt,
+        )
         self._export_price = cfg.tariff.export_price_per_kwh
         # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, raw costs, terms
         self._n_types = len(cfg.ev.vehicles)
-        self._costs = ROW.ev_by_type + self._n_types                                         # first raw-cost row
+        self._costs = ROW.ev_by_type + self._n_types  # first raw-cost row
         keys = [*_OUTPUT_ROWS[:-1], *(f"ev_{v.name}_kwh" for v in cfg.ev.vehicles)]
         rows = list(range(len(keys)))
-        for i, c in enumerate(COMPONENTS):                                             # cost/c and reward/c alternate
+        for i, c in enumerate(COMPONENTS):  # cost/c and reward/c alternate
             keys += [f"cost/{c}", f"reward/{c}"]
             rows += [self._costs + i, self._costs + len(COMPONENTS) + i]
         self.output_keys, self._rows = tuple(keys), np.array(rows)
@@ -481,9 +661,11 @@ class BatchedSimulator:
         self.demand = DemandChargeMeter(n_envs, cfg)
         self.delivered_kwh = np.zeros((n_envs, self.n_sockets))  # per socket, last step
 
-    def reset(self, envs=None,  # indices of the copies to reset (default all)
-              scenario_index=None,  # bank index per reset copy (default: keep)
-              ):
+    def reset(
+        self,
+        envs=None,  # indices of the copies to reset (default all)
+        scenario_index=None,  # bank index per reset copy (default: keep)
+    ):
         "Start new episodes in copies `envs`: t = 0, initial SOC, empty sockets, then plug in step 0's vehicles."
         envs = np.arange(self.n_envs) if envs is None else np.atleast_1d(envs)
         _check_indices(envs, self.n_envs, "reset: copy")
@@ -493,7 +675,7 @@ class BatchedSimulator:
             self._row_base = self.scenario_index * self.n_steps
         self.t[envs] = 0
         self.energy_kwh[envs] = self.config.bess.initial_soc * self._cap
-        self.remaining_kwh[envs] = self._sock[self._row_base[envs], 0]                # step 0's vehicles plug in
+        self.remaining_kwh[envs] = self._sock[self._row_base[envs], 0]  # step 0's vehicles plug in
         self.previous_import_kwh[envs] = 0.0
         self.previous_bess_setpoint[envs] = 0.0
         self.first_step[envs] = True
@@ -511,50 +693,92 @@ class BatchedSimulator:
         a = np.asarray(actions, dtype=float)
         if a.shape != (self.n_envs, self.action_size):
             raise ValueError(f"actions must have shape ({self.n_envs}, {self.action_size}), got {a.shape}")
-        if not math.isfinite(a.sum()) and not np.isfinite(a).all():    # the sum is the fast check
+        if not math.isfinite(a.sum()) and not np.isfinite(a).all():  # the sum is the fast check
             env, col = np.argwhere(~np.isfinite(a))[0]
             what = "battery setpoint" if col == 0 else f"socket {col - 1} setpoint"
             raise ValueError(f"action of copy {env}, index {col} ({what}) is {a[env, col]}: actions must be finite")
         if self._ended:
             raise RuntimeError("step() called after the end of an episode: reset() first")
-        if not (a.flags.c_contiguous and a.flags.writeable):          # one compiled variant of the kernel, not several
+        if not (a.flags.c_contiguous and a.flags.writeable):  # one compiled variant of the kernel, not several
             a = a.copy()
         out = np.empty((self._costs + 2 * len(COMPONENTS), self.n_envs))
         context = np.empty((len(_CONTEXT), self.n_envs))
         self.delivered_kwh = np.empty((self.n_envs, self.n_sockets))
-        _advance(a, self._sock, self._scalars, self._row_base, self.t, self.n_steps, self.energy_kwh,
-                 self.remaining_kwh, self.previous_import_kwh, self.previous_bess_setpoint, self.first_step,
-                 self._type_ends, self._bess, out, context, self.delivered_kwh)
+        _advance(
+            a,
+            self._sock,
+            self._scalars,
+            self._row_base,
+            self.t,
+            self.n_steps,
+            self.energy_kwh,
+            self.remaining_kwh,
+            self.previous_import_kwh,
+            self.previous_bess_setpoint,
+            self.first_step,
+            self._type_ends,
+            self._bess,
+            out,
+            context,
+            self.delivered_kwh,
+        )
         self._t_max += 1
         self._ended = self._t_max >= self.n_steps
         # Costs and reward (02_reward): demand charge, raw costs, weighted terms, reward = minus their sum
-        self.demand.charge(context[CONTEXT.import_kw], context[CONTEXT.peak], context[CONTEXT.month], out=out[ROW.demand_charge_pen])
-        raw, terms = out[self._costs:self._costs + len(COMPONENTS)], out[self._costs + len(COMPONENTS):]
-        _raw_costs(out[ROW.grid_import_kwh], out[ROW.grid_export_kwh], out[ROW.curtailed_kwh],
-                   context[CONTEXT.ev_not_delivered_kwh], context[CONTEXT.previous_import_kwh], context[CONTEXT.price],
-                   context[CONTEXT.co2], out[ROW.demand_charge_pen], self._export_price, raw)
+        self.demand.charge(
+            context[CONTEXT.import_kw], context[CONTEXT.peak], context[CONTEXT.month], out=out[ROW.demand_charge_pen]
+        )
+        raw, terms = out[self._costs : self._costs + len(COMPONENTS)], out[self._costs + len(COMPONENTS) :]
+        _raw_costs(
+            out[ROW.grid_import_kwh],
+            out[ROW.grid_export_kwh],
+            out[ROW.curtailed_kwh],
+            context[CONTEXT.ev_not_delivered_kwh],
+            context[CONTEXT.previous_import_kwh],
+            context[CONTEXT.price],
+            context[CONTEXT.co2],
+            out[ROW.demand_charge_pen],
+            self._export_price,
+            raw,
+        )
         np.multiply(raw, self._neg_factors, out=terms)
-        out[ROW.reward] = terms.cumsum(0)[-1]                                   # summed in the order of COMPONENTS
+        out[ROW.reward] = terms.cumsum(0)[-1]  # summed in the order of COMPONENTS
         return out
 
-    def step(self, actions: np.ndarray  # (N, 1 + S) setpoints in [-1, 1]: battery, then sockets
-             ) -> dict[str, np.ndarray]:
+    def step(
+        self,
+        actions: np.ndarray,  # (N, 1 + S) setpoints in [-1, 1]: battery, then sockets
+    ) -> dict[str, np.ndarray]:
         "Advance every copy one step; returns flows (kWh), counts, raw and weighted costs and `reward`, each (N,)."
         return dict(zip(self.output_keys, self._step(actions)[self._rows]))
 
     def observe(self) -> np.ndarray:
         "Observation of every copy at its current step, (N, 156) float32 in [0, 1] (see the env docstring)."
         obs = np.empty((self.n_envs, self._exo.shape[1] + self.n_sockets + 6), np.float32)
-        _observe(self._exo, self._scalars, self._row_base, self.t, self.n_steps, self.remaining_kwh, self._battery_of_socket,
-                 self.energy_kwh, self.previous_import_kwh, self.previous_bess_setpoint, self.demand.max_kw, self.demand.month,
-                 self._norms, obs)
+        _observe(
+            self._exo,
+            self._scalars,
+            self._row_base,
+            self.t,
+            self.n_steps,
+            self.remaining_kwh,
+            self._battery_of_socket,
+            self.energy_kwh,
+            self.previous_import_kwh,
+            self.previous_bess_setpoint,
+            self.demand.max_kw,
+            self.demand.month,
+            self._norms,
+            obs,
+        )
         return obs
 
 # %% ../nbs/03_env.ipynb #13a37e86
-def simulate(scenario: Scenario | CompiledScenario,  # the scenario (or its compiled form, to reuse it)
-             policy,  # callable (observation (156,), simulator) -> action (39,), or an array of actions (T, 39) / (39,)
-             record: bool = False,  # also return `observations` (T, 156), `actions` (T, 39) and `socket_kwh` (T, S)
-             ) -> dict[str, np.ndarray]:
+def simulate(
+    scenario: Scenario | CompiledScenario,  # the scenario (or its compiled form, to reuse it)
+    policy,  # callable (observation (156,), simulator) -> action (39,), or an array of actions (T, 39) / (39,)
+    record: bool = False,  # also return `observations` (T, 156), `actions` (T, 39) and `socket_kwh` (T, S)
+) -> dict[str, np.ndarray]:
     "Run one episode with `policy`; returns the step outputs stacked over time (shape (T,) each)."
     compiled = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
     sim = BatchedSimulator([compiled], 1)
@@ -569,7 +793,9 @@ def simulate(scenario: Scenario | CompiledScenario,  # the scenario (or its comp
         action = np.asarray(policy(obs, sim), dtype=float).reshape(1, sim.action_size)
         rows.append(sim.step(action))
         if record:
-            observations.append(obs); actions.append(action[0]); socket_kwh.append(sim.delivered_kwh[0])
+            observations.append(obs)
+            actions.append(action[0])
+            socket_kwh.append(sim.delivered_kwh[0])
     out = {key: np.concatenate([r[key] for r in rows]) for key in rows[0]}
     if record:
         out.update(observations=np.array(observations), actions=np.array(actions), socket_kwh=np.array(socket_kwh))
@@ -587,8 +813,9 @@ def _compiled_training_scenario(config: SiteConfig, index: int) -> CompiledScena
     return compile_scenario(training_scenario(config, index))
 
 # %% ../nbs/03_env.ipynb #c4f1b239
-def _observation_table(config: SiteConfig,  # the site (sockets and vehicle types)
-                       ) -> str:
+def _observation_table(
+    config: SiteConfig,  # the site (sockets and vehicle types)
+) -> str:
     "The observation layout as a markdown table, one row per block of `OBSERVATION` (used in the env docstring)."
     rows = []
     for f, cols in zip(OBSERVATION, observation_index(config).values()):
@@ -679,21 +906,24 @@ class IquitosMallEnv(gym.Env):
         if a.shape != self.action_space.shape:
             raise ValueError(f"action must have shape {self.action_space.shape}, got {a.shape}")
         sim = self.sim
-        info = dict(zip(sim.output_keys, sim._step(a[None, :])[sim._rows, 0].tolist()))   # one conversion for all values
+        info = dict(zip(sim.output_keys, sim._step(a[None, :])[sim._rows, 0].tolist()))  # one conversion for all values
         truncated = bool(sim.t[0] >= sim.n_steps)
         return sim.observe()[0], info.pop("reward"), False, truncated, info
 
 # %% ../nbs/03_env.ipynb #eb892e65
 class IquitosMallVecEnv(VecEnv):
     "SB3 VecEnv over a `BatchedSimulator`: all copies step in one call; copies draw different scenarios."
+
     SHARED_ATTRIBUTES = ("config", "observation_space", "action_space", "render_mode", "metadata", "spec")
 
-    def __init__(self, n_envs: int = 16,  # number of parallel copies
-                 config: SiteConfig | None = None,  # site configuration (default Iquitos)
-                 scenarios: list[Scenario] | None = None,  # fixed scenario bank (default: training scenarios)
-                 scenario_pool: int | None = None,  # training scenarios in the bank (default max(n_envs, 8))
-                 seed: int | None = None,  # seed of the scenario draws
-                 ):
+    def __init__(
+        self,
+        n_envs: int = 16,  # number of parallel copies
+        config: SiteConfig | None = None,  # site configuration (default Iquitos)
+        scenarios: list[Scenario] | None = None,  # fixed scenario bank (default: training scenarios)
+        scenario_pool: int | None = None,  # training scenarios in the bank (default max(n_envs, 8))
+        seed: int | None = None,  # seed of the scenario draws
+    ):
         if scenarios:
             config = scenarios[0].config
             bank = [compile_scenario(s) for s in scenarios]
@@ -704,8 +934,11 @@ class IquitosMallVecEnv(VecEnv):
         self._rng = np.random.default_rng(seed)
         self.last_step: dict[str, np.ndarray] = {}
         self._actions = None
-        super().__init__(n_envs, spaces.Box(0.0, 1.0, (observation_size(config),), np.float32),
-                         spaces.Box(-1.0, 1.0, (1 + config.ev.n_sockets,), np.float32))
+        super().__init__(
+            n_envs,
+            spaces.Box(0.0, 1.0, (observation_size(config),), np.float32),
+            spaces.Box(-1.0, 1.0, (1 + config.ev.n_sockets,), np.float32),
+        )
 
     def _draw(self, n: int) -> np.ndarray:
         "Scenario indices for n copies: distinct while the bank allows."
@@ -713,7 +946,8 @@ class IquitosMallVecEnv(VecEnv):
         return self._rng.choice(k, size=n, replace=n > k)
 
     def reset(self):
-        if self._seeds[0] is not None: self._rng = np.random.default_rng(self._seeds[0])
+        if self._seeds[0] is not None:
+            self._rng = np.random.default_rng(self._seeds[0])
         self._reset_seeds()
         self.sim.reset(scenario_index=self._draw(self.num_envs))
         self.reset_infos = [{} for _ in range(self.num_envs)]
@@ -740,25 +974,35 @@ class IquitosMallVecEnv(VecEnv):
             self.sim.reset(ended, scenario_index=self._draw(len(ended)))
         return self.sim.observe(), out["reward"].astype(np.float32), done, infos
 
-    def close(self) -> None: pass
+    def close(self) -> None:
+        pass
 
     def _copy_attribute(self, name: str, i: int):
         "Attribute `name` of copy `i`."
         sim = self.sim
-        per_copy = {"scenario": lambda: sim.bank[sim.scenario_index[i]].scenario,
-                    "scenario_name": lambda: sim.bank[sim.scenario_index[i]].scenario.name,
-                    "t": lambda: int(sim.t[i]), "bess_soc": lambda: float(sim.soc[i])}
-        if name in per_copy: return per_copy[name]()
-        if name in self.SHARED_ATTRIBUTES: return getattr(self, name)
-        raise AttributeError(f"IquitosMallVecEnv copies have no attribute {name!r}; per copy: {sorted(per_copy)}, "
-                             f"shared: {list(self.SHARED_ATTRIBUTES)}")
+        per_copy = {
+            "scenario": lambda: sim.bank[sim.scenario_index[i]].scenario,
+            "scenario_name": lambda: sim.bank[sim.scenario_index[i]].scenario.name,
+            "t": lambda: int(sim.t[i]),
+            "bess_soc": lambda: float(sim.soc[i]),
+        }
+        if name in per_copy:
+            return per_copy[name]()
+        if name in self.SHARED_ATTRIBUTES:
+            return getattr(self, name)
+        raise AttributeError(
+            f"IquitosMallVecEnv copies have no attribute {name!r}; per copy: {sorted(per_copy)}, "
+            f"shared: {list(self.SHARED_ATTRIBUTES)}"
+        )
 
     def get_attr(self, attr_name, indices=None):
         return [self._copy_attribute(attr_name, i) for i in self._get_indices(indices)]
 
     def set_attr(self, attr_name, value, indices=None) -> None:
-        raise NotImplementedError(f"set_attr({attr_name!r}): the copies of a batched simulator share one configuration and "
-                                  "scenario bank; build a new IquitosMallVecEnv instead")
+        raise NotImplementedError(
+            f"set_attr({attr_name!r}): the copies of a batched simulator share one configuration and "
+            "scenario bank; build a new IquitosMallVecEnv instead"
+        )
 
     def env_method(self, method_name, *method_args, indices=None, **method_kwargs):
         if method_name != "reset":

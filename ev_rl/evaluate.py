@@ -13,8 +13,18 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .baselines import CONTROLLERS, Controller, PolicyController, gap_closed, kpi_table, plot_dispatch
-from .baselines import reference_kpis, rollout, series_frame, yardstick
+from ev_rl.baselines import (
+    CONTROLLERS,
+    Controller,
+    PolicyController,
+    gap_closed,
+    kpi_table,
+    plot_dispatch,
+    reference_kpis,
+    rollout,
+    series_frame,
+    yardstick,
+)
 from .core import SiteConfig
 from .data import Scenario, scenario_set
 from .reward import episode_kpis
@@ -24,43 +34,54 @@ from .train import ALGORITHMS, algorithm_class, repo_root, run_command
 __all__ = ['load_controller', 'evaluate_controller', 'typical_day', 'plot_typical_day', 'run_evaluation']
 
 # %% ../nbs/06_evaluate.ipynb #b8668791
-def _model_algo(path: Path,  # a saved model
-                algo: str = "",  # the algorithm if known, else ""
-                ) -> str:
+def _model_algo(
+    path: Path,  # a saved model
+    algo: str = "",  # the algorithm if known, else ""
+) -> str:
     "The algorithm of a saved model: `algo`, else the run folder's params.yaml, else the checkpoint's name prefix."
-    if algo: return algo
+    if algo:
+        return algo
     for params in (path.parent / "params.yaml", path.parent.parent / "params.yaml"):
         if params.is_file():
             found = (yaml.safe_load(params.read_text()) or {}).get("algo")
-            if found: return found
+            if found:
+                return found
     prefix = path.name.split("_")[0].lower()
-    if prefix in ALGORITHMS: return prefix
-    raise ValueError(f"controller {str(path)!r}: cannot tell its algorithm (no params.yaml beside it, no 'ppo_'/'a2c_'/'sac_' "
-                     f"prefix); pass algo as one of {ALGORITHMS}")
+    if prefix in ALGORITHMS:
+        return prefix
+    raise ValueError(
+        f"controller {str(path)!r}: cannot tell its algorithm (no params.yaml beside it, no 'ppo_'/'a2c_'/'sac_' "
+        f"prefix); pass algo as one of {ALGORITHMS}"
+    )
 
 # %% ../nbs/06_evaluate.ipynb #5ea8c52b
-def load_controller(spec: str | Path,  # a yardstick's name (a key of CONTROLLERS) or the path of a saved SB3 model
-                    algo: str = "",  # algorithm of a saved model; "" infers it (see `_model_algo`)
-                    ) -> tuple[str, Controller]:
+def load_controller(
+    spec: str | Path,  # a yardstick's name (a key of CONTROLLERS) or the path of a saved SB3 model
+    algo: str = "",  # algorithm of a saved model; "" infers it (see `_model_algo`)
+) -> tuple[str, Controller]:
     "A controller and its name: a yardstick of 04_baselines by name, or a saved PPO/A2C/SAC model loaded on the CPU."
     if algo and algo not in ALGORITHMS:
         raise ValueError(f"parameter algo = {algo!r}: must be one of {ALGORITHMS} or ''")
     if str(spec) in CONTROLLERS:
         return str(spec), yardstick(str(spec))
     path = Path(spec)
-    if path.suffix != ".zip" and path.with_suffix(".zip").is_file(): path = path.with_suffix(".zip")
+    if path.suffix != ".zip" and path.with_suffix(".zip").is_file():
+        path = path.with_suffix(".zip")
     if not path.is_file():
-        raise ValueError(f"parameter controller = {str(spec)!r}: neither a yardstick {list(CONTROLLERS)} nor an existing model file")
+        raise ValueError(
+            f"parameter controller = {str(spec)!r}: neither a yardstick {list(CONTROLLERS)} nor an existing model file"
+        )
     name = _model_algo(path, algo)
     model = algorithm_class(name).load(path, device="cpu")
     return name, PolicyController(model, name=name)
 
 # %% ../nbs/06_evaluate.ipynb #749c7217
-def evaluate_controller(spec: str | Path,  # a baseline name or a saved SB3 model (see `load_controller`)
-                        scenarios: list[Scenario],  # the scenarios to run, e.g. `scenario_set("test", ...)`
-                        cache_dir: str | Path | None = None,  # cache of the reference controllers' KPIs (None: no cache)
-                        algo: str = "",  # algorithm of a saved model ("" infers it)
-                        ) -> tuple[dict, pd.DataFrame]:
+def evaluate_controller(
+    spec: str | Path,  # a baseline name or a saved SB3 model (see `load_controller`)
+    scenarios: list[Scenario],  # the scenarios to run, e.g. `scenario_set("test", ...)`
+    cache_dir: str | Path | None = None,  # cache of the reference controllers' KPIs (None: no cache)
+    algo: str = "",  # algorithm of a saved model ("" infers it)
+) -> tuple[dict, pd.DataFrame]:
     "KPIs per scenario (with gap closed) and their mean, and the per-step time series, of one controller."
     name, ctl = load_controller(spec, algo)
     record, frames = {"controller": name, "source": str(spec), "scenarios": {}}, []
@@ -76,37 +97,45 @@ def evaluate_controller(spec: str | Path,  # a baseline name or a saved SB3 mode
     return record, pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/06_evaluate.ipynb #bff8a28c
-def typical_day(scenario: Scenario,  # a scenario
-                ) -> int:
+def typical_day(
+    scenario: Scenario,  # a scenario
+) -> int:
     "Index (from 0) of the day with the median PV energy of the scenario."
     per_day = 24 * scenario.config.simulation.steps_per_hour
     daily_kwh = scenario.pv_kw[: scenario.n_steps // per_day * per_day].reshape(-1, per_day).sum(1) * scenario.dt_h
     return int(np.argsort(daily_kwh, kind="stable")[(len(daily_kwh) - 1) // 2])
 
 # %% ../nbs/06_evaluate.ipynb #f92b5f51
-def plot_typical_day(series: pd.DataFrame,  # time series of `evaluate_controller` (may hold several scenarios)
-                     scenario: Scenario,  # the scenario to draw (its name selects the rows)
-                     controller: str,  # controller name for the title
-                     ax=None,  # matplotlib axes (default: a new figure)
-                     ):
+def plot_typical_day(
+    series: pd.DataFrame,  # time series of `evaluate_controller` (may hold several scenarios)
+    scenario: Scenario,  # the scenario to draw (its name selects the rows)
+    controller: str,  # controller name for the title
+    ax=None,  # matplotlib axes (default: a new figure)
+):
     "The typical day of `scenario` in an evaluation's time series: dispatch by source and use, kW."
     rows = series[series["scenario"] == scenario.name]
     if len(rows) != scenario.n_steps:
         raise ValueError(f"series: {len(rows)} rows of scenario {scenario.name!r}, expected {scenario.n_steps}")
     day = typical_day(scenario)
     trajectory = {k: rows[k].to_numpy() for k in rows.columns if k not in ("scenario", "time")}
-    return plot_dispatch(trajectory, scenario, day, ax=ax,
-                         title=f"{controller}, {scenario.name}, {scenario.time[day * 24 * scenario.config.simulation.steps_per_hour]:%d %b} (median-PV day)")
+    return plot_dispatch(
+        trajectory,
+        scenario,
+        day,
+        ax=ax,
+        title=f"{controller}, {scenario.name}, {scenario.time[day * 24 * scenario.config.simulation.steps_per_hour]:%d %b} (median-PV day)",
+    )
 
 # %% ../nbs/06_evaluate.ipynb #a6deea05
-def run_evaluation(spec: str | Path,  # a baseline name or a saved SB3 model
-                   n_scenarios: int = 3,  # test years
-                   eval_days: int = 365,  # days of each scenario
-                   output_dir: str | Path = "runs/evaluate",  # output folder (relative: to the repository root)
-                   cache_dir: str | Path | None = "runs/cache",  # reference KPIs cache (relative: to the repository root)
-                   algo: str = "",  # algorithm of a saved model ("" infers it)
-                   config: SiteConfig | None = None,  # site configuration (default: Iquitos)
-                   ) -> tuple[dict, pd.DataFrame]:
+def run_evaluation(
+    spec: str | Path,  # a baseline name or a saved SB3 model
+    n_scenarios: int = 3,  # test years
+    eval_days: int = 365,  # days of each scenario
+    output_dir: str | Path = "runs/evaluate",  # output folder (relative: to the repository root)
+    cache_dir: str | Path | None = "runs/cache",  # reference KPIs cache (relative: to the repository root)
+    algo: str = "",  # algorithm of a saved model ("" infers it)
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos)
+) -> tuple[dict, pd.DataFrame]:
     "Evaluate a controller on the test years and write kpis.json, kpis.csv, timeseries.csv and typical_day.png."
     root = repo_root()
     out = Path(output_dir) if Path(output_dir).is_absolute() else root / output_dir
@@ -114,8 +143,18 @@ def run_evaluation(spec: str | Path,  # a baseline name or a saved SB3 model
     scenarios = scenario_set("test", config, n_scenarios, eval_days)
     record, series = evaluate_controller(spec, scenarios, cache, algo)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "params.yaml").write_text(yaml.safe_dump(dict(controller=str(spec), algo=algo, n_scenarios=n_scenarios,
-                                                         eval_days=eval_days, output_dir=str(output_dir)), sort_keys=False))
+    (out / "params.yaml").write_text(
+        yaml.safe_dump(
+            dict(
+                controller=str(spec),
+                algo=algo,
+                n_scenarios=n_scenarios,
+                eval_days=eval_days,
+                output_dir=str(output_dir),
+            ),
+            sort_keys=False,
+        )
+    )
     (out / "command.txt").write_text(run_command() + "\n")
     (out / "kpis.json").write_text(json.dumps(record, indent=1, default=float))
     kpi_table({record["controller"]: record["scenarios"]}).to_csv(out / "kpis.csv", float_format="%.6g")

@@ -23,20 +23,36 @@ __all__ = ['MallDemandModel', 'generate_mall_demand', 'load_meter_export', 'writ
 # %% ../nbs/01b_mall.ipynb #d54393c8
 _REFERENCE_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 30)
 
+
 @dataclass(frozen=True)
 class MallDemandModel(_Section):
     "Parameters of the mall-demand generator that are not metered targets (those are in `SiteConfig().mall`)."
-    reference_days: tuple[int, ...] = param(_REFERENCE_DAYS, "days", "site-facts: 12.37 GWh in 8,760 h of 2024, 31 Dec dropped",
-                                            "days behind each monthly energy of MallConfig.monthly_energy_mwh, Jan..Dec",
-                                            ge=28, le=31, length=12)
-    daily_autocorrelation: float = param(0.5, "-", "assumption: persistence of weather and occupancy",
-                                         "lag-1 autocorrelation of the log daily demand factor", ge=0, lt=1)
-    step_noise_std: float = param(0.02, "-", "assumption", "relative standard deviation of the independent per-step noise",
-                                  ge=0, le=0.5)
+
+    reference_days: tuple[int, ...] = param(
+        _REFERENCE_DAYS,
+        "days",
+        "site-facts: 12.37 GWh in 8,760 h of 2024, 31 Dec dropped",
+        "days behind each monthly energy of MallConfig.monthly_energy_mwh, Jan..Dec",
+        ge=28,
+        le=31,
+        length=12,
+    )
+    daily_autocorrelation: float = param(
+        0.5,
+        "-",
+        "assumption: persistence of weather and occupancy",
+        "lag-1 autocorrelation of the log daily demand factor",
+        ge=0,
+        lt=1,
+    )
+    step_noise_std: float = param(
+        0.02, "-", "assumption", "relative standard deviation of the independent per-step noise", ge=0, le=0.5
+    )
 
 # %% ../nbs/01b_mall.ipynb #cba719be
-def _calendar(year: int,  # calendar year
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _calendar(
+    year: int,  # calendar year
+) -> tuple[np.ndarray, np.ndarray]:
     "Month (0..11) and weekend flag of every day of `year`."
     start, end = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year + 1:04d}-01-01")
     dates = np.arange(start, end, dtype="datetime64[D]")
@@ -45,18 +61,20 @@ def _calendar(year: int,  # calendar year
     return month, weekend
 
 # %% ../nbs/01b_mall.ipynb #1025e517
-def _monthly_targets_mwh(config: SiteConfig,  # scenario; its mall targets and simulated year are used
-                         model: MallDemandModel,  # generator parameters (reference month lengths)
-                         ) -> np.ndarray:
+def _monthly_targets_mwh(
+    config: SiteConfig,  # scenario; its mall targets and simulated year are used
+    model: MallDemandModel,  # generator parameters (reference month lengths)
+) -> np.ndarray:
     "Expected energy of each month of the configured year (MWh): the metered energy per day times the days."
     month, _ = _calendar(config.simulation.year)
     per_day = np.asarray(config.mall.monthly_energy_mwh) / np.asarray(model.reference_days)
     return per_day * np.bincount(month, minlength=12)
 
 # %% ../nbs/01b_mall.ipynb #6f20da13
-def _expected_hourly_kw(config: SiteConfig,  # scenario: mall targets and simulated year
-                        model: MallDemandModel,  # generator parameters
-                        ) -> tuple[np.ndarray, np.ndarray]:
+def _expected_hourly_kw(
+    config: SiteConfig,  # scenario: mall targets and simulated year
+    model: MallDemandModel,  # generator parameters
+) -> tuple[np.ndarray, np.ndarray]:
     "Expected demand per day and hour (kW, shape days x 24) and each day's month, before daily and step noise."
     mall = config.mall
     month, weekend = _calendar(config.simulation.year)
@@ -67,13 +85,14 @@ def _expected_hourly_kw(config: SiteConfig,  # scenario: mall targets and simula
     return profile_kw * (per_day_kwh / mean_day_kwh)[month][:, None], month
 
 # %% ../nbs/01b_mall.ipynb #cbfa29ab
-def _daily_sigma(expected_kw: np.ndarray,  # expected demand per day and hour, kW (days x 24)
-                 month: np.ndarray,  # month (0..11) of each day
-                 target_std_kwh: float,  # standard deviation of daily energy to reach, kWh
-                 phi: float,  # lag-1 autocorrelation of the daily factor
-                 step_noise_std: float,  # relative standard deviation of the step noise
-                 dt_h: float,  # step length, h
-                 ) -> float:
+def _daily_sigma(
+    expected_kw: np.ndarray,  # expected demand per day and hour, kW (days x 24)
+    month: np.ndarray,  # month (0..11) of each day
+    target_std_kwh: float,  # standard deviation of daily energy to reach, kWh
+    phi: float,  # lag-1 autocorrelation of the daily factor
+    step_noise_std: float,  # relative standard deviation of the step noise
+    dt_h: float,  # step length, h
+) -> float:
     "Log-space standard deviation of the daily factor that makes the yearly std of daily energy hit the target."
     mu_day = expected_kw.sum(axis=1)
     n_month = np.bincount(month, minlength=12)
@@ -87,11 +106,13 @@ def _daily_sigma(expected_kw: np.ndarray,  # expected demand per day and hour, k
     return float(np.sqrt(np.log1p(v)))
 
 # %% ../nbs/01b_mall.ipynb #10f80ada
-def _interpolate_within_hours(hourly_kw: np.ndarray,  # mean power of each consecutive hour, kW
-                              steps_per_hour: int,  # sub-steps per hour
-                              ) -> np.ndarray:
+def _interpolate_within_hours(
+    hourly_kw: np.ndarray,  # mean power of each consecutive hour, kW
+    steps_per_hour: int,  # sub-steps per hour
+) -> np.ndarray:
     "Mean-preserving linear interpolation of hourly means to sub-hourly steps (kW per step)."
-    if steps_per_hour == 1: return hourly_kw.copy()
+    if steps_per_hour == 1:
+        return hourly_kw.copy()
     n = hourly_kw.size
     centres_h = np.arange(n) + 0.5
     steps_h = (np.arange(n * steps_per_hour) + 0.5) / steps_per_hour
@@ -102,15 +123,18 @@ def _interpolate_within_hours(hourly_kw: np.ndarray,  # mean power of each conse
     return out.ravel()
 
 # %% ../nbs/01b_mall.ipynb #9242145d
-def generate_mall_demand(config: SiteConfig,  # scenario: mall targets, simulated year and step
-                         seed: int,  # random seed; the same seed gives the same series
-                         model: MallDemandModel = MallDemandModel(),  # generator parameters (assumptions)
-                         ) -> pd.Series:
+def generate_mall_demand(
+    config: SiteConfig,  # scenario: mall targets, simulated year and step
+    seed: int,  # random seed; the same seed gives the same series
+    model: MallDemandModel = MallDemandModel(),  # generator parameters (assumptions)
+) -> pd.Series:
     "One year of mall demand, mean kW per step over `config.time_index()`, calibrated to `config.mall`."
     sim = config.simulation
     expected_kw, month = _expected_hourly_kw(config, model)
     phi = model.daily_autocorrelation
-    sigma = _daily_sigma(expected_kw, month, 1000 * config.mall.daily_energy_std_mwh, phi, model.step_noise_std, sim.dt_h)
+    sigma = _daily_sigma(
+        expected_kw, month, 1000 * config.mall.daily_energy_std_mwh, phi, model.step_noise_std, sim.dt_h
+    )
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal(sim.n_days)
     z = np.empty(sim.n_days)
@@ -127,7 +151,7 @@ def generate_mall_demand(config: SiteConfig,  # scenario: mall targets, simulate
 
 # %% ../nbs/01b_mall.ipynb #9d04dfae
 _UNIT_KWH = {"wh": 1e-3, "kwh": 1.0, "mwh": 1e3}
-_UNIT_KW = {"w": 1e-3, "kw": 1.0, "mw": 1e3}   # mean power per interval: the value is already a power
+_UNIT_KW = {"w": 1e-3, "kw": 1.0, "mw": 1e3}  # mean power per interval: the value is already a power
 _UNIT_NAME = {"wh": "Wh", "kwh": "kWh", "mwh": "MWh", "w": "W", "kw": "kW", "mw": "MW"}
 _MISSING = {"nan", "na", "n/a", "null", "none", "-", "--"}
 _TIME_NAMES = re.compile(r"fecha|date|time|hora|timestamp|period", re.I)
@@ -139,25 +163,40 @@ _ISO_OFFSET = ("%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DAYFIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M")
 _MONTHFIRST = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
-_ISO = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S")
+_ISO = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+)
 _FILLS = ("none", "nan", "interpolate", "previous_week")
 
 # %% ../nbs/01b_mall.ipynb #104f8141
-def _decode(raw: bytes,  # the file's bytes
-            encoding: str | None,  # text encoding, or None for UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
-            path: Path,  # the file, for messages
-            ) -> tuple[str, str]:
+def _decode(
+    raw: bytes,  # the file's bytes
+    encoding: str | None,  # text encoding, or None for UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
+    path: Path,  # the file, for messages
+) -> tuple[str, str]:
     "The file's text and the encoding that decoded it; binary files and undecodable bytes are a `DataError`."
-    advice = ("pass encoding= with the file's encoding (e.g. 'cp1252' or 'latin-1' from Windows, 'utf-16' for Excel's "
-              "'Unicode text'), or save the data as CSV text in UTF-8")
+    advice = (
+        "pass encoding= with the file's encoding (e.g. 'cp1252' or 'latin-1' from Windows, 'utf-16' for Excel's "
+        "'Unicode text'), or save the data as CSV text in UTF-8"
+    )
     if raw.startswith(b"PK\x03\x04"):
-        raise DataError("a zip archive (an .xlsx/.ods workbook?), not a text file with a known encoding: open it and "
-                        "save the sheet as CSV (UTF-8)", path=path)
+        raise DataError(
+            "a zip archive (an .xlsx/.ods workbook?), not a text file with a known encoding: open it and "
+            "save the sheet as CSV (UTF-8)",
+            path=path,
+        )
     if encoding is None:
         tries = ["utf-16"] if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-8-sig", "cp1252"]
     else:
-        try: codecs.lookup(encoding)
-        except LookupError: raise ValueError(f"encoding = {encoding!r}: not a known text encoding") from None
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ValueError(f"encoding = {encoding!r}: not a known text encoding") from None
         tries = [encoding]
     for name in tries:
         try:
@@ -168,21 +207,30 @@ def _decode(raw: bytes,  # the file's bytes
     else:
         tried = " nor ".join(repr(t) for t in tries)
         line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"cannot be decoded with encoding {tried}: byte {raw[error.start]:#04x} at position {error.start}; "
-                        f"{advice}", path=path, row=line)
+        raise DataError(
+            f"cannot be decoded with encoding {tried}: byte {raw[error.start]:#04x} at position {error.start}; "
+            f"{advice}",
+            path=path,
+            row=line,
+        )
     bad = _CONTROL.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
-        raise DataError(f"binary data, not text: control character {bad.group()!r} with encoding {name!r} "
-                        f"(a spreadsheet or another binary file?); {advice}", path=path, row=line)
+        raise DataError(
+            f"binary data, not text: control character {bad.group()!r} with encoding {name!r} "
+            f"(a spreadsheet or another binary file?); {advice}",
+            path=path,
+            row=line,
+        )
     return text, {"utf-8-sig": "utf-8"}.get(name, name)
 
 
-def _read_rows(path: Path,  # the file
-               sep: str | None,  # column separator, or None to sniff it from the header line
-               skip_lines: int,  # lines before the header (a preamble)
-               encoding: str | None,  # text encoding, or None: UTF-8, UTF-16 with a BOM, else Windows-1252
-               ) -> tuple[list[str], list[list[str]], np.ndarray, dict]:
+def _read_rows(
+    path: Path,  # the file
+    sep: str | None,  # column separator, or None to sniff it from the header line
+    skip_lines: int,  # lines before the header (a preamble)
+    encoding: str | None,  # text encoding, or None: UTF-8, UTF-16 with a BOM, else Windows-1252
+) -> tuple[list[str], list[list[str]], np.ndarray, dict]:
     "Header, data rows and their 1-based line numbers, and how the file was read."
     raw = path.read_bytes()
     info = dict(file=str(path), bom=raw.startswith(b"\xef\xbb\xbf"))
@@ -195,82 +243,110 @@ def _read_rows(path: Path,  # the file
     if sep is None:
         sep = next((c for c in (";", "\t", ",") if c in lines[0]), None)
         if sep is None:
-            raise DataError(f"one column only ({lines[0].strip()!r}): no ';', tab or ',' separator in the header line",
-                            path=path, row=header_line)
+            raise DataError(
+                f"one column only ({lines[0].strip()!r}): no ';', tab or ',' separator in the header line",
+                path=path,
+                row=header_line,
+            )
     info["separator"] = sep
     reader = csv.reader(lines, delimiter=sep)
     header = [h.strip() for h in next(reader)]
     rows, numbers, blank = [], [], 0
     for i, fields in enumerate(reader, start=header_line + 1):
-        if not fields or (len(fields) == 1 and not fields[0].strip()): blank += 1; continue
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            blank += 1
+            continue
         if len(fields) != len(header):
             column = header[len(fields)] if len(fields) < len(header) else None
-            raise DataError(f"{len(fields)} fields, the header has {len(header)} ({sep!r}-separated)", path=path, column=column, row=i)
-        rows.append(fields); numbers.append(i)
+            raise DataError(
+                f"{len(fields)} fields, the header has {len(header)} ({sep!r}-separated)",
+                path=path,
+                column=column,
+                row=i,
+            )
+        rows.append(fields)
+        numbers.append(i)
     if not rows:
         raise DataError("no data rows below the header", path=path, row=header_line + 1)
     info["blank_lines"] = blank
     return header, rows, np.asarray(numbers), info
 
 # %% ../nbs/01b_mall.ipynb #cd69d801
-def _choose_columns(header: list[str],  # column names of the file
-                    time_column: str | None,  # requested time column, or None to detect it
-                    energy_column: str | None,  # requested energy column, or None to detect it
-                    path: Path,  # the file, for messages
-                    header_line: int,  # line number of the header
-                    ) -> tuple[int, int]:
+def _choose_columns(
+    header: list[str],  # column names of the file
+    time_column: str | None,  # requested time column, or None to detect it
+    energy_column: str | None,  # requested energy column, or None to detect it
+    path: Path,  # the file, for messages
+    header_line: int,  # line number of the header
+) -> tuple[int, int]:
     "Positions of the time and energy columns; a missing or ambiguous column is a `DataError`."
+
     def find(name):
         if name not in header:
             raise DataError(f"column not found; the columns are {header}", path=path, column=name, row=header_line)
         return header.index(name)
+
     def detect(pattern, exclude, what, option):
         hits = [i for i, h in enumerate(header) if pattern.search(h) and i not in exclude]
-        if len(hits) == 1: return hits[0]
+        if len(hits) == 1:
+            return hits[0]
         rest = [i for i in range(len(header)) if i not in exclude]
-        if len(header) == 2 and len(rest) == 1: return rest[0]
-        raise DataError(f"cannot tell which column holds the {what} among {[header[i] for i in (hits or rest)]}; "
-                        f"pass {option}=", path=path, row=header_line)
+        if len(header) == 2 and len(rest) == 1:
+            return rest[0]
+        raise DataError(
+            f"cannot tell which column holds the {what} among {[header[i] for i in (hits or rest)]}; pass {option}=",
+            path=path,
+            row=header_line,
+        )
+
     t = find(time_column) if time_column is not None else None
     e = find(energy_column) if energy_column is not None else None
     if t is None and len(header) == 2 and e is None:
         names = [bool(_TIME_NAMES.search(h)) for h in header]
         t = 1 if names == [False, True] else 0
-    if t is None: t = detect(_TIME_NAMES, {e}, "time stamps", "time_column")
+    if t is None:
+        t = detect(_TIME_NAMES, {e}, "time stamps", "time_column")
     if e is None:
         power = [i for i, h in enumerate(header) if _POWER_NAMES.search(h) and i != t]
         energy = [i for i, h in enumerate(header) if _ENERGY_NAMES.search(h) and i != t]
         e = power[0] if not energy and len(power) == 1 else detect(_ENERGY_NAMES, {t}, "energy", "energy_column")
-    if t == e: raise DataError("the time and energy columns are the same", path=path, column=header[t], row=header_line)
+    if t == e:
+        raise DataError("the time and energy columns are the same", path=path, column=header[t], row=header_line)
     return t, e
 
 # %% ../nbs/01b_mall.ipynb #2d8361ec
-def _first(mask: np.ndarray,  # booleans with at least one True
-           ) -> int:
+def _first(
+    mask: np.ndarray,  # booleans with at least one True
+) -> int:
     "Position of the first True."
     return int(np.flatnonzero(mask)[0])
 
 # %% ../nbs/01b_mall.ipynb #0d977a3f
-def _parse_energy(raw: list[str],  # energy values as text
-                  numbers: np.ndarray,  # line number of each value
-                  path: Path,  # the file, for messages
-                  column: str,  # the energy column, for messages
-                  sep: str,  # the file's separator
-                  decimal: str | None,  # decimal mark, or None to detect it
-                  ) -> tuple[np.ndarray, str]:
+def _parse_energy(
+    raw: list[str],  # energy values as text
+    numbers: np.ndarray,  # line number of each value
+    path: Path,  # the file, for messages
+    column: str,  # the energy column, for messages
+    sep: str,  # the file's separator
+    decimal: str | None,  # decimal mark, or None to detect it
+) -> tuple[np.ndarray, str]:
     "Energies as floats and the decimal mark; a value that is not a finite non-negative number is a `DataError`."
     s = pd.Series(raw, dtype=object).str.strip()
+
     def fail(mask, message):
         if mask.any():
             i = _first(np.asarray(mask))
             raise DataError(message.format(v=raw[i]), path=path, column=column, row=int(numbers[i]))
+
     fail(s.eq(""), "empty energy value")
     fail(s.str.lower().isin(_MISSING), "missing energy value {v!r}")
     if decimal is None:
         decimal = "," if sep != "," and s.str.contains(",", regex=False).any() else "."
     if decimal == ",":
-        fail(s.str.contains(".", regex=False), "number {v!r} has a '.' in a file with decimal commas "
-                                               "(thousands separators are not accepted)")
+        fail(
+            s.str.contains(".", regex=False),
+            "number {v!r} has a '.' in a file with decimal commas (thousands separators are not accepted)",
+        )
         s = s.str.replace(",", ".", regex=False)
     x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
     fail(~np.isfinite(x), "energy value {v!r} is not a finite number")
@@ -278,14 +354,15 @@ def _parse_energy(raw: list[str],  # energy values as text
     return x, decimal
 
 # %% ../nbs/01b_mall.ipynb #03d205fe
-def _parse_times(raw: list[str],  # time stamps as text
-                 numbers: np.ndarray,  # line number of each value
-                 path: Path,  # the file, for messages
-                 column: str,  # the time column, for messages
-                 dayfirst: bool,  # whether d/m/Y (True) or m/d/Y (False) is meant by slashed dates
-                 date_format: str | None,  # explicit strptime format, or None to detect it
-                 timezone: str = "America/Lima",  # zone that stamps with a UTC offset are converted to
-                 ) -> tuple[pd.DatetimeIndex, str]:
+def _parse_times(
+    raw: list[str],  # time stamps as text
+    numbers: np.ndarray,  # line number of each value
+    path: Path,  # the file, for messages
+    column: str,  # the time column, for messages
+    dayfirst: bool,  # whether d/m/Y (True) or m/d/Y (False) is meant by slashed dates
+    date_format: str | None,  # explicit strptime format, or None to detect it
+    timezone: str = "America/Lima",  # zone that stamps with a UTC offset are converted to
+) -> tuple[pd.DatetimeIndex, str]:
     "Naive local time stamps and the format that parsed them; an empty or unparseable time stamp is a `DataError`."
     s = pd.Series(raw, dtype=object).str.strip()
     if s.eq("").any():
@@ -293,38 +370,54 @@ def _parse_times(raw: list[str],  # time stamps as text
         raise DataError("empty time stamp", path=path, column=column, row=int(numbers[i]))
     formats = (date_format,) if date_format else (_DAYFIRST if dayfirst else _MONTHFIRST) + _ISO + _ISO_OFFSET
     head = s.iloc[:50]
-    def parse(text, fmt):   # stamps with a UTC offset: to UTC, then to the local wall clock of `timezone`
+
+    def parse(text, fmt):  # stamps with a UTC offset: to UTC, then to the local wall clock of `timezone`
         try:
             t = pd.to_datetime(text, format=fmt, errors="coerce", utc="%z" in fmt)
-        except (TypeError, ValueError) as e:   # e.g. mixed offsets with a format pandas reads without utc=
-            raise DataError(f"cannot parse the time stamps with date_format={fmt!r} ({e})", path=path, column=column,
-                            row=int(numbers[0])) from None
+        except (TypeError, ValueError) as e:  # e.g. mixed offsets with a format pandas reads without utc=
+            raise DataError(
+                f"cannot parse the time stamps with date_format={fmt!r} ({e})",
+                path=path,
+                column=column,
+                row=int(numbers[0]),
+            ) from None
         return t.dt.tz_convert(timezone).dt.tz_localize(None) if isinstance(t.dtype, pd.DatetimeTZDtype) else t
+
     hits = [parse(head, f).notna().sum() for f in formats]
     if max(hits) == 0:
-        wanted = f"the format {date_format!r}" if date_format else "e.g. '1/01/2024 0:15' (day first) or '2024-01-01 00:15'"
-        raise DataError(f"unrecognised date format {raw[0]!r}; expected {wanted}, or pass date_format=",
-                        path=path, column=column, row=int(numbers[0]))
+        wanted = (
+            f"the format {date_format!r}" if date_format else "e.g. '1/01/2024 0:15' (day first) or '2024-01-01 00:15'"
+        )
+        raise DataError(
+            f"unrecognised date format {raw[0]!r}; expected {wanted}, or pass date_format=",
+            path=path,
+            column=column,
+            row=int(numbers[0]),
+        )
     fmt = formats[int(np.argmax(hits))]
     t = parse(s, fmt)
     if t.isna().any():
         i = _first(t.isna().to_numpy())
-        raise DataError(f"unparseable date {raw[i]!r} (the file's format is {fmt!r})", path=path, column=column, row=int(numbers[i]))
+        raise DataError(
+            f"unparseable date {raw[i]!r} (the file's format is {fmt!r})", path=path, column=column, row=int(numbers[i])
+        )
     return pd.DatetimeIndex(t), fmt
 
 # %% ../nbs/01b_mall.ipynb #55bb6f9e
-def _runs(mask: np.ndarray,  # True where an interval belongs to a run
-          ) -> list[tuple[int, int]]:
+def _runs(
+    mask: np.ndarray,  # True where an interval belongs to a run
+) -> list[tuple[int, int]]:
     "Runs of True as (first position, length)."
     edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     return [(int(a), int(b - a)) for a, b in zip(starts, ends)]
 
 # %% ../nbs/01b_mall.ipynb #a0cb67f3
-def _typical_kw(index: pd.DatetimeIndex,  # start of every interval
-                power_kw: np.ndarray,  # mean power per interval, kW (NaN where missing)
-                valid: np.ndarray,  # True where the value is a real measurement
-                ) -> np.ndarray:
+def _typical_kw(
+    index: pd.DatetimeIndex,  # start of every interval
+    power_kw: np.ndarray,  # mean power per interval, kW (NaN where missing)
+    valid: np.ndarray,  # True where the value is a real measurement
+) -> np.ndarray:
     "Mean power of the valid intervals at the same time of day and day type as each interval (kW)."
     minute = index.hour * 60 + index.minute
     slot = np.asarray(minute) + 1440 * (np.asarray(index.day_of_week) >= 5)
@@ -336,15 +429,16 @@ def _typical_kw(index: pd.DatetimeIndex,  # start of every interval
     return mean[slot]
 
 # %% ../nbs/01b_mall.ipynb #e25d1a02
-def _fill(power_kw: np.ndarray,  # mean power per interval, kW, NaN in gaps
-          todo: np.ndarray,  # True where a value is to be filled (outages and gaps)
-          policy: str,  # "interpolate" or "previous_week"
-          per_week: int,  # intervals per week
-          index: pd.DatetimeIndex,  # interval starts, for messages
-          next_row: np.ndarray,  # line number of the nearest data row at or after each interval
-          path: Path,  # the file, for messages
-          column: str,  # the energy column, for messages
-          ) -> np.ndarray:
+def _fill(
+    power_kw: np.ndarray,  # mean power per interval, kW, NaN in gaps
+    todo: np.ndarray,  # True where a value is to be filled (outages and gaps)
+    policy: str,  # "interpolate" or "previous_week"
+    per_week: int,  # intervals per week
+    index: pd.DatetimeIndex,  # interval starts, for messages
+    next_row: np.ndarray,  # line number of the nearest data row at or after each interval
+    path: Path,  # the file, for messages
+    column: str,  # the energy column, for messages
+) -> np.ndarray:
     "The series with the `todo` intervals filled by `policy`."
     out = np.where(todo, np.nan, power_kw)
     if (~todo).sum() == 0:
@@ -358,76 +452,99 @@ def _fill(power_kw: np.ndarray,  # mean power per interval, kW, NaN in gaps
     ok_after = (after < n) & ~todo[np.clip(after, 0, n - 1)]
     if not (ok_before | ok_after).all():
         i = pos[_first(~(ok_before | ok_after))]
-        raise DataError(f"cannot fill the interval starting {index[i]}: no valid value one week earlier or later "
-                        "(try fill='interpolate')", path=path, column=column, row=int(next_row[i]))
+        raise DataError(
+            f"cannot fill the interval starting {index[i]}: no valid value one week earlier or later "
+            "(try fill='interpolate')",
+            path=path,
+            column=column,
+            row=int(next_row[i]),
+        )
     out[pos] = np.where(ok_before, out[np.clip(before, 0, n - 1)], out[np.clip(after, 0, n - 1)])
     return out
 
 # %% ../nbs/01b_mall.ipynb #e6f57d03
-def _run_report(mask: np.ndarray,  # True on the intervals of the runs
-                index: pd.DatetimeIndex,  # start of every interval
-                step: pd.Timedelta,  # interval length
-                typical_kw: np.ndarray,  # typical power of every interval, kW
-                ) -> dict:
+def _run_report(
+    mask: np.ndarray,  # True on the intervals of the runs
+    index: pd.DatetimeIndex,  # start of every interval
+    step: pd.Timedelta,  # interval length
+    typical_kw: np.ndarray,  # typical power of every interval, kW
+) -> dict:
     "Runs of `mask`: count, intervals, (start, exclusive end, n) and the energy they hide (kWh)."
     runs = _runs(mask)
-    return dict(n_runs=len(runs), n_intervals=int(mask.sum()),
-                runs=[(index[a], index[a] + n * step, n) for a, n in runs],
-                energy_kwh_estimated=float(typical_kw[mask].sum() * step / pd.Timedelta("1h")) if mask.any() else 0.0)
+    return dict(
+        n_runs=len(runs),
+        n_intervals=int(mask.sum()),
+        runs=[(index[a], index[a] + n * step, n) for a, n in runs],
+        energy_kwh_estimated=float(typical_kw[mask].sum() * step / pd.Timedelta("1h")) if mask.any() else 0.0,
+    )
 
 # %% ../nbs/01b_mall.ipynb #d1ea9be5
-def _last_line_check(value: str,  # the last row's value, as text
-                     others: list[str],  # the other rows' values
-                     row: int,  # line number of the last row
-                     info: dict,  # how the file was read (`final_newline`)
-                     ) -> dict | None:
+def _last_line_check(
+    value: str,  # the last row's value, as text
+    others: list[str],  # the other rows' values
+    row: int,  # line number of the last row
+    info: dict,  # how the file was read (`final_newline`)
+) -> dict | None:
     "None if the file ends with a newline; else a report that the last line may be cut (a download or copy cut short)."
-    if info["final_newline"]: return None
+    if info["final_newline"]:
+        return None
     decimals = lambda v: len(re.split(r"[.,]", v.strip())[1]) if re.search(r"[.,]", v) else 0
     usual = pd.Series([decimals(v) for v in others[-200:]]).mode()
     usual = int(usual.iloc[0]) if len(usual) else None
     fewer = usual is not None and decimals(value) < usual
-    return dict(row=row, value=value.strip(), decimals=decimals(value), usual_decimals=usual,
-                note="no newline at the end of the file: the last line may be cut"
-                     + (f"; its value has {decimals(value)} decimal(s), the other rows {usual}" if fewer else ""))
+    return dict(
+        row=row,
+        value=value.strip(),
+        decimals=decimals(value),
+        usual_decimals=usual,
+        note="no newline at the end of the file: the last line may be cut"
+        + (f"; its value has {decimals(value)} decimal(s), the other rows {usual}" if fewer else ""),
+    )
 
 
-def _check_options(unit: str | None,  # energy unit option
-                   label: str,  # label option
-                   fill: str,  # fill policy option
-                   timezone: str,  # time zone option
-                   expected_peak_kw: float,  # plausibility bound of the peak, kW
-                   ) -> None:
+def _check_options(
+    unit: str | None,  # energy unit option
+    label: str,  # label option
+    fill: str,  # fill policy option
+    timezone: str,  # time zone option
+    expected_peak_kw: float,  # plausibility bound of the peak, kW
+) -> None:
     "Validate the loader's options; a bad one is a `ValueError` naming it."
     if unit is not None and str(unit).lower() not in _UNIT_NAME:
-        raise ValueError(f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh' (energy per interval) or 'W', 'kW' or 'MW' (mean power)")
+        raise ValueError(
+            f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh' (energy per interval) or 'W', 'kW' or 'MW' (mean power)"
+        )
     if label not in ("end", "start"):
         raise ValueError(f"label = {label!r}: must be 'end' (period-ending time stamps) or 'start'")
     if fill not in _FILLS:
         raise ValueError(f"fill = {fill!r}: must be one of {_FILLS}")
-    try: pd.Timestamp("2024-01-01", tz=timezone)
-    except Exception: raise ValueError(f"timezone = {timezone!r}: not a known time zone") from None
+    try:
+        pd.Timestamp("2024-01-01", tz=timezone)
+    except Exception:
+        raise ValueError(f"timezone = {timezone!r}: not a known time zone") from None
     if not expected_peak_kw > 0:
         raise ValueError(f"expected_peak_kw = {expected_peak_kw!r}: must be > 0")
 
 # %% ../nbs/01b_mall.ipynb #b783fb3b
-def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a header line, then one row per interval)
-                      *,
-                      time_column: str | None = None,  # column of the time stamps; default: detected by name, or the first of two
-                      energy_column: str | None = None,  # column of the interval energies; default: detected by name, or the other of two
-                      unit: str | None = None,  # "Wh", "kWh", "MWh" per interval or mean "W", "kW", "MW"; default: from the header, else kWh
-                      label: str = "end",  # time stamps mark the interval "end" (period-ending, the utility's) or "start"
-                      timezone: str | None = None,  # IANA zone of the (local, DST-free) time stamps; default: the site's
-                      fill: str = "none",  # what to do with outages and gaps: "none", "nan", "interpolate", "previous_week"
-                      expect_full_year: bool = False,  # require exactly one calendar year of intervals
-                      expected_peak_kw: float | None = None,  # plausibility bound of the peak, kW; default: 10 x the site's metered peak
-                      sep: str | None = None,  # column separator; default: sniffed from the header line
-                      decimal: str | None = None,  # decimal mark; default: ',' if the values have commas and sep is not ','
-                      dayfirst: bool = True,  # slashed dates are day/month/year (False: month/day/year)
-                      date_format: str | None = None,  # explicit strptime format of the time stamps; default: detected
-                      skip_lines: int = 0,  # lines before the header line
-                      encoding: str | None = None,  # text encoding; default: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
-                      ) -> pd.Series:
+def load_meter_export(
+    path: str | Path,  # the meter export (CSV-like text: a header line, then one row per interval)
+    *,
+    time_column: str | None = None,  # column of the time stamps; default: detected by name, or the first of two
+    energy_column: str | None = None,  # column of the interval energies; default: detected by name, or the other of two
+    unit: str
+    | None = None,  # "Wh", "kWh", "MWh" per interval or mean "W", "kW", "MW"; default: from the header, else kWh
+    label: str = "end",  # time stamps mark the interval "end" (period-ending, the utility's) or "start"
+    timezone: str | None = None,  # IANA zone of the (local, DST-free) time stamps; default: the site's
+    fill: str = "none",  # what to do with outages and gaps: "none", "nan", "interpolate", "previous_week"
+    expect_full_year: bool = False,  # require exactly one calendar year of intervals
+    expected_peak_kw: float | None = None,  # plausibility bound of the peak, kW; default: 10 x the site's metered peak
+    sep: str | None = None,  # column separator; default: sniffed from the header line
+    decimal: str | None = None,  # decimal mark; default: ',' if the values have commas and sep is not ','
+    dayfirst: bool = True,  # slashed dates are day/month/year (False: month/day/year)
+    date_format: str | None = None,  # explicit strptime format of the time stamps; default: detected
+    skip_lines: int = 0,  # lines before the header line
+    encoding: str | None = None,  # text encoding; default: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
+) -> pd.Series:
     "A utility meter export of interval energies -> mean power in kW per interval, indexed by interval start; quality report in `.attrs['quality']`."
     site = SiteConfig()
     timezone = site.location.timezone if timezone is None else timezone
@@ -439,8 +556,9 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
     ti, ei = _choose_columns(header, time_column, energy_column, path, header_line)
     tcol, ecol = header[ti], header[ei]
 
-    named = _HEADER_UNIT.search(ecol) or _HEADER_POWER_UNIT.search(ecol)   # an energy unit first, then a power unit
-    if unit is None: unit = named.group(1) if named else "kW" if _POWER_NAMES.search(ecol) else "kWh"
+    named = _HEADER_UNIT.search(ecol) or _HEADER_POWER_UNIT.search(ecol)  # an energy unit first, then a power unit
+    if unit is None:
+        unit = named.group(1) if named else "kW" if _POWER_NAMES.search(ecol) else "kWh"
     elif named and named.group(1).lower() != unit.lower():
         raise DataError(f"the header says {named.group(1)} but unit={unit!r}", path=path, column=ecol, row=header_line)
     unit = _UNIT_NAME[unit.lower()]
@@ -449,41 +567,64 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
     energy, decimal = _parse_energy([r[ei] for r in rows], numbers, path, ecol, info["separator"], decimal)
     labels, fmt = _parse_times([r[ti] for r in rows], numbers, path, tcol, dayfirst, date_format, timezone)
     if len(labels) < 2:
-        raise DataError("one data row only: the interval length cannot be inferred", path=path, column=tcol, row=int(numbers[0]))
+        raise DataError(
+            "one data row only: the interval length cannot be inferred", path=path, column=tcol, row=int(numbers[0])
+        )
 
-    label_s = labels.as_unit("s").asi8   # seconds since the epoch, whatever the parsed resolution
+    label_s = labels.as_unit("s").asi8  # seconds since the epoch, whatever the parsed resolution
     diff_s = np.diff(label_s)
     if (diff_s <= 0).any():
         i = _first(diff_s <= 0)
         what = "duplicated time stamp" if diff_s[i] == 0 else "time stamps not in increasing order"
-        raise DataError(f"{what}: {labels[i + 1]} follows {labels[i]} (row {numbers[i]})",
-                        path=path, column=tcol, row=int(numbers[i + 1]))
+        raise DataError(
+            f"{what}: {labels[i + 1]} follows {labels[i]} (row {numbers[i]})",
+            path=path,
+            column=tcol,
+            row=int(numbers[i + 1]),
+        )
     values, counts = np.unique(diff_s, return_counts=True)
     res_s = int(values[np.argmax(counts)])
     if res_s % 60 or 3600 % res_s:
         i = _first(diff_s == res_s)
-        raise DataError(f"interval length of {res_s / 60:g} min is not supported (it must divide an hour)",
-                        path=path, column=tcol, row=int(numbers[i + 1]))
+        raise DataError(
+            f"interval length of {res_s / 60:g} min is not supported (it must divide an hour)",
+            path=path,
+            column=tcol,
+            row=int(numbers[i + 1]),
+        )
     res = res_s // 60
     mixed = diff_s % res_s != 0
     long = diff_s > res_s
-    mixed |= long & np.r_[long[1:] & (diff_s[1:] == diff_s[:-1]), False]   # two equal long steps in a row: another interval
+    mixed |= (
+        long & np.r_[long[1:] & (diff_s[1:] == diff_s[:-1]), False]
+    )  # two equal long steps in a row: another interval
     if mixed.any():
         i = _first(mixed)
-        raise DataError(f"mixed interval lengths: {diff_s[i] / 60:g} min from {labels[i]} to {labels[i + 1]}, "
-                        f"the file's interval is {res} min", path=path, column=tcol, row=int(numbers[i + 1]))
+        raise DataError(
+            f"mixed interval lengths: {diff_s[i] / 60:g} min from {labels[i]} to {labels[i + 1]}, "
+            f"the file's interval is {res} min",
+            path=path,
+            column=tcol,
+            row=int(numbers[i + 1]),
+        )
     off_grid = label_s % res_s != 0
     if off_grid.any():
         i = _first(off_grid)
-        raise DataError(f"time stamp {labels[i]} is not on the {res}-minute grid", path=path, column=tcol, row=int(numbers[i]))
+        raise DataError(
+            f"time stamp {labels[i]} is not on the {res}-minute grid", path=path, column=tcol, row=int(numbers[i])
+        )
 
     step = pd.Timedelta(minutes=res)
     starts = labels - step if label == "end" else labels
     local = starts.tz_localize(timezone, nonexistent="NaT", ambiguous="NaT")
     if local.isna().any():
         i = _first(np.asarray(local.isna()))
-        raise DataError(f"{labels[i]} is not a valid local time in {timezone} (daylight saving?)", path=path, column=tcol,
-                        row=int(numbers[i]))
+        raise DataError(
+            f"{labels[i]} is not a valid local time in {timezone} (daylight saving?)",
+            path=path,
+            column=tcol,
+            row=int(numbers[i]),
+        )
     pos = (label_s - label_s[0]) // res_s
     n = int(pos[-1]) + 1
     index = pd.date_range(local[0], periods=n, freq=f"{res}min", name="time")
@@ -493,10 +634,14 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
         n_year = (366 if new_year.is_leap_year else 365) * 1440 // res
         if starts[0] != new_year or n != n_year:
             first_stamp = new_year + step if label == "end" else new_year
-            raise DataError(f"expected one full calendar year of {res}-minute intervals ({n_year:,} starting {new_year:%Y-%m-%d %H:%M}, "
-                            f"so a first time stamp {first_stamp:%H:%M} on 1 January with label={label!r}), "
-                            f"found {n:,} from {starts[0]} to {starts[-1]}",
-                            path=path, column=tcol, row=int(numbers[0] if starts[0] != new_year else numbers[-1]))
+            raise DataError(
+                f"expected one full calendar year of {res}-minute intervals ({n_year:,} starting {new_year:%Y-%m-%d %H:%M}, "
+                f"so a first time stamp {first_stamp:%H:%M} on 1 January with label={label!r}), "
+                f"found {n:,} from {starts[0]} to {starts[-1]}",
+                path=path,
+                column=tcol,
+                row=int(numbers[0] if starts[0] != new_year else numbers[-1]),
+            )
 
     hours = res / 60
     power = np.full(n, np.nan)
@@ -505,60 +650,100 @@ def load_meter_export(path: str | Path,  # the meter export (CSV-like text: a he
     imax = int(np.nanargmax(power))
     row_of_max = int(numbers[np.searchsorted(pos, imax)])
     if peak > expected_peak_kw:
-        raise DataError(f"values look too large for unit {unit!r}: {peak:,.0f} kW at this row exceeds expected_peak_kw = "
-                        f"{expected_peak_kw:,.0f} kW; is the file in {'Wh' if unit != 'Wh' else 'a smaller unit'}? "
-                        "(pass unit=, or a larger expected_peak_kw)", path=path, column=ecol, row=row_of_max)
+        raise DataError(
+            f"values look too large for unit {unit!r}: {peak:,.0f} kW at this row exceeds expected_peak_kw = "
+            f"{expected_peak_kw:,.0f} kW; is the file in {'Wh' if unit != 'Wh' else 'a smaller unit'}? "
+            "(pass unit=, or a larger expected_peak_kw)",
+            path=path,
+            column=ecol,
+            row=row_of_max,
+        )
     if 0 < peak < expected_peak_kw / 1000:
-        raise DataError(f"values look too small for unit {unit!r}: the peak is {peak:,.3g} kW, below a thousandth of "
-                        f"expected_peak_kw = {expected_peak_kw:,.0f} kW; is the file in {'MWh' if unit != 'MWh' else 'a larger unit'}? "
-                        "(pass unit=, or a smaller expected_peak_kw)", path=path, column=ecol, row=row_of_max)
+        raise DataError(
+            f"values look too small for unit {unit!r}: the peak is {peak:,.3g} kW, below a thousandth of "
+            f"expected_peak_kw = {expected_peak_kw:,.0f} kW; is the file in {'MWh' if unit != 'MWh' else 'a larger unit'}? "
+            "(pass unit=, or a smaller expected_peak_kw)",
+            path=path,
+            column=ecol,
+            row=row_of_max,
+        )
 
-    present = np.zeros(n, bool); present[pos] = True
+    present = np.zeros(n, bool)
+    present[pos] = True
     outage = present & (power == 0)
     missing = ~present
     next_row = numbers[np.minimum(np.searchsorted(pos, np.arange(n)), len(pos) - 1)]
     typical = _typical_kw(index, power, present & ~outage)
-    quality = dict(info, decimal=decimal, date_format=fmt, time_column=tcol, energy_column=ecol, unit=unit,
-                   quantity="mean power" if is_power else "energy per interval", label=label,
-                   last_line_cut=_last_line_check(rows[-1][ei], [r[ei] for r in rows[:-1]], int(numbers[-1]), info),
-                   timezone=timezone, resolution_min=res, n_rows=len(rows), n_intervals=n,
-                   first_start=index[0], last_start=index[-1], energy_kwh=float(np.nansum(power) * hours), peak_kw=peak,
-                   outages=_run_report(outage, index, step, typical), gaps=_run_report(missing, index, step, typical))
+    quality = dict(
+        info,
+        decimal=decimal,
+        date_format=fmt,
+        time_column=tcol,
+        energy_column=ecol,
+        unit=unit,
+        quantity="mean power" if is_power else "energy per interval",
+        label=label,
+        last_line_cut=_last_line_check(rows[-1][ei], [r[ei] for r in rows[:-1]], int(numbers[-1]), info),
+        timezone=timezone,
+        resolution_min=res,
+        n_rows=len(rows),
+        n_intervals=n,
+        first_start=index[0],
+        last_start=index[-1],
+        energy_kwh=float(np.nansum(power) * hours),
+        peak_kw=peak,
+        outages=_run_report(outage, index, step, typical),
+        gaps=_run_report(missing, index, step, typical),
+    )
 
     if fill == "none" and missing.any():
         a, k = _runs(missing)[0]
         g = quality["gaps"]
-        raise DataError(f"{g['n_intervals']} missing interval(s) in {g['n_runs']} gap(s); the first: {k} interval(s) from "
-                        f"{index[a]} to {index[a] + k * step} before this row. Pass fill='nan' to keep them as NaN, "
-                        "or fill='interpolate' / 'previous_week'", path=path, column=tcol, row=int(next_row[a]))
+        raise DataError(
+            f"{g['n_intervals']} missing interval(s) in {g['n_runs']} gap(s); the first: {k} interval(s) from "
+            f"{index[a]} to {index[a] + k * step} before this row. Pass fill='nan' to keep them as NaN, "
+            "or fill='interpolate' / 'previous_week'",
+            path=path,
+            column=tcol,
+            row=int(next_row[a]),
+        )
     todo = outage | missing if fill in ("interpolate", "previous_week") else np.zeros(n, bool)
     if todo.any():
         power = _fill(power, todo, fill, 7 * 1440 // res, index, next_row, path, ecol)
-    quality["fill"] = dict(policy=fill, n_filled=int(todo.sum()), n_filled_outage=int((todo & outage).sum()),
-                           n_filled_gap=int((todo & missing).sum()))
+    quality["fill"] = dict(
+        policy=fill,
+        n_filled=int(todo.sum()),
+        n_filled_outage=int((todo & outage).sum()),
+        n_filled_gap=int((todo & missing).sum()),
+    )
     series = pd.Series(power, index=index, name="power_kw")
     series.attrs["quality"] = quality
     return series
 
 # %% ../nbs/01b_mall.ipynb #05a615e3
-def write_meter_export(series_kw: pd.Series,  # mean power per interval, kW, on a regular tz-aware index of interval starts
-                       path: str | Path,  # file to write
-                       *,
-                       label: str = "end",  # write period-ending ("end") or period-beginning ("start") time stamps
-                       sep: str = ";",  # column separator
-                       decimal: str = ",",  # decimal mark
-                       unit: str = "kWh",  # energy unit per interval: "Wh", "kWh" or "MWh"
-                       digits: int = 3,  # decimals of the energies
-                       date_style: str = "dayfirst",  # "dayfirst" (1/01/2024 0:15) or "iso" (2024-01-01 00:15)
-                       bom: bool = True,  # start the file with a UTF-8 byte-order mark
-                       time_header: str = "Fecha",  # name of the time column
-                       energy_header: str | None = None,  # name of the energy column; default "Energia Activa (<unit>)"
-                       ) -> Path:
+def write_meter_export(
+    series_kw: pd.Series,  # mean power per interval, kW, on a regular tz-aware index of interval starts
+    path: str | Path,  # file to write
+    *,
+    label: str = "end",  # write period-ending ("end") or period-beginning ("start") time stamps
+    sep: str = ";",  # column separator
+    decimal: str = ",",  # decimal mark
+    unit: str = "kWh",  # energy unit per interval: "Wh", "kWh" or "MWh"
+    digits: int = 3,  # decimals of the energies
+    date_style: str = "dayfirst",  # "dayfirst" (1/01/2024 0:15) or "iso" (2024-01-01 00:15)
+    bom: bool = True,  # start the file with a UTF-8 byte-order mark
+    time_header: str = "Fecha",  # name of the time column
+    energy_header: str | None = None,  # name of the energy column; default "Energia Activa (<unit>)"
+) -> Path:
     "Write a power series as a utility meter export of interval energies; returns the path."
-    if unit.lower() not in _UNIT_KWH: raise ValueError(f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh'")
-    if label not in ("end", "start"): raise ValueError(f"label = {label!r}: must be 'end' or 'start'")
-    if date_style not in ("dayfirst", "iso"): raise ValueError(f"date_style = {date_style!r}: must be 'dayfirst' or 'iso'")
-    if sep == decimal: raise ValueError(f"decimal = {decimal!r}: must differ from sep")
+    if unit.lower() not in _UNIT_KWH:
+        raise ValueError(f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh'")
+    if label not in ("end", "start"):
+        raise ValueError(f"label = {label!r}: must be 'end' or 'start'")
+    if date_style not in ("dayfirst", "iso"):
+        raise ValueError(f"date_style = {date_style!r}: must be 'dayfirst' or 'iso'")
+    if sep == decimal:
+        raise ValueError(f"decimal = {decimal!r}: must differ from sep")
     if len(series_kw) < 2 or series_kw.isna().any():
         raise ValueError("series_kw: needs at least two values and no NaN")
     step = series_kw.index[1] - series_kw.index[0]
@@ -566,8 +751,10 @@ def write_meter_export(series_kw: pd.Series,  # mean power per interval, kW, on 
         raise ValueError("series_kw: the index must be regular")
     stamps = series_kw.index + step if label == "end" else series_kw.index
     if date_style == "dayfirst":
-        text = [f"{d}/{m:02d}/{y} {h}:{mi:02d}" for d, m, y, h, mi in
-                zip(stamps.day, stamps.month, stamps.year, stamps.hour, stamps.minute)]
+        text = [
+            f"{d}/{m:02d}/{y} {h}:{mi:02d}"
+            for d, m, y, h, mi in zip(stamps.day, stamps.month, stamps.year, stamps.hour, stamps.minute)
+        ]
     else:
         text = list(stamps.strftime("%Y-%m-%d %H:%M"))
     energy = series_kw.to_numpy() * (step / pd.Timedelta("1h")) / _UNIT_KWH[unit.lower()]
@@ -579,11 +766,17 @@ def write_meter_export(series_kw: pd.Series,  # mean power per interval, kW, on 
     return path
 
 # %% ../nbs/01b_mall.ipynb #d7cb5b25
-def to_time_step(series_kw: pd.Series,  # mean power per interval, kW, on a regular index of interval starts
-                 dt_minutes: int,  # simulation step, minutes (must divide 60)
-                 ) -> pd.Series:
+def to_time_step(
+    series_kw: pd.Series,  # mean power per interval, kW, on a regular index of interval starts
+    dt_minutes: int,  # simulation step, minutes (must divide 60)
+) -> pd.Series:
     "Mean power per simulation step (kW): averaged over longer steps, repeated over shorter ones."
-    if isinstance(dt_minutes, bool) or not isinstance(dt_minutes, (int, np.integer)) or dt_minutes <= 0 or 60 % dt_minutes:
+    if (
+        isinstance(dt_minutes, bool)
+        or not isinstance(dt_minutes, (int, np.integer))
+        or dt_minutes <= 0
+        or 60 % dt_minutes
+    ):
         raise ValueError(f"dt_minutes = {dt_minutes!r}: must be a positive integer dividing 60")
     quality = dict(series_kw.attrs.get("quality", {}))
     idx = series_kw.index
@@ -591,8 +784,11 @@ def to_time_step(series_kw: pd.Series,  # mean power per interval, kW, on a regu
         raise ValueError("series_kw: needs a regular index of at least two interval starts")
     res = (idx[1] - idx[0]) // pd.Timedelta("1min")
     if series_kw.isna().any():
-        raise DataError(f"{int(series_kw.isna().sum())} missing value(s), the first at {series_kw.index[series_kw.isna().to_numpy()][0]}; "
-                        "load with fill='interpolate' or 'previous_week'", path=quality.get("file"))
+        raise DataError(
+            f"{int(series_kw.isna().sum())} missing value(s), the first at {series_kw.index[series_kw.isna().to_numpy()][0]}; "
+            "load with fill='interpolate' or 'previous_week'",
+            path=quality.get("file"),
+        )
     values = series_kw.to_numpy(dtype=float)
     if dt_minutes == res:
         out, method = values.copy(), "none"
@@ -600,14 +796,20 @@ def to_time_step(series_kw: pd.Series,  # mean power per interval, kW, on a regu
         k = dt_minutes // res
         first_min = idx[0].hour * 60 + idx[0].minute
         if first_min % dt_minutes or len(values) % k:
-            raise ValueError(f"series_kw: starts at {idx[0]} with {len(values)} intervals; it must begin and end on "
-                             f"{dt_minutes}-minute step boundaries")
+            raise ValueError(
+                f"series_kw: starts at {idx[0]} with {len(values)} intervals; it must begin and end on "
+                f"{dt_minutes}-minute step boundaries"
+            )
         out, method = values.reshape(-1, k).mean(axis=1), "mean"
     elif res % dt_minutes == 0:
         out, method = np.repeat(values, res // dt_minutes), "repeat"
     else:
-        raise ValueError(f"dt_minutes = {dt_minutes}: neither a multiple nor a divisor of the series' {res}-minute intervals")
+        raise ValueError(
+            f"dt_minutes = {dt_minutes}: neither a multiple nor a divisor of the series' {res}-minute intervals"
+        )
     index = pd.date_range(idx[0], periods=len(out), freq=f"{dt_minutes}min", name=idx.name)
     result = pd.Series(out, index=index, name=series_kw.name)
-    result.attrs["quality"] = dict(quality, time_step=dict(dt_minutes=dt_minutes, from_resolution_min=res, method=method))
+    result.attrs["quality"] = dict(
+        quality, time_step=dict(dt_minutes=dt_minutes, from_resolution_min=res, method=method)
+    )
     return result

@@ -28,6 +28,7 @@ __all__ = ['WeatherParams', 'simulate_weather', 'fit_cloud_spread', 'pv_ac_kw_fr
 # %% ../nbs/01a_pv.ipynb #55255961
 class _Sky(NamedTuple):
     "Solar geometry and clear sky at the middle of each step (read-only arrays, one value per step)."
+
     zenith: np.ndarray  # true solar zenith, deg
     apparent_zenith: np.ndarray  # refraction-corrected zenith, deg
     azimuth: np.ndarray  # solar azimuth, deg east of north
@@ -38,27 +39,36 @@ class _Sky(NamedTuple):
 
 
 @functools.lru_cache(maxsize=16)
-def _sky(location: LocationConfig,  # the site (hashable, frozen)
-         start: pd.Timestamp,  # start of the first step, tz-aware local time
-         periods: int,  # number of steps
-         dt_minutes: int,  # step length, min
-         ) -> _Sky:
+def _sky(
+    location: LocationConfig,  # the site (hashable, frozen)
+    start: pd.Timestamp,  # start of the first step, tz-aware local time
+    periods: int,  # number of steps
+    dt_minutes: int,  # step length, min
+) -> _Sky:
     "Sun position and Ineichen clear sky at the middle of each step, cached per site and time axis."
     mid = pd.date_range(start, periods=periods, freq=f"{dt_minutes}min") + pd.Timedelta(minutes=dt_minutes / 2)
-    site = pvlib.location.Location(location.latitude_deg, location.longitude_deg, location.timezone,
-                                   location.altitude_m)
+    site = pvlib.location.Location(
+        location.latitude_deg, location.longitude_deg, location.timezone, location.altitude_m
+    )
     solpos = site.get_solarposition(mid)
     clear = site.get_clearsky(mid, model="ineichen", solar_position=solpos)
-    sky = _Sky(zenith=solpos["zenith"].to_numpy(), apparent_zenith=solpos["apparent_zenith"].to_numpy(),
-               azimuth=solpos["azimuth"].to_numpy(), ghi_cs=clear["ghi"].to_numpy(),
-               dni_extra=np.asarray(pvlib.irradiance.get_extra_radiation(mid), dtype=float),
-               day_of_year=mid.day_of_year.to_numpy(), hour=(mid.hour + mid.minute / 60 + mid.second / 3600).to_numpy())
-    for a in sky: a.setflags(write=False)
+    sky = _Sky(
+        zenith=solpos["zenith"].to_numpy(),
+        apparent_zenith=solpos["apparent_zenith"].to_numpy(),
+        azimuth=solpos["azimuth"].to_numpy(),
+        ghi_cs=clear["ghi"].to_numpy(),
+        dni_extra=np.asarray(pvlib.irradiance.get_extra_radiation(mid), dtype=float),
+        day_of_year=mid.day_of_year.to_numpy(),
+        hour=(mid.hour + mid.minute / 60 + mid.second / 3600).to_numpy(),
+    )
+    for a in sky:
+        a.setflags(write=False)
     return sky
 
 # %% ../nbs/01a_pv.ipynb #c8c69780
-def _step_minutes(index: pd.DatetimeIndex,  # step start times, tz-aware
-                  ) -> int:
+def _step_minutes(
+    index: pd.DatetimeIndex,  # step start times, tz-aware
+) -> int:
     "Step length of a regular, tz-aware time index in whole minutes; ValueError otherwise."
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None or len(index) < 2:
         raise ValueError("index: expected a tz-aware DatetimeIndex of at least 2 steps")
@@ -71,40 +81,83 @@ def _step_minutes(index: pd.DatetimeIndex,  # step start times, tz-aware
 @dataclass(frozen=True)
 class WeatherParams(_Section):
     "Constants of the stochastic weather generator that are not site data (assumptions or fitted)."
-    daily_ar1: float = param(0.3, "-", "assumption: typical of humid tropical sites (0.2 to 0.4)",
-                             "lag-one correlation phi of the daily clearness driver z_d", ge=0, lt=1)
-    cloud_spread: float = param(0.83, "-", "fitted by fit_cloud_spread to a daily GHI std of 1.07 kWh/m2/day",
-                                "scale s of z_d inside the logistic, K_d = sigma(mu_m + s z_d)", gt=0)
-    hourly_ar1: float = param(0.6, "-", "assumption", "lag-one correlation phi_h of the hourly cloud driver",
-                              ge=0, lt=1)
-    hourly_amplitude: float = param(0.5, "-", "assumption; <= 0.5 keeps hourly clearness within [0, 1]",
-                                    "amplitude a of hourly clearness variation, times min(K_d, 1 - K_d)", ge=0, le=0.5)
-    temp_min_hour: float = param(6.0, "h", "site-facts: coolest hour of the mean profile",
-                                 "local hour of the daily minimum of air temperature", ge=0, lt=24)
-    temp_max_hour: float = param(13.0, "h", "site-facts: warmest hour of the mean profile",
-                                 "local hour of the daily maximum of air temperature", ge=0, lt=24)
-    temp_cloud_coupling: float = param(1.0, "-", "assumption", "beta: relative change of the day's temperature "
-                                       "swing per unit of clearness anomaly K_d - mean K", ge=0, le=2)
-    temp_daily_std_c: float = param(0.8, "degC", "assumption", "standard deviation of the daily temperature "
-                                    "anomaly delta_d", ge=0)
+
+    daily_ar1: float = param(
+        0.3,
+        "-",
+        "assumption: typical of humid tropical sites (0.2 to 0.4)",
+        "lag-one correlation phi of the daily clearness driver z_d",
+        ge=0,
+        lt=1,
+    )
+    cloud_spread: float = param(
+        0.83,
+        "-",
+        "fitted by fit_cloud_spread to a daily GHI std of 1.07 kWh/m2/day",
+        "scale s of z_d inside the logistic, K_d = sigma(mu_m + s z_d)",
+        gt=0,
+    )
+    hourly_ar1: float = param(
+        0.6, "-", "assumption", "lag-one correlation phi_h of the hourly cloud driver", ge=0, lt=1
+    )
+    hourly_amplitude: float = param(
+        0.5,
+        "-",
+        "assumption; <= 0.5 keeps hourly clearness within [0, 1]",
+        "amplitude a of hourly clearness variation, times min(K_d, 1 - K_d)",
+        ge=0,
+        le=0.5,
+    )
+    temp_min_hour: float = param(
+        6.0,
+        "h",
+        "site-facts: coolest hour of the mean profile",
+        "local hour of the daily minimum of air temperature",
+        ge=0,
+        lt=24,
+    )
+    temp_max_hour: float = param(
+        13.0,
+        "h",
+        "site-facts: warmest hour of the mean profile",
+        "local hour of the daily maximum of air temperature",
+        ge=0,
+        lt=24,
+    )
+    temp_cloud_coupling: float = param(
+        1.0,
+        "-",
+        "assumption",
+        "beta: relative change of the day's temperature swing per unit of clearness anomaly K_d - mean K",
+        ge=0,
+        le=2,
+    )
+    temp_daily_std_c: float = param(
+        0.8, "degC", "assumption", "standard deviation of the daily temperature anomaly delta_d", ge=0
+    )
     temp_daily_ar1: float = param(0.6, "-", "assumption", "lag-one correlation of delta_d", ge=0, lt=1)
-    wind_diurnal_amplitude: float = param(0.4, "-", "assumption", "relative amplitude a_w of the diurnal wind cycle",
-                                          ge=0, lt=1)
-    wind_peak_hour: float = param(14.0, "h", "assumption: afternoon breeze", "local hour h_w of the windiest time",
-                                  ge=0, lt=24)
-    wind_daily_sigma: float = param(0.3, "-", "assumption", "log-scale standard deviation of the daily wind factor",
-                                    ge=0)
-    wind_hourly_sigma: float = param(0.3, "-", "assumption", "log-scale standard deviation of the hourly wind factor",
-                                     ge=0)
+    wind_diurnal_amplitude: float = param(
+        0.4, "-", "assumption", "relative amplitude a_w of the diurnal wind cycle", ge=0, lt=1
+    )
+    wind_peak_hour: float = param(
+        14.0, "h", "assumption: afternoon breeze", "local hour h_w of the windiest time", ge=0, lt=24
+    )
+    wind_daily_sigma: float = param(
+        0.3, "-", "assumption", "log-scale standard deviation of the daily wind factor", ge=0
+    )
+    wind_hourly_sigma: float = param(
+        0.3, "-", "assumption", "log-scale standard deviation of the hourly wind factor", ge=0
+    )
 
     def _check(self):
         if self.temp_min_hour >= self.temp_max_hour:
             self._fail("temp_min_hour", f"must be before temp_max_hour = {self.temp_max_hour}")
 
 # %% ../nbs/01a_pv.ipynb #3c91dba7
-def _ar1(eps: np.ndarray,  # independent standard normal innovations
-         phi: float,  # lag-one correlation, in [0, 1)
-         ) -> np.ndarray:
+def _ar1(
+    eps: np.ndarray,  # independent standard normal innovations
+    phi: float,  # lag-one correlation, in [0, 1)
+) -> np.ndarray:
     "Stationary AR(1) series with standard normal marginals driven by `eps`."
     c = math.sqrt(1.0 - phi * phi)
     eps = np.array(eps, dtype=float)
@@ -114,6 +167,7 @@ def _ar1(eps: np.ndarray,  # independent standard normal innovations
 # %% ../nbs/01a_pv.ipynb #9810c8ab
 class _ClearDays(NamedTuple):
     "Clear-sky irradiation per hour and per day of the configured year."
+
     sky: _Sky  # per-step geometry and clear sky
     hour_kwh_m2: np.ndarray  # clear-sky irradiation of each hour, shape (n_days, 24), kWh/m2
     day_kwh_m2: np.ndarray  # clear-sky irradiation of each day, kWh/m2
@@ -128,17 +182,20 @@ def _clear_days(config: SiteConfig) -> _ClearDays:
     return _ClearDays(sky, hour, hour.sum(1), idx.month.to_numpy()[:: 24 * sim.steps_per_hour] - 1)
 
 # %% ../nbs/01a_pv.ipynb #908699fc
-def _daily_clearness(clear: _ClearDays,  # clear-sky irradiation of the year
-                     z: np.ndarray,  # daily driver z_d, standard normal, one per day
-                     spread: float,  # s, scale of z_d
-                     monthly_kwh_m2: Iterable[float],  # target GHI per month, Jan..Dec, kWh/m2
-                     ) -> np.ndarray:
+def _daily_clearness(
+    clear: _ClearDays,  # clear-sky irradiation of the year
+    z: np.ndarray,  # daily driver z_d, standard normal, one per day
+    spread: float,  # s, scale of z_d
+    monthly_kwh_m2: Iterable[float],  # target GHI per month, Jan..Dec, kWh/m2
+) -> np.ndarray:
     "Daily clearness K_d = sigma(mu_m + s z_d), with mu_m solved so that every month meets its target."
     target = np.asarray(monthly_kwh_m2, dtype=float)
     cap = np.bincount(clear.month, clear.day_kwh_m2, minlength=12)
     for m in np.flatnonzero(target >= cap):
-        raise ValueError(f"climate.monthly_ghi_kwh_m2[{m}] = {target[m]}: not below the clear-sky irradiation "
-                         f"of {cap[m]:.1f} kWh/m2 of month {m + 1} at this site")
+        raise ValueError(
+            f"climate.monthly_ghi_kwh_m2[{m}] = {target[m]}: not below the clear-sky irradiation "
+            f"of {cap[m]:.1f} kWh/m2 of month {m + 1} at this site"
+        )
     lo, hi = np.full(12, -40.0), np.full(12, 40.0)
     for _ in range(60):  # bisection on mu_m, all months at once; month sums increase with mu_m
         mu = 0.5 * (lo + hi)
@@ -147,10 +204,11 @@ def _daily_clearness(clear: _ClearDays,  # clear-sky irradiation of the year
     return expit(0.5 * (lo + hi)[clear.month] + spread * z)
 
 # %% ../nbs/01a_pv.ipynb #f18d88a5
-def _temperature_shape(hour: np.ndarray,  # local clock hour of each step middle, h
-                       config: SiteConfig,  # site climate (T_min, T_max, annual mean)
-                       params: WeatherParams,  # hours of the minimum and maximum
-                       ) -> np.ndarray:
+def _temperature_shape(
+    hour: np.ndarray,  # local clock hour of each step middle, h
+    config: SiteConfig,  # site climate (T_min, T_max, annual mean)
+    params: WeatherParams,  # hours of the minimum and maximum
+) -> np.ndarray:
     "Daily air-temperature shape S(h) in [0, 1] whose daily mean puts the annual mean at the site's value."
     cl = config.climate
     if not cl.air_temp_max_hour_c > cl.air_temp_min_hour_c:
@@ -160,19 +218,23 @@ def _temperature_shape(hour: np.ndarray,  # local clock hour of each step middle
     need = (cl.air_temp_mean_c - cl.air_temp_min_hour_c) / (cl.air_temp_max_hour_c - cl.air_temp_min_hour_c)
     decay_mean = (need - r / 2) / (1 - r)  # required mean of cos^(2p)
     if not 0 < decay_mean < 1:
-        raise ValueError(f"climate.air_temp_mean_c = {cl.air_temp_mean_c}: not reachable with a daily cycle from "
-                         f"{cl.air_temp_min_hour_c} to {cl.air_temp_max_hour_c} degC")
+        raise ValueError(
+            f"climate.air_temp_mean_c = {cl.air_temp_mean_c}: not reachable with a daily cycle from "
+            f"{cl.air_temp_min_hour_c} to {cl.air_temp_max_hour_c} degC"
+        )
     p = brentq(lambda p: math.exp(gammaln(p + 0.5) - gammaln(p + 1)) / math.sqrt(math.pi) - decay_mean, 1e-9, 1e4)
     x = (np.asarray(hour) - params.temp_min_hour) % 24
     tau = np.clip((x - rise_h) / (24 - rise_h), 0, 1)
-    return np.where(x <= rise_h, 0.5 * (1 - np.cos(np.pi * np.minimum(x, rise_h) / rise_h)),
-                    np.cos(0.5 * np.pi * tau) ** (2 * p))
+    return np.where(
+        x <= rise_h, 0.5 * (1 - np.cos(np.pi * np.minimum(x, rise_h) / rise_h)), np.cos(0.5 * np.pi * tau) ** (2 * p)
+    )
 
 # %% ../nbs/01a_pv.ipynb #d5e279f1
-def simulate_weather(config: SiteConfig,  # site, climate targets and time axis (year, step)
-                     seed: int,  # random seed; the same seed gives the same weather
-                     params: WeatherParams | None = None,  # generator constants; None for the defaults
-                     ) -> pd.DataFrame:
+def simulate_weather(
+    config: SiteConfig,  # site, climate targets and time axis (year, step)
+    seed: int,  # random seed; the same seed gives the same weather
+    params: WeatherParams | None = None,  # generator constants; None for the defaults
+) -> pd.DataFrame:
     "One year of step-mean weather, indexed by `config.time_index()`: GHI, DNI, DHI (W/m2), air temperature (degC), wind (m/s)."
     params = WeatherParams() if params is None else params
     sim, cl = config.simulation, config.climate
@@ -180,8 +242,9 @@ def simulate_weather(config: SiteConfig,  # site, climate targets and time axis 
     clear = _clear_days(config)
     rng = np.random.default_rng(seed)
     # clouds: daily clearness, then hour-to-hour variation that keeps each day's total
-    k_day = _daily_clearness(clear, _ar1(rng.standard_normal(n_days), params.daily_ar1), params.cloud_spread,
-                             cl.monthly_ghi_kwh_m2)
+    k_day = _daily_clearness(
+        clear, _ar1(rng.standard_normal(n_days), params.daily_ar1), params.cloud_spread, cl.monthly_ghi_kwh_m2
+    )
     u = np.tanh(_ar1(rng.standard_normal(n_days * 24), params.hourly_ar1)).reshape(n_days, 24)
     w = clear.hour_kwh_m2
     u -= (u * w).sum(1, keepdims=True) / np.maximum(w.sum(1, keepdims=True), 1e-12)
@@ -190,102 +253,144 @@ def simulate_weather(config: SiteConfig,  # site, climate targets and time axis 
     parts = pvlib.irradiance.erbs(ghi, clear.sky.zenith, clear.sky.day_of_year)
     # air temperature: daily cycle scaled by the day's clearness, plus a centred daily anomaly
     delta = _ar1(rng.standard_normal(n_days), params.temp_daily_ar1) * params.temp_daily_std_c
-    swing = (cl.air_temp_max_hour_c - cl.air_temp_min_hour_c) * (1 + params.temp_cloud_coupling * (k_day - k_day.mean()))
-    temp = (cl.air_temp_min_hour_c + np.repeat(swing, 24 * sph) * _temperature_shape(clear.sky.hour, config, params)
-            + np.repeat(delta - delta.mean(), 24 * sph))
+    swing = (cl.air_temp_max_hour_c - cl.air_temp_min_hour_c) * (
+        1 + params.temp_cloud_coupling * (k_day - k_day.mean())
+    )
+    temp = (
+        cl.air_temp_min_hour_c
+        + np.repeat(swing, 24 * sph) * _temperature_shape(clear.sky.hour, config, params)
+        + np.repeat(delta - delta.mean(), 24 * sph)
+    )
     # wind: diurnal cycle times log-normal day and hour factors, rescaled to the site's annual mean
     diurnal = 1 + params.wind_diurnal_amplitude * np.cos(2 * np.pi * (np.arange(24) + 0.5 - params.wind_peak_hour) / 24)
     sd, sh = params.wind_daily_sigma, params.wind_hourly_sigma
-    factor = (np.exp(sd * rng.standard_normal((n_days, 1)) - sd * sd / 2)
-              * np.exp(sh * rng.standard_normal((n_days, 24)) - sh * sh / 2) * diurnal).ravel()
+    factor = (
+        np.exp(sd * rng.standard_normal((n_days, 1)) - sd * sd / 2)
+        * np.exp(sh * rng.standard_normal((n_days, 24)) - sh * sh / 2)
+        * diurnal
+    ).ravel()
     wind = np.repeat(factor / factor.mean(), sph) * cl.wind_speed_mean_m_s
-    return pd.DataFrame({"ghi_w_m2": ghi, "dni_w_m2": np.asarray(parts["dni"]), "dhi_w_m2": np.asarray(parts["dhi"]),
-                         "air_temp_c": temp, "wind_m_s": wind}, index=config.time_index())
+    return pd.DataFrame(
+        {
+            "ghi_w_m2": ghi,
+            "dni_w_m2": np.asarray(parts["dni"]),
+            "dhi_w_m2": np.asarray(parts["dhi"]),
+            "air_temp_c": temp,
+            "wind_m_s": wind,
+        },
+        index=config.time_index(),
+    )
 
 # %% ../nbs/01a_pv.ipynb #4c449d15
-def fit_cloud_spread(config: SiteConfig,  # site, climate targets (daily_ghi_std_kwh_m2) and time axis
-                     seeds: Iterable[int] = range(64),  # seeds to average the daily standard deviation over
-                     params: WeatherParams | None = None,  # other generator constants (daily_ar1 is used)
-                     ) -> float:
+def fit_cloud_spread(
+    config: SiteConfig,  # site, climate targets (daily_ghi_std_kwh_m2) and time axis
+    seeds: Iterable[int] = range(64),  # seeds to average the daily standard deviation over
+    params: WeatherParams | None = None,  # other generator constants (daily_ar1 is used)
+) -> float:
     "The cloud spread s for which the mean over `seeds` of the daily-GHI standard deviation is the site's."
     params = WeatherParams() if params is None else params
     clear, cl = _clear_days(config), config.climate
-    drivers = [_ar1(np.random.default_rng(s).standard_normal(config.simulation.n_days), params.daily_ar1)
-               for s in seeds]
+    drivers = [
+        _ar1(np.random.default_rng(s).standard_normal(config.simulation.n_days), params.daily_ar1) for s in seeds
+    ]
+
     def excess(spread: float) -> float:
-        stds = [np.std(_daily_clearness(clear, z, spread, cl.monthly_ghi_kwh_m2) * clear.day_kwh_m2, ddof=1)
-                for z in drivers]
+        stds = [
+            np.std(_daily_clearness(clear, z, spread, cl.monthly_ghi_kwh_m2) * clear.day_kwh_m2, ddof=1)
+            for z in drivers
+        ]
         return float(np.mean(stds)) - cl.daily_ghi_std_kwh_m2
+
     lo, hi = 0.01, 5.0
     if excess(lo) > 0 or excess(hi) < 0:
-        raise ValueError(f"climate.daily_ghi_std_kwh_m2 = {cl.daily_ghi_std_kwh_m2}: not reachable with these "
-                         f"monthly totals (spread {lo} to {hi} gives {excess(lo) + cl.daily_ghi_std_kwh_m2:.2f} "
-                         f"to {excess(hi) + cl.daily_ghi_std_kwh_m2:.2f} kWh/m2/day)")
+        raise ValueError(
+            f"climate.daily_ghi_std_kwh_m2 = {cl.daily_ghi_std_kwh_m2}: not reachable with these "
+            f"monthly totals (spread {lo} to {hi} gives {excess(lo) + cl.daily_ghi_std_kwh_m2:.2f} "
+            f"to {excess(hi) + cl.daily_ghi_std_kwh_m2:.2f} kWh/m2/day)"
+        )
     return brentq(excess, lo, hi, xtol=1e-4)
 
 # %% ../nbs/01a_pv.ipynb #7535802c
-def _ac_kw_array(pv: PVConfig,  # the plant
-                 poa_w_m2: np.ndarray,  # plane-of-array irradiance, W/m2
-                 air_temp_c: np.ndarray,  # air temperature, degC
-                 wind_m_s: np.ndarray,  # wind speed, m/s
-                 ) -> np.ndarray:
+def _ac_kw_array(
+    pv: PVConfig,  # the plant
+    poa_w_m2: np.ndarray,  # plane-of-array irradiance, W/m2
+    air_temp_c: np.ndarray,  # air temperature, degC
+    wind_m_s: np.ndarray,  # wind speed, m/s
+) -> np.ndarray:
     "AC power (kW) of the plant: SAPM cell temperature, PVWatts DC with losses, PVWatts inverter clipped at the AC rating."
     thermal = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][pv.mounting]
     temp_cell = pvlib.temperature.sapm_cell(poa_w_m2, air_temp_c, wind_m_s, **thermal)
     dc_kw = pvlib.pvsystem.pvwatts_dc(poa_w_m2, temp_cell, pv.dc_capacity_kwp, pv.temp_coeff_per_c)
     dc_kw = np.asarray(dc_kw) * (1 - pv.dc_loss_fraction)
-    ac_kw = pvlib.inverter.pvwatts(dc_kw, pv.ac_capacity_kw / pv.inverter_efficiency, eta_inv_nom=pv.inverter_efficiency)
+    ac_kw = pvlib.inverter.pvwatts(
+        dc_kw, pv.ac_capacity_kw / pv.inverter_efficiency, eta_inv_nom=pv.inverter_efficiency
+    )
     return np.clip(ac_kw, 0.0, pv.ac_capacity_kw)  # clip again: eta * (P_ac0 / eta) may round above P_ac0
 
 # %% ../nbs/01a_pv.ipynb #53c73308
-def pv_ac_kw_from_poa(config: SiteConfig,  # the plant (config.pv)
-                      poa_global_w_m2: pd.Series,  # plane-of-array irradiance, step mean, W/m2
-                      air_temp_c: pd.Series | float,  # air temperature, degC
-                      wind_m_s: pd.Series | float,  # wind speed, m/s
-                      ) -> pd.Series:
+def pv_ac_kw_from_poa(
+    config: SiteConfig,  # the plant (config.pv)
+    poa_global_w_m2: pd.Series,  # plane-of-array irradiance, step mean, W/m2
+    air_temp_c: pd.Series | float,  # air temperature, degC
+    wind_m_s: pd.Series | float,  # wind speed, m/s
+) -> pd.Series:
     "PV AC power (kW, step mean) from plane-of-array irradiance, air temperature and wind; same index as `poa_global_w_m2`."
     poa = pd.Series(poa_global_w_m2)
     arrays = [np.broadcast_to(np.asarray(x, dtype=float), poa.shape) for x in (poa, air_temp_c, wind_m_s)]
     for name, a in zip(["poa_global_w_m2", "air_temp_c", "wind_m_s"], arrays):
-        if not np.isfinite(a).all(): raise ValueError(f"{name}: contains NaN or infinite values")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{name}: contains NaN or infinite values")
     if (arrays[0] < 0).any() or (arrays[2] < 0).any():
         raise ValueError("poa_global_w_m2 and wind_m_s must not be negative")
     return pd.Series(_ac_kw_array(config.pv, *arrays), index=poa.index, name="pv_ac_kw")
 
 # %% ../nbs/01a_pv.ipynb #3af3872a
-def plane_of_array_w_m2(config: SiteConfig,  # the site and plant orientation
-                        weather: pd.DataFrame,  # step-mean weather as from `simulate_weather`, regular tz-aware index
-                        ) -> pd.Series:
+def plane_of_array_w_m2(
+    config: SiteConfig,  # the site and plant orientation
+    weather: pd.DataFrame,  # step-mean weather as from `simulate_weather`, regular tz-aware index
+) -> pd.Series:
     "Global irradiance on the plane of the array (Hay-Davies), W/m2 step mean, same index as `weather`."
     columns = ["ghi_w_m2", "dni_w_m2", "dhi_w_m2"]
     missing = sorted(set(columns) - set(weather.columns))
-    if missing: raise ValueError(f"weather: missing column(s) {missing}")
+    if missing:
+        raise ValueError(f"weather: missing column(s) {missing}")
     for c in columns:
         if not np.isfinite(weather[c].to_numpy(dtype=float)).all():
             raise ValueError(f"weather: column {c!r} contains NaN or infinite values")
     idx, pv = weather.index, config.pv
     sky = _sky(config.location, idx[0], len(idx), _step_minutes(idx))
     irr = pvlib.irradiance.get_total_irradiance(
-        pv.tilt_deg, pv.azimuth_deg, sky.apparent_zenith, sky.azimuth, weather["dni_w_m2"].to_numpy(),
-        weather["ghi_w_m2"].to_numpy(), weather["dhi_w_m2"].to_numpy(), dni_extra=sky.dni_extra,
-        albedo=pv.albedo, model="haydavies")
+        pv.tilt_deg,
+        pv.azimuth_deg,
+        sky.apparent_zenith,
+        sky.azimuth,
+        weather["dni_w_m2"].to_numpy(),
+        weather["ghi_w_m2"].to_numpy(),
+        weather["dhi_w_m2"].to_numpy(),
+        dni_extra=sky.dni_extra,
+        albedo=pv.albedo,
+        model="haydavies",
+    )
     return pd.Series(np.asarray(irr["poa_global"], dtype=float), index=idx, name="poa_w_m2")
 
 # %% ../nbs/01a_pv.ipynb #d51f45ac
-def pv_ac_kw(config: SiteConfig,  # the site and plant
-             weather: pd.DataFrame,  # step-mean weather as from `simulate_weather`
-             ) -> pd.Series:
+def pv_ac_kw(
+    config: SiteConfig,  # the site and plant
+    weather: pd.DataFrame,  # step-mean weather as from `simulate_weather`
+) -> pd.Series:
     "PV AC power of the plant, kW step mean, one value per step of `weather`."
     missing = sorted({"air_temp_c", "wind_m_s"} - set(weather.columns))
-    if missing: raise ValueError(f"weather: missing column(s) {missing}")
+    if missing:
+        raise ValueError(f"weather: missing column(s) {missing}")
     poa = plane_of_array_w_m2(config, weather)
     return pv_ac_kw_from_poa(config, poa, weather["air_temp_c"], weather["wind_m_s"])
 
 # %% ../nbs/01a_pv.ipynb #2a83c5e1
-def pv_performance(config: SiteConfig,  # the plant
-                   pv_kw: pd.Series,  # PV AC power, kW step mean
-                   weather: pd.DataFrame,  # the weather that produced `pv_kw` (same index)
-                   ) -> dict:
+def pv_performance(
+    config: SiteConfig,  # the plant
+    pv_kw: pd.Series,  # PV AC power, kW step mean
+    weather: pd.DataFrame,  # the weather that produced `pv_kw` (same index)
+) -> dict:
     "Energy, specific yield, performance ratio, capacity factors and irradiation of a PV series."
     if not pv_kw.index.equals(weather.index):
         raise ValueError("pv_kw and weather: indexes differ")
@@ -294,21 +399,25 @@ def pv_performance(config: SiteConfig,  # the plant
     energy_kwh = float(pv_kw.sum()) * dt_h
     poa_kwh_m2 = float(plane_of_array_w_m2(config, weather).sum()) * dt_h / 1000
     pv = config.pv
-    return {"ac_energy_kwh": energy_kwh,
-            "specific_yield_kwh_per_kwp": energy_kwh / pv.dc_capacity_kwp,
-            "performance_ratio": energy_kwh / (pv.dc_capacity_kwp * poa_kwh_m2),
-            "capacity_factor_dc": energy_kwh / (pv.dc_capacity_kwp * hours),
-            "capacity_factor_ac": energy_kwh / (pv.ac_capacity_kw * hours),
-            "ghi_kwh_m2": float(weather["ghi_w_m2"].sum()) * dt_h / 1000,
-            "poa_kwh_m2": poa_kwh_m2,
-            "hours": hours}
+    return {
+        "ac_energy_kwh": energy_kwh,
+        "specific_yield_kwh_per_kwp": energy_kwh / pv.dc_capacity_kwp,
+        "performance_ratio": energy_kwh / (pv.dc_capacity_kwp * poa_kwh_m2),
+        "capacity_factor_dc": energy_kwh / (pv.dc_capacity_kwp * hours),
+        "capacity_factor_ac": energy_kwh / (pv.ac_capacity_kw * hours),
+        "ghi_kwh_m2": float(weather["ghi_w_m2"].sum()) * dt_h / 1000,
+        "poa_kwh_m2": poa_kwh_m2,
+        "hours": hours,
+    }
 
 # %% ../nbs/01a_pv.ipynb #d4227325
 _PVGIS_STAMP = re.compile(r"^\d{8}:\d{4},")
 
-def _pvgis_layout(path: Path,  # the file, for messages
-                  lines: list[str],  # its lines
-                  ) -> tuple[int, list[str], int]:
+
+def _pvgis_layout(
+    path: Path,  # the file, for messages
+    lines: list[str],  # its lines
+) -> tuple[int, list[str], int]:
     "Line number of the `time,` header, the column names and the number of data rows; DataError if malformed."
     header = next((i + 1 for i, line in enumerate(lines) if line.startswith("time,")), None)
     if header is None:
@@ -324,16 +433,19 @@ def _pvgis_layout(path: Path,  # the file, for messages
         raise DataError("no data rows after the 'time,' header", path=path, row=header)
     stray = next((j + 1 for j in range(end, len(lines)) if _PVGIS_STAMP.match(lines[j])), None)
     if stray is not None:
-        raise DataError(f"data row after the blank line at row {end + 1} that ends the data section", path=path, row=stray)
+        raise DataError(
+            f"data row after the blank line at row {end + 1} that ends the data section", path=path, row=stray
+        )
     return header, names, end - header
 
 # %% ../nbs/01a_pv.ipynb #bb38ac5c
-def _pvgis_diagnose(path: Path,  # the file, for messages
-                    lines: list[str],  # its lines
-                    header: int,  # line number of the `time,` header
-                    names: list[str],  # column names
-                    n_rows: int,  # number of data rows
-                    ) -> None:
+def _pvgis_diagnose(
+    path: Path,  # the file, for messages
+    lines: list[str],  # its lines
+    header: int,  # line number of the `time,` header
+    names: list[str],  # column names
+    n_rows: int,  # number of data rows
+) -> None:
     "Find the first bad time stamp or value of the data section and raise a DataError naming it."
     for i in range(header, header + n_rows):
         fields = lines[i].strip().split(",")
@@ -350,10 +462,11 @@ def _pvgis_diagnose(path: Path,  # the file, for messages
                 raise DataError(f"{text!r} is not a finite number", path=path, column=name, row=i + 1)
 
 # %% ../nbs/01a_pv.ipynb #19b7bb38
-def _pvgis_angle(path: Path,  # the file, for messages
-                 inputs: dict,  # pvlib's metadata["inputs"]
-                 key: str,  # "Slope" or "Azimuth"
-                 ) -> float:
+def _pvgis_angle(
+    path: Path,  # the file, for messages
+    inputs: dict,  # pvlib's metadata["inputs"]
+    key: str,  # "Slope" or "Azimuth"
+) -> float:
     "An angle of the file's header, e.g. 'Slope: 10 deg. (optimum)' -> 10.0."
     match = re.match(r"\s*(-?\d+(?:\.\d+)?)", str(inputs.get(key, "")))
     if match is None:
@@ -361,85 +474,120 @@ def _pvgis_angle(path: Path,  # the file, for messages
     return float(match.group(1))
 
 # %% ../nbs/01a_pv.ipynb #b03d6ccc
-def _pvgis_hours(path: Path,  # the file, for messages
-                 utc: pd.DatetimeIndex,  # the rows' time stamps, UTC
-                 first_row: int,  # line number of the first data row
-                 tz: str,  # target time zone
-                 ) -> pd.DatetimeIndex:
+def _pvgis_hours(
+    path: Path,  # the file, for messages
+    utc: pd.DatetimeIndex,  # the rows' time stamps, UTC
+    first_row: int,  # line number of the first data row
+    tz: str,  # target time zone
+) -> pd.DatetimeIndex:
     "Hour-start index in `tz` of PVGIS stamps (floored to the UTC hour); DataError if not increasing, unique and gap-free."
     start = utc.floor("h")
     steps = ((start[1:] - start[:-1]) // pd.Timedelta(hours=1)).to_numpy()
-    for bad, what in ((steps < 0, "goes back in time"), (steps == 0, "duplicates the hour of the row before"),
-                      (steps > 1, "skips {} hour(s) after the row before")):
+    for bad, what in (
+        (steps < 0, "goes back in time"),
+        (steps == 0, "duplicates the hour of the row before"),
+        (steps > 1, "skips {} hour(s) after the row before"),
+    ):
         for i in np.flatnonzero(bad)[:1]:
-            raise DataError(f"time {utc[i + 1]:%Y%m%d:%H%M} {what.format(steps[i] - 1)}", path=path, column="time",
-                            row=first_row + i + 1)
+            raise DataError(
+                f"time {utc[i + 1]:%Y%m%d:%H%M} {what.format(steps[i] - 1)}",
+                path=path,
+                column="time",
+                row=first_row + i + 1,
+            )
     return pd.date_range(start[0].tz_convert(tz), periods=len(start), freq="h", name="time")
 
 # %% ../nbs/01a_pv.ipynb #24e82d65
-def _pvgis_column(path: Path,  # the file, for messages
-                  data: pd.DataFrame,  # pvlib's data, PVGIS column names
-                  name: str,  # column to check
-                  first_row: int,  # line number of the first data row
-                  low: float,  # lowest plausible value
-                  high: float,  # highest plausible value
-                  ) -> np.ndarray:
+def _pvgis_column(
+    path: Path,  # the file, for messages
+    data: pd.DataFrame,  # pvlib's data, PVGIS column names
+    name: str,  # column to check
+    first_row: int,  # line number of the first data row
+    low: float,  # lowest plausible value
+    high: float,  # highest plausible value
+) -> np.ndarray:
     "A column of the file as floats, with a DataError for a missing column or a NaN or implausible value."
     if name not in data.columns:
         raise DataError(f"missing column (the file has {', '.join(data.columns)})", path=path, column=name)
     values = data[name].to_numpy(dtype=float)
     bad = np.flatnonzero(~((values >= low) & (values <= high)))
     if len(bad):
-        raise DataError(f"value {values[bad[0]]} is missing or outside [{low}, {high}]", path=path, column=name,
-                        row=first_row + int(bad[0]))
+        raise DataError(
+            f"value {values[bad[0]]} is missing or outside [{low}, {high}]",
+            path=path,
+            column=name,
+            row=first_row + int(bad[0]),
+        )
     return values
 
 # %% ../nbs/01a_pv.ipynb #9dcc4a6a
-def _pvgis_local_year(path: Path,  # the file, for messages
-                      series: pd.Series,  # PV AC power of every hour of the file, local hour starts
-                      config: SiteConfig,  # the site (time zone, coordinates)
-                      year: int,  # local calendar year to take
-                      fill_night: bool,  # set missing hours with the sun below the horizon to 0 kW
-                      ) -> tuple[pd.Series, list]:
+def _pvgis_local_year(
+    path: Path,  # the file, for messages
+    series: pd.Series,  # PV AC power of every hour of the file, local hour starts
+    config: SiteConfig,  # the site (time zone, coordinates)
+    year: int,  # local calendar year to take
+    fill_night: bool,  # set missing hours with the sun below the horizon to 0 kW
+) -> tuple[pd.Series, list]:
     "The hours of local `year` out of `series`, and the filled night hours; DataError saying what is missing."
     tz, hour = config.location.timezone, pd.Timedelta(hours=1)
-    want = pd.date_range(pd.Timestamp(year=year, month=1, day=1, tz=tz), pd.Timestamp(year=year + 1, month=1, day=1, tz=tz),
-                         freq="h", inclusive="left", name="time")
+    want = pd.date_range(
+        pd.Timestamp(year=year, month=1, day=1, tz=tz),
+        pd.Timestamp(year=year + 1, month=1, day=1, tz=tz),
+        freq="h",
+        inclusive="left",
+        name="time",
+    )
     have = series.index
-    span = (f"the file covers local time {have[0]:%Y-%m-%d %H:%M} to {have[-1] + hour:%Y-%m-%d %H:%M} (PVGIS stamps are UTC, "
-            f"{tz} is {have[0].strftime('%z')}); simulation.year = {year} needs {want[0]:%Y-%m-%d %H:%M} to "
-            f"{want[-1] + hour:%Y-%m-%d %H:%M}")
+    span = (
+        f"the file covers local time {have[0]:%Y-%m-%d %H:%M} to {have[-1] + hour:%Y-%m-%d %H:%M} (PVGIS stamps are UTC, "
+        f"{tz} is {have[0].strftime('%z')}); simulation.year = {year} needs {want[0]:%Y-%m-%d %H:%M} to "
+        f"{want[-1] + hour:%Y-%m-%d %H:%M}"
+    )
     missing = want[(want < have[0]) | (want > have[-1])]
     if len(missing) == len(want):
         years = sorted({t.year for t in (have[0], have[-1])})
-        raise DataError(f"{span}: no hour of it; set simulation.year to a year the file covers in full or in part "
-                        f"({' or '.join(map(str, years))}), or download PVGIS data for {year}", path=path)
+        raise DataError(
+            f"{span}: no hour of it; set simulation.year to a year the file covers in full or in part "
+            f"({' or '.join(map(str, years))}), or download PVGIS data for {year}",
+            path=path,
+        )
     if len(missing) == 0:
-        return series.loc[want[0]:want[-1]].rename_axis("time"), []
-    site = pvlib.location.Location(config.location.latitude_deg, config.location.longitude_deg, tz, config.location.altitude_m)
+        return series.loc[want[0] : want[-1]].rename_axis("time"), []
+    site = pvlib.location.Location(
+        config.location.latitude_deg, config.location.longitude_deg, tz, config.location.altitude_m
+    )
     night = (site.get_solarposition(missing + hour / 2)["zenith"] > 90).to_numpy()
     text = f"{span}: {len(missing)} hour(s) missing, from {missing[0]:%Y-%m-%d %H:%M} to {missing[-1] + hour:%Y-%m-%d %H:%M}"
     if not night.all():
-        raise DataError(f"{text}, with the sun above the horizon in {int((~night).sum())} of them: give a file that covers "
-                        f"them (a PVGIS download of {year - 1} to {year + 1}) or another simulation.year", path=path)
+        raise DataError(
+            f"{text}, with the sun above the horizon in {int((~night).sum())} of them: give a file that covers "
+            f"them (a PVGIS download of {year - 1} to {year + 1}) or another simulation.year",
+            path=path,
+        )
     if not fill_night:
-        raise DataError(f"{text}, all with the sun below the horizon: pass fill_night=True to set them to 0 kW (reported in "
-                        ".attrs['pvgis']['filled_night_hours']), or give a file that covers them (a PVGIS download "
-                        f"of {year - 1} to {year + 1})", path=path)
+        raise DataError(
+            f"{text}, all with the sun below the horizon: pass fill_night=True to set them to 0 kW (reported in "
+            ".attrs['pvgis']['filled_night_hours']), or give a file that covers them (a PVGIS download "
+            f"of {year - 1} to {year + 1})",
+            path=path,
+        )
     out = series.reindex(want)
     out[missing] = 0.0
     return out, list(missing)
 
 
-def load_pvgis_hourly(path: str | Path,  # a PVGIS hourly ("seriescalc") CSV file
-                      config: SiteConfig | None = None,  # the site and plant; None for the Iquitos default
-                      *,
-                      mode: str = "irradiance",  # "irradiance": plane-of-array irradiance through our plant model; "power": PVGIS's P, rescaled
-                      tolerance_deg: float = 1.0,  # allowed difference of the file's slope and azimuth from the plant's, deg
-                      site_tolerance_deg: float = 0.5,  # allowed difference of the file's latitude and longitude from the site's, deg
-                      local_year: int | None = None,  # take the hours of this local calendar year (e.g. simulation.year); None: every hour of the file
-                      fill_night: bool = False,  # with local_year: set hours the file lacks at the ends of the year to 0 kW if the sun is below the horizon
-                      ) -> pd.Series:
+def load_pvgis_hourly(
+    path: str | Path,  # a PVGIS hourly ("seriescalc") CSV file
+    config: SiteConfig | None = None,  # the site and plant; None for the Iquitos default
+    *,
+    mode: str = "irradiance",  # "irradiance": plane-of-array irradiance through our plant model; "power": PVGIS's P, rescaled
+    tolerance_deg: float = 1.0,  # allowed difference of the file's slope and azimuth from the plant's, deg
+    site_tolerance_deg: float = 0.5,  # allowed difference of the file's latitude and longitude from the site's, deg
+    local_year: int
+    | None = None,  # take the hours of this local calendar year (e.g. simulation.year); None: every hour of the file
+    # with local_year: set hours the file lacks at the ends of the year to 0 kW if the sun is below the horizon
+    fill_night: bool = False,
+) -> pd.Series:
     "PV AC power (kW, hourly mean) of the configured plant from a PVGIS hourly CSV, indexed by hour start in local time."
     config = SiteConfig() if config is None else config
     if mode not in ("irradiance", "power"):
@@ -454,23 +602,34 @@ def load_pvgis_hourly(path: str | Path,  # a PVGIS hourly ("seriescalc") CSV fil
         raise DataError(f"pvlib could not read the file ({type(e).__name__}: {e})", path=path) from e
     inputs, first = meta["inputs"], header + 1
     loc, pv = config.location, config.pv
-    if (abs(inputs["latitude"] - loc.latitude_deg) > site_tolerance_deg
-            or abs(inputs["longitude"] - loc.longitude_deg) > site_tolerance_deg):
-        raise DataError(f"site ({inputs['latitude']}, {inputs['longitude']}) is more than {site_tolerance_deg} deg "
-                        f"from the configured ({loc.latitude_deg}, {loc.longitude_deg})", path=path)
+    if (
+        abs(inputs["latitude"] - loc.latitude_deg) > site_tolerance_deg
+        or abs(inputs["longitude"] - loc.longitude_deg) > site_tolerance_deg
+    ):
+        raise DataError(
+            f"site ({inputs['latitude']}, {inputs['longitude']}) is more than {site_tolerance_deg} deg "
+            f"from the configured ({loc.latitude_deg}, {loc.longitude_deg})",
+            path=path,
+        )
     slope, azimuth = _pvgis_angle(path, inputs, "Slope"), _pvgis_angle(path, inputs, "Azimuth")
     if abs(slope - pv.tilt_deg) > tolerance_deg:
         raise DataError(f"slope {slope} deg differs from the plant's tilt {pv.tilt_deg} deg", path=path)
     expected = pv.azimuth_deg - 180  # PVGIS azimuth: 0 = south, 90 = west, +-180 = north
     if abs((azimuth - expected + 180) % 360 - 180) > tolerance_deg:
-        raise DataError(f"azimuth {azimuth} deg (PVGIS: 0 = south, 90 = west, 180 = north) differs from the plant's "
-                        f"{pv.azimuth_deg} deg from north, which is {expected:+g} deg in PVGIS", path=path)
+        raise DataError(
+            f"azimuth {azimuth} deg (PVGIS: 0 = south, 90 = west, 180 = north) differs from the plant's "
+            f"{pv.azimuth_deg} deg from north, which is {expected:+g} deg in PVGIS",
+            path=path,
+        )
     index = _pvgis_hours(path, data.index, first, loc.timezone)
     if mode == "power":
         key = next((k for k in inputs if k.startswith("Nominal power of the PV system")), None)
         if key is None:
-            raise DataError("mode='power' needs the header line 'Nominal power of the PV system ... (kWp)'; this file "
-                            "has irradiance only (use mode='irradiance')", path=path)
+            raise DataError(
+                "mode='power' needs the header line 'Nominal power of the PV system ... (kWp)'; this file "
+                "has irradiance only (use mode='irradiance')",
+                path=path,
+            )
         try:
             nominal_kwp = float(inputs[key])
         except ValueError:
@@ -483,18 +642,30 @@ def load_pvgis_hourly(path: str | Path,  # a PVGIS hourly ("seriescalc") CSV fil
     else:
         parts = ["Gb(i)", "Gd(i)", "Gr(i)"]
         if "G(i)" not in data.columns and not set(parts) <= set(data.columns):
-            raise DataError("missing column: needs 'G(i)' or all of 'Gb(i)', 'Gd(i)', 'Gr(i)'", path=path, column="G(i)")
-        poa = (_pvgis_column(path, data, "G(i)", first, 0.0, 1500.0) if "G(i)" in data.columns
-               else sum(_pvgis_column(path, data, c, first, 0.0, 1500.0) for c in parts))
+            raise DataError(
+                "missing column: needs 'G(i)' or all of 'Gb(i)', 'Gd(i)', 'Gr(i)'", path=path, column="G(i)"
+            )
+        poa = (
+            _pvgis_column(path, data, "G(i)", first, 0.0, 1500.0)
+            if "G(i)" in data.columns
+            else sum(_pvgis_column(path, data, c, first, 0.0, 1500.0) for c in parts)
+        )
         temp = _pvgis_column(path, data, "T2m", first, -90.0, 70.0)
         wind = _pvgis_column(path, data, "WS10m", first, 0.0, 100.0)
         out = pv_ac_kw_from_poa(config, pd.Series(poa, index=index), temp, wind)
     filled = []
     if local_year is not None:
         out, filled = _pvgis_local_year(path, out, config, local_year, fill_night)
-    out.attrs["pvgis"] = {"path": str(path), "mode": mode, "radiation_database": inputs.get("radiation_database"),
-                          "slope_deg": slope, "azimuth_pvgis_deg": azimuth,
-                          "nominal_power_kwp": nominal_kwp if mode == "power" else None,
-                          "file_first_hour": index[0], "file_last_hour": index[-1], "local_year": local_year,
-                          "filled_night_hours": filled}
+    out.attrs["pvgis"] = {
+        "path": str(path),
+        "mode": mode,
+        "radiation_database": inputs.get("radiation_database"),
+        "slope_deg": slope,
+        "azimuth_pvgis_deg": azimuth,
+        "nominal_power_kwp": nominal_kwp if mode == "power" else None,
+        "file_first_hour": index[0],
+        "file_last_hour": index[-1],
+        "local_year": local_year,
+        "filled_night_hours": filled,
+    }
     return out

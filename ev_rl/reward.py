@@ -24,6 +24,7 @@ COMPONENTS = ("co2", "solar", "ev", "ramp", "cost")
 @dataclass(frozen=True)
 class ObjectiveScales:
     "Reference size of each objective component per step (dividing by it makes the components comparable)."
+
     co2: float  # kg CO2 per step: mean mall energy per step x grid emission factor
     solar: float  # kWh per step: PV energy at a performance ratio of 1
     ev: float  # kWh per step: mean EV energy requested per step
@@ -37,13 +38,21 @@ class ObjectiveScales:
         mall_kwh = config.mall.annual_energy_mwh * 1000.0 / 8760.0 * dt_h
         peak_h = t.peak_end_hour - t.peak_start_hour
         mean_price = (peak_h * t.peak_price_per_kwh + (24 - peak_h) * t.offpeak_price_per_kwh) / 24.0
-        ev_kwh_day = sum(v.daily_vehicles * config.ev.demand_scale * v.battery_kwh *
-                         ((v.soc_target_min + v.soc_target_max) - (v.soc_arrival_min + v.soc_arrival_max)) / 2.0
-                         for v in config.ev.vehicles)
-        return cls(co2=mall_kwh * config.emissions.grid_kg_co2_per_kwh,
-                   solar=config.pv.dc_capacity_kwp * config.climate.annual_ghi_kwh_m2 / 8760.0 * dt_h,
-                   ev=max(ev_kwh_day / 24.0, 1.0) * dt_h,
-                   ramp=mall_kwh, cost=mall_kwh * mean_price)
+        ev_kwh_day = sum(
+            v.daily_vehicles
+            * config.ev.demand_scale
+            * v.battery_kwh
+            * ((v.soc_target_min + v.soc_target_max) - (v.soc_arrival_min + v.soc_arrival_max))
+            / 2.0
+            for v in config.ev.vehicles
+        )
+        return cls(
+            co2=mall_kwh * config.emissions.grid_kg_co2_per_kwh,
+            solar=config.pv.dc_capacity_kwp * config.climate.annual_ghi_kwh_m2 / 8760.0 * dt_h,
+            ev=max(ev_kwh_day / 24.0, 1.0) * dt_h,
+            ramp=mall_kwh,
+            cost=mall_kwh * mean_price,
+        )
 
     def as_array(self) -> np.ndarray:
         "The scales in the order of `COMPONENTS`."
@@ -56,17 +65,18 @@ def weights_array(config: SiteConfig) -> np.ndarray:
 
 # %% ../nbs/02_reward.ipynb #1add0221
 @numba.njit(cache=True, error_model="numpy")
-def _accrue_demand_charges(import_kw: np.ndarray,  # mean import power of the step, kW, (N,) float64
-                           peak: np.ndarray,  # 1.0 where the step is in the peak period, else 0.0, (N,) float64
-                           month: np.ndarray,  # calendar month of the step (1..12), (N,) float64
-                           max_kw: np.ndarray,  # running maxima, (N, 2) float64, columns off-peak, peak: updated
-                           meter_month: np.ndarray,  # month of the running maxima (-1: none yet), (N,) int64: updated
-                           rates: np.ndarray,  # demand charge per kW, off-peak and peak, PEN
-                           out: np.ndarray,  # (N,) float64: the step's demand charge, PEN
-                           ):
+def _accrue_demand_charges(
+    import_kw: np.ndarray,  # mean import power of the step, kW, (N,) float64
+    peak: np.ndarray,  # 1.0 where the step is in the peak period, else 0.0, (N,) float64
+    month: np.ndarray,  # calendar month of the step (1..12), (N,) float64
+    max_kw: np.ndarray,  # running maxima, (N, 2) float64, columns off-peak, peak: updated
+    meter_month: np.ndarray,  # month of the running maxima (-1: none yet), (N,) int64: updated
+    rates: np.ndarray,  # demand charge per kW, off-peak and peak, PEN
+    out: np.ndarray,  # (N,) float64: the step's demand charge, PEN
+):
     "Compiled: the demand charge of a step for N simulations, written to `out`; raises the running maxima."
     for i in range(import_kw.shape[0]):
-        if month[i] != meter_month[i]:                    # a new month: last month's maxima are billed
+        if month[i] != meter_month[i]:  # a new month: last month's maxima are billed
             max_kw[i, 0] = 0.0
             max_kw[i, 1] = 0.0
             meter_month[i] = int(month[i])
@@ -78,8 +88,12 @@ def _accrue_demand_charges(import_kw: np.ndarray,  # mean import power of the st
 # %% ../nbs/02_reward.ipynb #7a53fa86
 class DemandChargeMeter:
     "Running monthly maximum import power per tariff period for N simulations; charges each rise (PEN)."
-    def __init__(self, n: int,  # number of parallel simulations
-                 config: SiteConfig):  # tariff (demand charge rates)
+
+    def __init__(
+        self,
+        n: int,  # number of parallel simulations
+        config: SiteConfig,
+    ):  # tariff (demand charge rates)
         t = config.tariff
         self.rates = np.array([t.offpeak_demand_charge_per_kw_month, t.peak_demand_charge_per_kw_month])
         self.max_kw = np.zeros((n, 2))  # running maximum, columns: off-peak, peak
@@ -90,26 +104,31 @@ class DemandChargeMeter:
         self.max_kw[idx] = 0.0
         self.month[idx] = -1
 
-    def charge(self, import_kw: np.ndarray,  # mean import power of the step, kW, shape (N,)
-               peak: np.ndarray,  # True where the step is in the peak period, shape (N,)
-               month: np.ndarray,  # calendar month of the step (1..12), shape (N,)
-               out: np.ndarray | None = None,  # optional (N,) float64 array to write into (for speed)
-               ) -> np.ndarray:
+    def charge(
+        self,
+        import_kw: np.ndarray,  # mean import power of the step, kW, shape (N,)
+        peak: np.ndarray,  # True where the step is in the peak period, shape (N,)
+        month: np.ndarray,  # calendar month of the step (1..12), shape (N,)
+        out: np.ndarray | None = None,  # optional (N,) float64 array to write into (for speed)
+    ) -> np.ndarray:
         "Demand charge incurred by this step, PEN, shape (N,); updates the running maxima."
         args = [np.ascontiguousarray(x, dtype=np.float64) for x in (import_kw, peak, month)]
         out = np.empty(self.month.shape) if out is None else out
-        if any(x.shape != self.month.shape for x in (*args, out)):                 # the compiled loop does not check
-            raise ValueError(f"DemandChargeMeter.charge: inputs must have shape {self.month.shape}, "
-                             f"got {[x.shape for x in (*args, out)]}")
+        if any(x.shape != self.month.shape for x in (*args, out)):  # the compiled loop does not check
+            raise ValueError(
+                f"DemandChargeMeter.charge: inputs must have shape {self.month.shape}, "
+                f"got {[x.shape for x in (*args, out)]}"
+            )
         _accrue_demand_charges(*args, self.max_kw, self.month, self.rates, out)
         return out
 
 # %% ../nbs/02_reward.ipynb #17e3a8b7
-def demand_charges_pen(import_kw: np.ndarray,  # mean import power per step, kW, shape (T,)
-                       peak: np.ndarray,  # peak-period flag per step, shape (T,)
-                       month: np.ndarray,  # calendar month per step, shape (T,)
-                       config: SiteConfig,  # tariff
-                       ) -> float:
+def demand_charges_pen(
+    import_kw: np.ndarray,  # mean import power per step, kW, shape (T,)
+    peak: np.ndarray,  # peak-period flag per step, shape (T,)
+    month: np.ndarray,  # calendar month per step, shape (T,)
+    config: SiteConfig,  # tariff
+) -> float:
     "The episode's demand-charge bill: per month and period, the rate times the highest import power, PEN."
     t = config.tariff
     frame = pd.DataFrame({"kw": import_kw, "peak": np.asarray(peak, bool), "month": month})
@@ -119,45 +138,62 @@ def demand_charges_pen(import_kw: np.ndarray,  # mean import power per step, kW,
 
 # %% ../nbs/02_reward.ipynb #53540967
 @numba.njit(cache=True, error_model="numpy")
-def _raw_costs(grid_import_kwh: np.ndarray,  # (n,) float64, kWh
-               grid_export_kwh: np.ndarray,  # (n,) float64, kWh
-               curtailed_kwh: np.ndarray,  # (n,) float64, kWh
-               ev_not_delivered_kwh: np.ndarray,  # (n,) float64, kWh
-               previous_import_kwh: np.ndarray,  # (n,) float64, kWh
-               price_per_kwh: np.ndarray,  # (n,) float64, PEN/kWh
-               co2_kg_per_kwh: np.ndarray,  # (n,) float64, kg/kWh
-               demand_charge_pen: np.ndarray,  # (n,) float64, PEN
-               export_price_per_kwh: float,  # PEN/kWh
-               out: np.ndarray,  # (5, n) float64: the raw costs in the order of `COMPONENTS`
-               ):
+def _raw_costs(
+    grid_import_kwh: np.ndarray,  # (n,) float64, kWh
+    grid_export_kwh: np.ndarray,  # (n,) float64, kWh
+    curtailed_kwh: np.ndarray,  # (n,) float64, kWh
+    ev_not_delivered_kwh: np.ndarray,  # (n,) float64, kWh
+    previous_import_kwh: np.ndarray,  # (n,) float64, kWh
+    price_per_kwh: np.ndarray,  # (n,) float64, PEN/kWh
+    co2_kg_per_kwh: np.ndarray,  # (n,) float64, kg/kWh
+    demand_charge_pen: np.ndarray,  # (n,) float64, PEN
+    export_price_per_kwh: float,  # PEN/kWh
+    out: np.ndarray,  # (5, n) float64: the raw costs in the order of `COMPONENTS`
+):
     "Compiled: the five raw costs of n steps (or simulations), written to `out` (see `step_costs`)."
     for i in range(grid_import_kwh.shape[0]):
         out[0, i] = grid_import_kwh[i] * co2_kg_per_kwh[i]
         out[1, i] = curtailed_kwh[i] + grid_export_kwh[i]
         out[2, i] = ev_not_delivered_kwh[i]
         out[3, i] = abs(grid_import_kwh[i] - previous_import_kwh[i])
-        out[4, i] = grid_import_kwh[i] * price_per_kwh[i] - grid_export_kwh[i] * export_price_per_kwh + demand_charge_pen[i]
+        out[4, i] = (
+            grid_import_kwh[i] * price_per_kwh[i] - grid_export_kwh[i] * export_price_per_kwh + demand_charge_pen[i]
+        )
 
 # %% ../nbs/02_reward.ipynb #c67d98c8
-def step_costs(grid_import_kwh: np.ndarray,  # energy imported in the step, kWh
-               grid_export_kwh: np.ndarray,  # energy exported in the step, kWh
-               curtailed_kwh: np.ndarray,  # PV energy curtailed in the step, kWh
-               ev_not_delivered_kwh: np.ndarray,  # EV energy missing at departure + requests of vehicles turned away, kWh
-               previous_import_kwh: np.ndarray,  # import of the previous step (equal to this step's at t = 0), kWh
-               price_per_kwh: np.ndarray,  # energy price of the step, PEN/kWh
-               co2_kg_per_kwh: np.ndarray,  # grid emission factor of the step, kg/kWh
-               demand_charge_pen: np.ndarray,  # demand-charge increment of the step, PEN
-               config: SiteConfig,  # tariff (export price)
-               out: np.ndarray | None = None,  # optional array of shape (5, ...) to write into (for speed)
-               ) -> np.ndarray:
+def step_costs(
+    grid_import_kwh: np.ndarray,  # energy imported in the step, kWh
+    grid_export_kwh: np.ndarray,  # energy exported in the step, kWh
+    curtailed_kwh: np.ndarray,  # PV energy curtailed in the step, kWh
+    ev_not_delivered_kwh: np.ndarray,  # EV energy missing at departure + requests of vehicles turned away, kWh
+    previous_import_kwh: np.ndarray,  # import of the previous step (equal to this step's at t = 0), kWh
+    price_per_kwh: np.ndarray,  # energy price of the step, PEN/kWh
+    co2_kg_per_kwh: np.ndarray,  # grid emission factor of the step, kg/kWh
+    demand_charge_pen: np.ndarray,  # demand-charge increment of the step, PEN
+    config: SiteConfig,  # tariff (export price)
+    out: np.ndarray | None = None,  # optional array of shape (5, ...) to write into (for speed)
+) -> np.ndarray:
     "The five raw costs of a step (kg CO2, kWh, kWh, kWh, PEN), stacked in the order of `COMPONENTS`."
-    args = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (
-        grid_import_kwh, grid_export_kwh, curtailed_kwh, ev_not_delivered_kwh, previous_import_kwh, price_per_kwh,
-        co2_kg_per_kwh, demand_charge_pen)))
+    args = np.broadcast_arrays(
+        *(
+            np.asarray(x, dtype=np.float64)
+            for x in (
+                grid_import_kwh,
+                grid_export_kwh,
+                curtailed_kwh,
+                ev_not_delivered_kwh,
+                previous_import_kwh,
+                price_per_kwh,
+                co2_kg_per_kwh,
+                demand_charge_pen,
+            )
+        )
+    )
     shape = args[0].shape
     raw = np.empty((len(COMPONENTS), args[0].size))
     _raw_costs(*(np.ascontiguousarray(x).reshape(-1) for x in args), config.tariff.export_price_per_kwh, raw)
-    if out is None: return raw.reshape((len(COMPONENTS),) + shape)
+    if out is None:
+        return raw.reshape((len(COMPONENTS),) + shape)
     out[...] = raw.reshape((len(COMPONENTS),) + shape)
     return out
 
@@ -168,41 +204,63 @@ def objective_factors(config: SiteConfig) -> dict[str, float]:
     return {k: getattr(config.reward, k) / getattr(scales, k) for k in COMPONENTS}
 
 # %% ../nbs/02_reward.ipynb #db2b80e7
-def weighted_costs(raw: np.ndarray,  # raw costs, shape (5, ...) in the order of `COMPONENTS` (see `step_costs`)
-                   config: SiteConfig,  # weights and reference sizes
-                   ) -> np.ndarray:
+def weighted_costs(
+    raw: np.ndarray,  # raw costs, shape (5, ...) in the order of `COMPONENTS` (see `step_costs`)
+    config: SiteConfig,  # weights and reference sizes
+) -> np.ndarray:
     "Each raw cost times its weight over its reference size, $w_k x_k / s_k$ (dimensionless), same shape."
     factors = np.array([objective_factors(config)[k] for k in COMPONENTS])
     return factors.reshape((-1,) + (1,) * (np.ndim(raw) - 1)) * raw
 
 # %% ../nbs/02_reward.ipynb #3f7a68e3
-TRAJECTORY_KEYS = ("pv_kwh", "grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "mall_kwh", "ev_kwh",
-                   "bess_charge_kwh", "bess_discharge_kwh", "bess_soc", "ev_unmet_kwh", "ev_turned_away_kwh",
-                   "vehicles_arrived", "vehicles_plugged", "vehicles_departed", "vehicles_fully_charged",
-                   "vehicles_turned_away")
+TRAJECTORY_KEYS = (
+    "pv_kwh",
+    "grid_import_kwh",
+    "grid_export_kwh",
+    "curtailed_kwh",
+    "mall_kwh",
+    "ev_kwh",
+    "bess_charge_kwh",
+    "bess_discharge_kwh",
+    "bess_soc",
+    "ev_unmet_kwh",
+    "ev_turned_away_kwh",
+    "vehicles_arrived",
+    "vehicles_plugged",
+    "vehicles_departed",
+    "vehicles_fully_charged",
+    "vehicles_turned_away",
+)
 
 # %% ../nbs/02_reward.ipynb #8cdececf
-def episode_kpis(trajectory: dict[str, np.ndarray],  # per-step arrays keyed like the env's info (see TRAJECTORY_KEYS)
-                 scenario,  # the `ev_rl.data.Scenario` that was simulated
-                 ) -> dict[str, float]:
+def episode_kpis(
+    trajectory: dict[str, np.ndarray],  # per-step arrays keyed like the env's info (see TRAJECTORY_KEYS)
+    scenario,  # the `ev_rl.data.Scenario` that was simulated
+) -> dict[str, float]:
     "The objective, its weighted components and the physical KPIs of one episode (flows in kWh)."
     cfg, n = scenario.config, scenario.n_steps
     tr = {k: np.asarray(trajectory[k], float) for k in TRAJECTORY_KEYS}
     bad = [k for k, v in tr.items() if v.shape != (n,)]
-    if bad: raise ValueError(f"episode_kpis: trajectory arrays {bad} do not have one value per step ({n})")
+    if bad:
+        raise ValueError(f"episode_kpis: trajectory arrays {bad} do not have one value per step ({n})")
     imp, exp_, cur = tr["grid_import_kwh"], tr["grid_export_kwh"], tr["curtailed_kwh"]
     import_kw = imp / scenario.dt_h
     demand_pen = demand_charges_pen(import_kw, scenario.peak, np.asarray(scenario.time.month), cfg)
     previous = np.concatenate([imp[:1], imp[:-1]])
     not_delivered = tr["ev_unmet_kwh"] + tr["ev_turned_away_kwh"]
-    raw = step_costs(imp, exp_, cur, not_delivered, previous, scenario.price_per_kwh, scenario.co2_kg_per_kwh,
-                     np.zeros(n), cfg).sum(axis=1)
+    raw = step_costs(
+        imp, exp_, cur, not_delivered, previous, scenario.price_per_kwh, scenario.co2_kg_per_kwh, np.zeros(n), cfg
+    ).sum(axis=1)
     raw[COMPONENTS.index("cost")] += demand_pen
     raw_totals = dict(zip(COMPONENTS, raw.tolist()))
     weighted = dict(zip(COMPONENTS, (weighted_costs(raw, cfg) / n).tolist()))
 
-    ev_by_type = {v.name: float(np.asarray(trajectory.get(f"ev_{v.name}_kwh", np.zeros(n)), float).sum()) for v in cfg.ev.vehicles}
-    fuel_kg = sum(ev_by_type[v.name] * v.fuel_co2_avoided_kg_per_kwh(cfg.emissions.gasoline_kg_co2_per_l) for v in cfg.ev.vehicles)
+    ev_by_type = {
+        v.name: float(np.asarray(trajectory.get(f"ev_{v.name}_kwh", np.zeros(n)), float).sum()) for v in cfg.ev.vehicles
+    }
+    fuel_kg = sum(
+        ev_by_type[v.name] * v.fuel_co2_avoided_kg_per_kwh(cfg.emissions.gasoline_kg_co2_per_l) for v in cfg.ev.vehicles
+    )
     co2_grid = raw_totals["co2"]
     co2_ref = float(((tr["mall_kwh"] + tr["ev_kwh"]) * scenario.co2_kg_per_kwh).sum())
     pv, ev = tr["pv_kwh"].sum(), tr["ev_kwh"].sum()
@@ -210,23 +268,47 @@ def episode_kpis(trajectory: dict[str, np.ndarray],  # per-step arrays keyed lik
     demand = tr["mall_kwh"].sum() + ev
     requested = ev + not_delivered.sum() + 0.0
     energy_cost = float((imp * scenario.price_per_kwh).sum() - exp_.sum() * cfg.tariff.export_price_per_kwh)
-    out = {"objective": float(sum(weighted.values())), **{f"objective/{k}": v for k, v in weighted.items()},
-           "grid_import_kwh": imp.sum(), "grid_export_kwh": exp_.sum(), "pv_kwh": pv, "pv_used_on_site_kwh": used,
-           "curtailed_kwh": cur.sum(), "mall_kwh": tr["mall_kwh"].sum(), "ev_kwh": ev,
-           "self_consumption": used / pv if pv > 0 else float("nan"),
-           "self_sufficiency": 1.0 - imp.sum() / demand if demand > 0 else float("nan"),
-           "ev_requested_kwh": requested, "ev_delivered_kwh": ev, "ev_not_delivered_kwh": not_delivered.sum(),
-           "ev_unmet_at_departure_kwh": tr["ev_unmet_kwh"].sum(), "ev_turned_away_kwh": tr["ev_turned_away_kwh"].sum(),
-           "ev_delivered_share": ev / requested if requested > 0 else float("nan"),
-           **{f"ev_{k}_kwh": v for k, v in ev_by_type.items()},
-           "vehicles_arrived": tr["vehicles_arrived"].sum(), "vehicles_served": tr["vehicles_plugged"].sum(),
-           "vehicles_fully_charged": tr["vehicles_fully_charged"].sum(), "vehicles_turned_away": tr["vehicles_turned_away"].sum(),
-           "co2_grid_kg": co2_grid, "co2_reference_kg": co2_ref, "co2_avoided_grid_kg": co2_ref - co2_grid,
-           "co2_fuel_displaced_kg": fuel_kg, "co2_avoided_total_kg": co2_ref - co2_grid + fuel_kg,
-           "energy_cost_pen": energy_cost, "demand_charge_pen": demand_pen, "total_cost_pen": energy_cost + demand_pen,
-           "peak_import_kw": float(import_kw.max()), "ramping_kwh": raw_totals["ramp"],
-           "bess_charge_kwh": tr["bess_charge_kwh"].sum(), "bess_discharge_kwh": tr["bess_discharge_kwh"].sum(),
-           "bess_throughput_kwh": tr["bess_charge_kwh"].sum() + tr["bess_discharge_kwh"].sum(),
-           "bess_equivalent_full_cycles": tr["bess_discharge_kwh"].sum() / cfg.bess.discharge_efficiency / cfg.bess.usable_kwh,
-           "bess_soc_min": tr["bess_soc"].min(), "bess_soc_max": tr["bess_soc"].max(), "n_steps": float(n)}
+    out = {
+        "objective": float(sum(weighted.values())),
+        **{f"objective/{k}": v for k, v in weighted.items()},
+        "grid_import_kwh": imp.sum(),
+        "grid_export_kwh": exp_.sum(),
+        "pv_kwh": pv,
+        "pv_used_on_site_kwh": used,
+        "curtailed_kwh": cur.sum(),
+        "mall_kwh": tr["mall_kwh"].sum(),
+        "ev_kwh": ev,
+        "self_consumption": used / pv if pv > 0 else float("nan"),
+        "self_sufficiency": 1.0 - imp.sum() / demand if demand > 0 else float("nan"),
+        "ev_requested_kwh": requested,
+        "ev_delivered_kwh": ev,
+        "ev_not_delivered_kwh": not_delivered.sum(),
+        "ev_unmet_at_departure_kwh": tr["ev_unmet_kwh"].sum(),
+        "ev_turned_away_kwh": tr["ev_turned_away_kwh"].sum(),
+        "ev_delivered_share": ev / requested if requested > 0 else float("nan"),
+        **{f"ev_{k}_kwh": v for k, v in ev_by_type.items()},
+        "vehicles_arrived": tr["vehicles_arrived"].sum(),
+        "vehicles_served": tr["vehicles_plugged"].sum(),
+        "vehicles_fully_charged": tr["vehicles_fully_charged"].sum(),
+        "vehicles_turned_away": tr["vehicles_turned_away"].sum(),
+        "co2_grid_kg": co2_grid,
+        "co2_reference_kg": co2_ref,
+        "co2_avoided_grid_kg": co2_ref - co2_grid,
+        "co2_fuel_displaced_kg": fuel_kg,
+        "co2_avoided_total_kg": co2_ref - co2_grid + fuel_kg,
+        "energy_cost_pen": energy_cost,
+        "demand_charge_pen": demand_pen,
+        "total_cost_pen": energy_cost + demand_pen,
+        "peak_import_kw": float(import_kw.max()),
+        "ramping_kwh": raw_totals["ramp"],
+        "bess_charge_kwh": tr["bess_charge_kwh"].sum(),
+        "bess_discharge_kwh": tr["bess_discharge_kwh"].sum(),
+        "bess_throughput_kwh": tr["bess_charge_kwh"].sum() + tr["bess_discharge_kwh"].sum(),
+        "bess_equivalent_full_cycles": tr["bess_discharge_kwh"].sum()
+        / cfg.bess.discharge_efficiency
+        / cfg.bess.usable_kwh,
+        "bess_soc_min": tr["bess_soc"].min(),
+        "bess_soc_max": tr["bess_soc"].max(),
+        "n_steps": float(n),
+    }
     return {k: float(v) for k, v in out.items()}

@@ -12,15 +12,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import (ARRIVAL_FIRST_HOUR, ARRIVAL_WEIGHTS, ConfigError, DataError, SiteConfig, VehicleConfig,
-                        _check_vehicle, _mean_plugged_h)
+from ev_rl.core import (
+    ARRIVAL_FIRST_HOUR,
+    ARRIVAL_WEIGHTS,
+    ConfigError,
+    DataError,
+    SiteConfig,
+    VehicleConfig,
+    _check_vehicle,
+)
 
 # %% auto #0
 __all__ = ['VEHICLE_TYPES', 'SESSION_COLUMNS', 'REQUIRED_COLUMNS', 'ArrivalProfile', 'generate_sessions', 'sessions_to_steps',
            'load_sessions']
 
 # %% ../nbs/01c_sessions.ipynb #b8f28a09
-VEHICLE_TYPES: tuple[str, ...] = ("motorcycle", "mototaxi")  # vehicle types in socket order, as `SiteConfig().ev.vehicles`
+VEHICLE_TYPES: tuple[str, ...] = (
+    "motorcycle",
+    "mototaxi",
+)  # vehicle types in socket order, as `SiteConfig().ev.vehicles`
 
 # %% ../nbs/01c_sessions.ipynb #2edcb285
 SESSION_COLUMNS: dict[str, object] = {
@@ -32,15 +42,18 @@ SESSION_COLUMNS: dict[str, object] = {
     "max_power_kw": np.dtype("float64"),
     "soc_arrival": np.dtype("float64"),
     "soc_target": np.dtype("float64"),
-}  # every column of a session table and its dtype (timestamps in the default zone; a table loaded for another zone has that zone)
+    # every column of a session table and its dtype (timestamps in the default zone; a table loaded for another zone has that zone)
+}
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(SESSION_COLUMNS)[:6]  # the columns every session table must have
 
 # %% ../nbs/01c_sessions.ipynb #eb129da9
-_ARRIVAL_WEIGHTS = ARRIVAL_WEIGHTS   # % of a day's arrivals per hour from 09:00; in core, which checks the opening hours
+_ARRIVAL_WEIGHTS = ARRIVAL_WEIGHTS  # % of a day's arrivals per hour from 09:00; in core, which checks the opening hours
+
 
 @dataclass(frozen=True)
 class ArrivalProfile:
     "Relative arrival rate of charging vehicles per hour of day (an assumption: the prior study gives none)."
+
     first_hour: int = ARRIVAL_FIRST_HOUR  # hour of day of the first weight, h (local time)
     weights: tuple[float, ...] = _ARRIVAL_WEIGHTS  # relative arrival rate in each hour from `first_hour` on, -
 
@@ -49,36 +62,45 @@ class ArrivalProfile:
         if not isinstance(self.first_hour, int) or not 0 <= self.first_hour <= 23:
             raise ValueError(f"ArrivalProfile.first_hour = {self.first_hour!r}: must be an int hour from 0 to 23")
         if w.ndim != 1 or w.size == 0 or self.first_hour + w.size > 24:
-            raise ValueError(f"ArrivalProfile.weights: expected 1 to {24 - self.first_hour} hourly values "
-                             f"from hour {self.first_hour}, got {w.size}")
+            raise ValueError(
+                f"ArrivalProfile.weights: expected 1 to {24 - self.first_hour} hourly values "
+                f"from hour {self.first_hour}, got {w.size}"
+            )
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError(f"ArrivalProfile.weights = {self.weights}: must be finite and >= 0")
 
-    def step_probabilities(self, open_hour: int,  # first hour of arrivals (the mall opens), h
-                           close_hour: int,  # end of the opening hours, h
-                           steps_per_hour: int,  # simulation steps per hour
-                           ) -> np.ndarray:
+    def step_probabilities(
+        self,
+        open_hour: int,  # first hour of arrivals (the mall opens), h
+        close_hour: int,  # end of the opening hours, h
+        steps_per_hour: int,  # simulation steps per hour
+    ) -> np.ndarray:
         "Probability of arriving in each step from `open_hour` to `close_hour` (sums to 1)."
         hours = np.arange(open_hour, close_hour)
         i = hours - self.first_hour
         if i[0] < 0 or i[-1] >= len(self.weights):
-            raise ConfigError(f"ev.open_hour = {open_hour}, ev.close_hour = {close_hour}: the ArrivalProfile covers hours "
-                              f"{self.first_hour}..{self.first_hour + len(self.weights) - 1}, not every opening hour "
-                              f"{open_hour}..{close_hour - 1}; accepted: {self.first_hour} <= ev.open_hour < "
-                              f"ev.close_hour <= {self.first_hour + len(self.weights)}")
+            raise ConfigError(
+                f"ev.open_hour = {open_hour}, ev.close_hour = {close_hour}: the ArrivalProfile covers hours "
+                f"{self.first_hour}..{self.first_hour + len(self.weights) - 1}, not every opening hour "
+                f"{open_hour}..{close_hour - 1}; accepted: {self.first_hour} <= ev.open_hour < "
+                f"ev.close_hour <= {self.first_hour + len(self.weights)}"
+            )
         w = np.asarray(self.weights, dtype=float)[i]
         if np.any(w <= 0):
-            raise ValueError(f"ArrivalProfile: weight of hour {hours[np.argmax(w <= 0)]} is 0; "
-                             "every opening hour needs a positive weight")
+            raise ValueError(
+                f"ArrivalProfile: weight of hour {hours[np.argmax(w <= 0)]} is 0; "
+                "every opening hour needs a positive weight"
+            )
         return np.repeat(w / (w.sum() * steps_per_hour), steps_per_hour)
 
 # %% ../nbs/01c_sessions.ipynb #176a1ceb
-def _draw_type(rng: np.random.Generator,  # the generator's random stream
-               name: str,  # vehicle type, as in `VEHICLE_TYPES`
-               vehicle: VehicleConfig,  # its parameters
-               config: SiteConfig,  # the scenario
-               cum_prob: np.ndarray,  # cumulative arrival probability over the steps of the opening hours
-               ) -> dict[str, np.ndarray]:
+def _draw_type(
+    rng: np.random.Generator,  # the generator's random stream
+    name: str,  # vehicle type, as in `VEHICLE_TYPES`
+    vehicle: VehicleConfig,  # its parameters
+    config: SiteConfig,  # the scenario
+    cum_prob: np.ndarray,  # cumulative arrival probability over the steps of the opening hours
+) -> dict[str, np.ndarray]:
     "Sessions of one vehicle type for the configured year: arrival and departure steps, SOCs and energy."
     ev, sim = config.ev, config.simulation
     n_open = len(cum_prob)
@@ -91,25 +113,37 @@ def _draw_type(rng: np.random.Generator,  # the generator's random stream
     energy_kwh = (soc_t - soc_a) * vehicle.battery_kwh
     charge_h = energy_kwh / vehicle.max_power_kw
     dwell_h = np.maximum(charge_h, vehicle.dwell_min_h) + rng.exponential(idle_h, n)
-    need = np.maximum(np.ceil(charge_h / sim.dt_h), max(np.ceil(vehicle.dwell_min_h / sim.dt_h - 1e-9), 1)).astype(np.int64)
+    need = np.maximum(np.ceil(charge_h / sim.dt_h), max(np.ceil(vehicle.dwell_min_h / sim.dt_h - 1e-9), 1)).astype(
+        np.int64
+    )
     steps = np.maximum(need, np.floor(dwell_h / sim.dt_h + rng.random(n)).astype(np.int64))
     start = np.searchsorted(cum_prob, rng.random(n) * cum_prob[n_open - need], side="right")
-    steps = np.minimum(steps, n_open - start)   # everyone leaves when the mall closes
+    steps = np.minimum(steps, n_open - start)  # everyone leaves when the mall closes
     arrival = day * 24 * sim.steps_per_hour + ev.open_hour * sim.steps_per_hour + start
-    return dict(arrival=arrival, departure=arrival + steps, energy=energy_kwh, soc_a=soc_a, soc_t=soc_t,
-                power=np.full(n, vehicle.max_power_kw), code=np.full(n, VEHICLE_TYPES.index(name), dtype=np.int8))
+    return dict(
+        arrival=arrival,
+        departure=arrival + steps,
+        energy=energy_kwh,
+        soc_a=soc_a,
+        soc_t=soc_t,
+        power=np.full(n, vehicle.max_power_kw),
+        code=np.full(n, VEHICLE_TYPES.index(name), dtype=np.int8),
+    )
 
 # %% ../nbs/01c_sessions.ipynb #271453fa
-def generate_sessions(config: SiteConfig,  # the scenario: fleet (`config.ev`), year and step (`config.simulation`)
-                      seed: int,  # seed of `np.random.default_rng`
-                      *,
-                      profile: ArrivalProfile | None = None,  # hourly arrival profile; `ArrivalProfile()` when None
-                      ) -> pd.DataFrame:
+def generate_sessions(
+    config: SiteConfig,  # the scenario: fleet (`config.ev`), year and step (`config.simulation`)
+    seed: int,  # seed of `np.random.default_rng`
+    *,
+    profile: ArrivalProfile | None = None,  # hourly arrival profile; `ArrivalProfile()` when None
+) -> pd.DataFrame:
     "One year of charging sessions of both vehicle types, on the simulation step grid, sorted by arrival."
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed = {seed!r}: must be a non-negative int")
     ev, sim = config.ev, config.simulation
-    cum_prob = np.cumsum((profile or ArrivalProfile()).step_probabilities(ev.open_hour, ev.close_hour, sim.steps_per_hour))
+    cum_prob = np.cumsum(
+        (profile or ArrivalProfile()).step_probabilities(ev.open_hour, ev.close_hour, sim.steps_per_hour)
+    )
     rng = np.random.default_rng(seed)
     parts = [_draw_type(rng, name, v, config, cum_prob) for name, v in zip(VEHICLE_TYPES, ev.vehicles)]
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -117,23 +151,31 @@ def generate_sessions(config: SiteConfig,  # the scenario: fleet (`config.ev`), 
     cols = {k: v[order] for k, v in cols.items()}
     t0 = pd.Timestamp(year=sim.year, month=1, day=1, tz=config.location.timezone)
     at = lambda steps: pd.DatetimeIndex(t0 + pd.to_timedelta(steps * sim.dt_minutes, unit="min")).as_unit("us")
-    return pd.DataFrame({
-        "session_id": np.arange(len(order), dtype=np.int64),
-        "vehicle_type": pd.Categorical.from_codes(cols["code"], dtype=SESSION_COLUMNS["vehicle_type"]),
-        "arrival": at(cols["arrival"]), "departure": at(cols["departure"]),
-        "energy_requested_kwh": cols["energy"], "max_power_kw": cols["power"],
-        "soc_arrival": cols["soc_a"], "soc_target": cols["soc_t"]})
+    return pd.DataFrame(
+        {
+            "session_id": np.arange(len(order), dtype=np.int64),
+            "vehicle_type": pd.Categorical.from_codes(cols["code"], dtype=SESSION_COLUMNS["vehicle_type"]),
+            "arrival": at(cols["arrival"]),
+            "departure": at(cols["departure"]),
+            "energy_requested_kwh": cols["energy"],
+            "max_power_kw": cols["power"],
+            "soc_arrival": cols["soc_a"],
+            "soc_target": cols["soc_t"],
+        }
+    )
 
 # %% ../nbs/01c_sessions.ipynb #ed445bb0
-def _as_utc_us(values: pd.Series | pd.DatetimeIndex,  # tz-aware timestamps
-               ) -> np.ndarray:
+def _as_utc_us(
+    values: pd.Series | pd.DatetimeIndex,  # tz-aware timestamps
+) -> np.ndarray:
     "Tz-aware timestamps as int64 microseconds since the epoch (UTC)."
     return pd.DatetimeIndex(values).as_unit("us").asi8
 
 # %% ../nbs/01c_sessions.ipynb #0b70166b
-def sessions_to_steps(sessions: pd.DataFrame,  # session table (at least `session_id`, `arrival`, `departure`)
-                      time_index: pd.DatetimeIndex,  # tz-aware start times of regular steps, e.g. `SiteConfig.time_index()`
-                      ) -> pd.DataFrame:
+def sessions_to_steps(
+    sessions: pd.DataFrame,  # session table (at least `session_id`, `arrival`, `departure`)
+    time_index: pd.DatetimeIndex,  # tz-aware start times of regular steps, e.g. `SiteConfig.time_index()`
+) -> pd.DataFrame:
     "A copy of `sessions` with integer `arrival_step` (floor) and `departure_step` (ceiling, exclusive) on `time_index`."
     if not isinstance(time_index, pd.DatetimeIndex) or time_index.tz is None or len(time_index) < 2:
         raise ValueError("time_index: expected a tz-aware DatetimeIndex of at least 2 steps")
@@ -150,24 +192,33 @@ def sessions_to_steps(sessions: pd.DataFrame,  # session table (at least `sessio
     arr, dep = _as_utc_us(sessions["arrival"]), _as_utc_us(sessions["departure"])
     nat = np.iinfo(np.int64).min
     end = t[-1] + step
-    checks = [("arrival", arr == nat, "missing arrival time"), ("departure", dep == nat, "missing departure time"),
-              ("departure", dep <= arr, "departure is not after arrival"),
-              ("arrival", arr < t[0], f"arrival before the first step {time_index[0]}"),
-              ("departure", dep > end, f"departure after the end of the last step {time_index[-1] + (time_index[1] - time_index[0])}")]
+    checks = [
+        ("arrival", arr == nat, "missing arrival time"),
+        ("departure", dep == nat, "missing departure time"),
+        ("departure", dep <= arr, "departure is not after arrival"),
+        ("arrival", arr < t[0], f"arrival before the first step {time_index[0]}"),
+        (
+            "departure",
+            dep > end,
+            f"departure after the end of the last step {time_index[-1] + (time_index[1] - time_index[0])}",
+        ),
+    ]
     for col, bad, what in checks:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             more = f" (and {int(bad.sum()) - 1} more sessions)" if bad.sum() > 1 else ""
-            raise DataError(f"session_id {sessions['session_id'].iloc[i]} ({col} {sessions[col].iloc[i]}): {what}{more}",
-                            column=col)
+            raise DataError(
+                f"session_id {sessions['session_id'].iloc[i]} ({col} {sessions[col].iloc[i]}): {what}{more}", column=col
+            )
     out = sessions.copy()
     out["arrival_step"] = np.searchsorted(t, arr, side="right") - 1
     out["departure_step"] = np.searchsorted(t, dep, side="left")
     return out
 
 # %% ../nbs/01c_sessions.ipynb #be122957
-def _read_cells(path: Path,  # the CSV file
-                ) -> tuple[pd.DataFrame, np.ndarray]:
+def _read_cells(
+    path: Path,  # the CSV file
+) -> tuple[pd.DataFrame, np.ndarray]:
     "Cells of a session CSV as strings (blank lines dropped) and the line number of each row in the file."
     if not path.is_file():
         raise DataError("no such file", path=path)
@@ -177,18 +228,21 @@ def _read_cells(path: Path,  # the CSV file
         raise DataError("the file is empty (no header line)", path=path) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as e:
         raise DataError(f"not a readable CSV file ({e})", path=path) from None
-    raw = raw.fillna("")   # a short line leaves its last cells empty
-    lines = np.arange(len(raw)) + 2   # line 1 is the header
+    raw = raw.fillna("")  # a short line leaves its last cells empty
+    lines = np.arange(len(raw)) + 2  # line 1 is the header
     blank = (raw == "").all(axis=1).to_numpy() if raw.shape[1] else np.zeros(len(raw), bool)
     return raw[~blank].reset_index(drop=True), lines[~blank]
 
 # %% ../nbs/01c_sessions.ipynb #82dafa68
-def _require(ok: np.ndarray,  # True where the row passes the check
-             problem: str,  # what is wrong with the rows where `ok` is False
-             *, path: Path, column: str,
-             lines: np.ndarray,  # line number of each row in the file
-             shown: pd.Series,  # the text to show for each row (the value found)
-             ) -> None:
+def _require(
+    ok: np.ndarray,  # True where the row passes the check
+    problem: str,  # what is wrong with the rows where `ok` is False
+    *,
+    path: Path,
+    column: str,
+    lines: np.ndarray,  # line number of each row in the file
+    shown: pd.Series,  # the text to show for each row (the value found)
+) -> None:
     "Raise a `DataError` at the first row failing a check, with its value, and count the other failing rows."
     bad = np.flatnonzero(~np.asarray(ok, dtype=bool))
     if bad.size:
@@ -199,9 +253,11 @@ def _require(ok: np.ndarray,  # True where the row passes the check
 # %% ../nbs/01c_sessions.ipynb #375ea756
 _UTC_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
-def _parse_times(text: pd.Series,  # ISO 8601 strings
-                 timezone: str,  # IANA zone of the result and of naive strings
-                 ) -> pd.Series:
+
+def _parse_times(
+    text: pd.Series,  # ISO 8601 strings
+    timezone: str,  # IANA zone of the result and of naive strings
+) -> pd.Series:
     "Timestamps in `timezone` (us) from ISO 8601 strings with or without UTC offset; NaT where they do not parse or exist."
     text = text.str.strip()
     has_offset = text.str.contains(_UTC_OFFSET)
@@ -212,21 +268,24 @@ def _parse_times(text: pd.Series,  # ISO 8601 strings
     return aware.where(has_offset, naive)
 
 # %% ../nbs/01c_sessions.ipynb #21bf3896
-def load_sessions(path: str | Path,  # CSV file with a header line and one session per line
-                  *,
-                  timezone: str = "America/Lima",  # IANA zone of the result and of timestamps without UTC offset
-                  step_minutes: int | None = None,  # if given, arrivals and departures must lie on this step grid, min
-                  config: SiteConfig | None = None,  # scenario giving the socket rating; `SiteConfig()` when None
-                  period: pd.DatetimeIndex | None = None,  # if given (e.g. `config.time_index()`), every session must lie in these steps
-                  ) -> pd.DataFrame:
+def load_sessions(
+    path: str | Path,  # CSV file with a header line and one session per line
+    *,
+    timezone: str = "America/Lima",  # IANA zone of the result and of timestamps without UTC offset
+    step_minutes: int | None = None,  # if given, arrivals and departures must lie on this step grid, min
+    config: SiteConfig | None = None,  # scenario giving the socket rating; `SiteConfig()` when None
+    period: pd.DatetimeIndex
+    | None = None,  # if given (e.g. `config.time_index()`), every session must lie in these steps
+) -> pd.DataFrame:
     "A user's session table from CSV, validated and in the schema of `SESSION_COLUMNS`, sorted by arrival."
     path = Path(path)
     try:
         pd.Timestamp("2025-01-01", tz=timezone)
     except Exception:
         raise ValueError(f"timezone = {timezone!r}: not a known time zone") from None
-    if step_minutes is not None and (isinstance(step_minutes, bool) or not isinstance(step_minutes, int)
-                                     or step_minutes <= 0 or 60 % step_minutes):
+    if step_minutes is not None and (
+        isinstance(step_minutes, bool) or not isinstance(step_minutes, int) or step_minutes <= 0 or 60 % step_minutes
+    ):
         raise ValueError(f"step_minutes = {step_minutes!r}: must be a whole number of minutes that divides 60")
     socket_kw = (config or SiteConfig()).ev.socket_power_kw
     raw, lines = _read_cells(path)
@@ -237,57 +296,106 @@ def load_sessions(path: str | Path,  # CSV file with a header line and one sessi
     quoted = lambda col: raw[col].map(repr)
 
     ids = raw["session_id"].str.strip()
-    _require(ids.str.fullmatch(r"[+-]?\d+").to_numpy(), "session_id must be an integer", **where("session_id"), shown=quoted("session_id"))
+    _require(
+        ids.str.fullmatch(r"[+-]?\d+").to_numpy(),
+        "session_id must be an integer",
+        **where("session_id"),
+        shown=quoted("session_id"),
+    )
     ids = ids.astype(np.int64)
     dup = ids.duplicated().to_numpy()
     first_line = pd.Series(lines).groupby(ids.to_numpy()).transform("first")
-    _require(~dup, "duplicated session_id", **where("session_id"),
-             shown=ids.astype(str) + ", first on line " + first_line.astype(str))
+    _require(
+        ~dup,
+        "duplicated session_id",
+        **where("session_id"),
+        shown=ids.astype(str) + ", first on line " + first_line.astype(str),
+    )
 
-    _require(raw["vehicle_type"].isin(VEHICLE_TYPES).to_numpy(), f"vehicle_type must be one of {list(VEHICLE_TYPES)}",
-             **where("vehicle_type"), shown=quoted("vehicle_type"))
+    _require(
+        raw["vehicle_type"].isin(VEHICLE_TYPES).to_numpy(),
+        f"vehicle_type must be one of {list(VEHICLE_TYPES)}",
+        **where("vehicle_type"),
+        shown=quoted("vehicle_type"),
+    )
 
     times = {}
     for col in ("arrival", "departure"):
         times[col] = _parse_times(raw[col], timezone)
-        _require(times[col].notna().to_numpy(), f"not an ISO 8601 timestamp that exists in {timezone}",
-                 **where(col), shown=quoted(col))
+        _require(
+            times[col].notna().to_numpy(),
+            f"not an ISO 8601 timestamp that exists in {timezone}",
+            **where(col),
+            shown=quoted(col),
+        )
         if step_minutes is not None:
             since_midnight = times[col] - times[col].dt.normalize()
-            _require((since_midnight % pd.Timedelta(minutes=step_minutes) == pd.Timedelta(0)).to_numpy(),
-                     f"not on the {step_minutes}-minute step grid", **where(col), shown=quoted(col))
+            _require(
+                (since_midnight % pd.Timedelta(minutes=step_minutes) == pd.Timedelta(0)).to_numpy(),
+                f"not on the {step_minutes}-minute step grid",
+                **where(col),
+                shown=quoted(col),
+            )
     if period is not None:
         start, end = period[0], period[-1] + (period[1] - period[0])
         span = f"the configured period {start} to {end} (simulation.year {start.year})"
-        _require((times["arrival"] >= start).to_numpy(), f"arrival before {span}; set simulation.year to the "
-                 "sessions' year or remove the rows", **where("arrival"), shown=quoted("arrival"))
-        _require((times["departure"] <= end).to_numpy(), f"departure after {span}; set simulation.year to the "
-                 "sessions' year or remove the rows", **where("departure"), shown=quoted("departure"))
+        _require(
+            (times["arrival"] >= start).to_numpy(),
+            f"arrival before {span}; set simulation.year to the sessions' year or remove the rows",
+            **where("arrival"),
+            shown=quoted("arrival"),
+        )
+        _require(
+            (times["departure"] <= end).to_numpy(),
+            f"departure after {span}; set simulation.year to the sessions' year or remove the rows",
+            **where("departure"),
+            shown=quoted("departure"),
+        )
     dwell_h = (times["departure"] - times["arrival"]).dt.total_seconds() / 3600
-    _require((dwell_h > 0).to_numpy(), "departure must be after arrival", **where("departure"),
-             shown=quoted("departure") + " with arrival " + quoted("arrival"))
+    _require(
+        (dwell_h > 0).to_numpy(),
+        "departure must be after arrival",
+        **where("departure"),
+        shown=quoted("departure") + " with arrival " + quoted("arrival"),
+    )
 
     num = {}
     for col in ("energy_requested_kwh", "max_power_kw"):
         num[col] = pd.to_numeric(raw[col].str.strip(), errors="coerce").astype(float)
         _require(np.isfinite(num[col]).to_numpy(), "not a finite number", **where(col), shown=quoted(col))
         _require((num[col] > 0).to_numpy(), "must be > 0", **where(col), shown=quoted(col))
-    _require((num["max_power_kw"] <= socket_kw).to_numpy(), f"above the socket rating socket_power_kw = {socket_kw} kW",
-             **where("max_power_kw"), shown=quoted("max_power_kw"))
+    _require(
+        (num["max_power_kw"] <= socket_kw).to_numpy(),
+        f"above the socket rating socket_power_kw = {socket_kw} kW",
+        **where("max_power_kw"),
+        shown=quoted("max_power_kw"),
+    )
     deliverable = num["max_power_kw"] * dwell_h
-    _require((num["energy_requested_kwh"] <= deliverable * (1 + 1e-9)).to_numpy(),
-             "more energy than max_power_kw x stay can deliver", **where("energy_requested_kwh"),
-             shown=quoted("energy_requested_kwh") + " kWh, deliverable " + deliverable.round(4).astype(str) + " kWh")
+    _require(
+        (num["energy_requested_kwh"] <= deliverable * (1 + 1e-9)).to_numpy(),
+        "more energy than max_power_kw x stay can deliver",
+        **where("energy_requested_kwh"),
+        shown=quoted("energy_requested_kwh") + " kWh, deliverable " + deliverable.round(4).astype(str) + " kWh",
+    )
 
     for col in ("soc_arrival", "soc_target"):
         if col in raw.columns:
             num[col] = pd.to_numeric(raw[col].str.strip(), errors="coerce").astype(float)
             _require(num[col].between(0, 1).to_numpy(), "must be a number from 0 to 1", **where(col), shown=quoted(col))
     if "soc_arrival" in num and "soc_target" in num:
-        _require((num["soc_arrival"] < num["soc_target"]).to_numpy(), "soc_target must be above soc_arrival",
-                 **where("soc_target"), shown=quoted("soc_target") + " with soc_arrival " + quoted("soc_arrival"))
+        _require(
+            (num["soc_arrival"] < num["soc_target"]).to_numpy(),
+            "soc_target must be above soc_arrival",
+            **where("soc_target"),
+            shown=quoted("soc_target") + " with soc_arrival " + quoted("soc_arrival"),
+        )
 
-    out = pd.DataFrame({"session_id": ids.to_numpy(),
-                        "vehicle_type": pd.Categorical(raw["vehicle_type"], dtype=SESSION_COLUMNS["vehicle_type"]),
-                        **times, **num})
+    out = pd.DataFrame(
+        {
+            "session_id": ids.to_numpy(),
+            "vehicle_type": pd.Categorical(raw["vehicle_type"], dtype=SESSION_COLUMNS["vehicle_type"]),
+            **times,
+            **num,
+        }
+    )
     return out.sort_values(["arrival", "session_id"], kind="stable").reset_index(drop=True)

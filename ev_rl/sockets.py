@@ -16,24 +16,30 @@ from .core import SiteConfig
 __all__ = ['socket_types', 'sessions_frame', 'assign_sockets']
 
 # %% ../nbs/01d_sockets.ipynb #63e94231
-def socket_types(config: SiteConfig,  # the site: sockets per vehicle type
-                 ) -> np.ndarray:
+def socket_types(
+    config: SiteConfig,  # the site: sockets per vehicle type
+) -> np.ndarray:
     "Vehicle-type index (position in `config.ev.vehicles`) of each socket, shape (n_sockets,)."
     return np.repeat(np.arange(len(config.ev.vehicles)), [v.sockets for v in config.ev.vehicles])
 
 # %% ../nbs/01d_sockets.ipynb #3dc27fb8
-def sessions_frame(rows: list[tuple]  # (vehicle_type, arrival_step, departure_step, energy_requested_kwh, max_power_kw)
-                   ) -> pd.DataFrame:
+def sessions_frame(
+    rows: list[tuple],  # (vehicle_type, arrival_step, departure_step, energy_requested_kwh, max_power_kw)
+) -> pd.DataFrame:
     "A small session table on the step grid from tuples (for hand-made scenarios and tests)."
-    df = pd.DataFrame(rows, columns=["vehicle_type", "arrival_step", "departure_step", "energy_requested_kwh", "max_power_kw"])
+    df = pd.DataFrame(
+        rows, columns=["vehicle_type", "arrival_step", "departure_step", "energy_requested_kwh", "max_power_kw"]
+    )
     df.insert(0, "session_id", np.arange(len(df)))
-    return df.astype({"arrival_step": np.int64, "departure_step": np.int64,
-                      "energy_requested_kwh": float, "max_power_kw": float})
+    return df.astype(
+        {"arrival_step": np.int64, "departure_step": np.int64, "energy_requested_kwh": float, "max_power_kw": float}
+    )
 
 # %% ../nbs/01d_sockets.ipynb #4e2a89c7
-def assign_sockets(cfg: SiteConfig,  # the site: sockets per vehicle type, queue patience, step length
-                   ses: pd.DataFrame,  # sessions on the step grid (`vehicle_type`, `arrival_step`, `departure_step`)
-                   ) -> pd.DataFrame:
+def assign_sockets(
+    cfg: SiteConfig,  # the site: sockets per vehicle type, queue patience, step length
+    ses: pd.DataFrame,  # sessions on the step grid (`vehicle_type`, `arrival_step`, `departure_step`)
+) -> pd.DataFrame:
     "Per session: `socket` (-1 if turned away), `plug_step` and `give_up_step`, by first-come-first-served with patience."
     patience = int(cfg.ev.queue_patience_min // cfg.simulation.dt_minutes)
     types = socket_types(cfg)
@@ -43,7 +49,8 @@ def assign_sockets(cfg: SiteConfig,  # the site: sockets per vehicle type, queue
         idx = np.flatnonzero(ses["vehicle_type"].to_numpy() == v.name)
         idx = idx[np.argsort(arrival[idx], kind="stable")]
         free = [(0, int(j)) for j in np.flatnonzero(types == k)]  # heap of (step the socket frees, socket)
-        if not free: continue
+        if not free:
+            continue
         heapq.heapify(free)
         for i, a, d in zip(idx.tolist(), arrival[idx].tolist(), departure[idx].tolist()):
             free_step, j = free[0]
@@ -52,5 +59,7 @@ def assign_sockets(cfg: SiteConfig,  # the site: sockets per vehicle type, queue
                 heapq.heapreplace(free, (d, j))
                 socket[i], plug[i] = j, p
     give_up = np.where(socket < 0, np.minimum(arrival + patience, departure - 1), -1)
-    return pd.DataFrame({"session_id": ses["session_id"].to_numpy(), "socket": socket, "plug_step": plug,
-                         "give_up_step": give_up}, index=ses.index)
+    return pd.DataFrame(
+        {"session_id": ses["session_id"].to_numpy(), "socket": socket, "plug_step": plug, "give_up_step": give_up},
+        index=ses.index,
+    )

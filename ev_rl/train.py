@@ -41,34 +41,54 @@ ENV_ID = "ev_rl/IquitosMall-v0"
 ALGORITHMS = ("ppo", "a2c", "sac")
 _ALL = ALGORITHMS
 HYPERPARAMETERS = {  # TrainParams field -> the algorithms that use it (the fields a preset of the algorithm gives)
-    "n_envs": _ALL, "scenario_pool": _ALL, "learning_rate": _ALL, "rollout_steps": _ALL, "batch_size": ("ppo", "sac"),
-    "n_epochs": ("ppo",), "gamma": _ALL, "gae_lambda": ("ppo", "a2c"), "clip_range": ("ppo",), "ent_coef": ("ppo", "a2c"),
-    "vf_coef": ("ppo", "a2c"), "target_kl": ("ppo",), "policy_net": _ALL, "value_net": _ALL, "activation": _ALL,
-    "log_std_init": _ALL, "socket_action_init": _ALL, "sac_buffer_size": ("sac",), "sac_learning_starts": ("sac",),
-    "sac_ent_coef_init": ("sac",)}
+    "n_envs": _ALL,
+    "scenario_pool": _ALL,
+    "learning_rate": _ALL,
+    "rollout_steps": _ALL,
+    "batch_size": ("ppo", "sac"),
+    "n_epochs": ("ppo",),
+    "gamma": _ALL,
+    "gae_lambda": ("ppo", "a2c"),
+    "clip_range": ("ppo",),
+    "ent_coef": ("ppo", "a2c"),
+    "vf_coef": ("ppo", "a2c"),
+    "target_kl": ("ppo",),
+    "policy_net": _ALL,
+    "value_net": _ALL,
+    "activation": _ALL,
+    "log_std_init": _ALL,
+    "socket_action_init": _ALL,
+    "sac_buffer_size": ("sac",),
+    "sac_learning_starts": ("sac",),
+    "sac_ent_coef_init": ("sac",),
+}
 
 
 def repo_root() -> Path:
     "The repository root: the nearest folder above the current one (or the package) holding settings.ini."
     for start in (Path.cwd(), Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()):
         for p in (start, *start.parents):
-            if (p / "settings.ini").is_file(): return p
+            if (p / "settings.ini").is_file():
+                return p
     return Path.cwd()
 
 
-def preset_path(algo: str,  # one of ALGORITHMS
-                ) -> Path:
+def preset_path(
+    algo: str,  # one of ALGORITHMS
+) -> Path:
     "The hyperparameter file of an algorithm: configs/hyperparams/<algo>.yaml under the repository root."
     return repo_root() / "configs" / "hyperparams" / f"{algo}.yaml"
 
 
-def load_preset(algo: str,  # one of ALGORITHMS
-                name: str = "default",  # preset name in the file
-                path: str | Path | None = None,  # the file (default: `preset_path(algo)`)
-                ) -> dict:
+def load_preset(
+    algo: str,  # one of ALGORITHMS
+    name: str = "default",  # preset name in the file
+    path: str | Path | None = None,  # the file (default: `preset_path(algo)`)
+) -> dict:
     "The hyperparameters of one preset, checked to hold exactly the fields its algorithm uses."
     path = Path(path) if path is not None else preset_path(algo)
-    if not path.is_file(): raise ConfigError(f"{path}: no hyperparameter file for {algo!r}")
+    if not path.is_file():
+        raise ConfigError(f"{path}: no hyperparameter file for {algo!r}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
@@ -80,39 +100,55 @@ def load_preset(algo: str,  # one of ALGORITHMS
     used = {k for k, algos in HYPERPARAMETERS.items() if algo in algos}
     missing, extra = sorted(used - set(values)), sorted(set(values) - used)
     if missing or extra:
-        raise ConfigError(f"{path}: preset {name!r} must give exactly the fields {algo} uses; "
-                          + "; ".join(s for s in [f"missing {missing}" if missing else "", f"not used: {extra}" if extra else ""] if s))
+        raise ConfigError(
+            f"{path}: preset {name!r} must give exactly the fields {algo} uses; "
+            + "; ".join(
+                s for s in [f"missing {missing}" if missing else "", f"not used: {extra}" if extra else ""] if s
+            )
+        )
     return values
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
 _PRESET = "configs/hyperparams/<algo>.yaml"
 
+
 @dataclass(frozen=True)
 class TrainParams(_Section):
     "Everything a training run needs, validated on construction; hyperparameters left None come from the preset."
+
     algo: str = param("ppo", "-", "this notebook", "algorithm", choices=ALGORITHMS)
     preset: str = param("default", "-", _PRESET, "preset of the algorithm's hyperparameter file")
-    total_timesteps: int = param(4096, "steps", "smoke budget (make train: 1,000,000)", "environment steps to train", ge=1)
+    total_timesteps: int = param(
+        4096, "steps", "smoke budget (make train: 1,000,000)", "environment steps to train", ge=1
+    )
     seed: int = param(0, "-", "convention", "seed of torch, numpy and the scenario draws", ge=0)
     device: str = param("auto", "-", "SB3", "torch device ('auto': CUDA when present)", choices=("auto", "cpu", "cuda"))
     torch_threads: int = param(1, "-", "README, Performance", "torch CPU threads", ge=1)
     checkpoint_every: int = param(2048, "steps", "convention", "steps between checkpoints", ge=1)
-    validation_every: int = param(0, "steps", "convention",
-                                  "steps between evaluations on the validation years (0: at the start and end only)", ge=0)
+    validation_every: int = param(
+        0,
+        "steps",
+        "convention",
+        "steps between evaluations on the validation years (0: at the start and end only)",
+        ge=0,
+    )
     validation_scenarios: int = param(3, "-", "01e_data", "validation years", ge=1, le=MAX_VALIDATION_YEARS)
     validation_days: int = param(14, "days", "convention", "days of each validation year, from 1 January", ge=1, le=366)
     test_scenarios: int = param(1, "-", "01e_data", "test years of the final report (0: none)", ge=0, le=100)
     test_days: int = param(365, "days", "convention", "days of each test year, from 1 January", ge=1, le=366)
-    references: tuple[str, ...] = param(tuple(CONTROLLERS), "-", "04_baselines", "yardsticks scored beside the agent",
-                                        choices=tuple(CONTROLLERS))
+    references: tuple[str, ...] = param(
+        tuple(CONTROLLERS), "-", "04_baselines", "yardsticks scored beside the agent", choices=tuple(CONTROLLERS)
+    )
     output_dir: str = param("runs", "-", "convention", "folder of the run folders (relative: to the repository root)")
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
     n_envs: int = param(None, "-", _PRESET, "parallel copies in the batched VecEnv", ge=1, optional=True)
     scenario_pool: int = param(None, "-", _PRESET, "distinct training years", ge=1, optional=True)
-    learning_rate: float = param(None, "-", _PRESET, "initial learning rate (PPO, A2C: linear decay to 0)", gt=0, le=1,
-                                 optional=True)
-    rollout_steps: int = param(None, "steps", _PRESET, "steps per update, all copies (SAC: per logged rollout)", ge=1,
-                               optional=True)
+    learning_rate: float = param(
+        None, "-", _PRESET, "initial learning rate (PPO, A2C: linear decay to 0)", gt=0, le=1, optional=True
+    )
+    rollout_steps: int = param(
+        None, "steps", _PRESET, "steps per update, all copies (SAC: per logged rollout)", ge=1, optional=True
+    )
     batch_size: int = param(None, "-", _PRESET, "minibatch size", ge=1, optional=True)
     n_epochs: int = param(None, "-", _PRESET, "epochs per update", ge=1, optional=True)
     gamma: float = param(None, "-", _PRESET, "discount", gt=0, le=1, optional=True)
@@ -122,17 +158,23 @@ class TrainParams(_Section):
     vf_coef: float = param(None, "-", _PRESET, "value-loss coefficient", gt=0, le=10, optional=True)
     target_kl: float = param(None, "-", _PRESET, "KL early-stopping threshold", gt=0, le=10, optional=True)
     policy_net: tuple[int, ...] = param(None, "-", _PRESET, "policy hidden layers", ge=1, min_length=1, optional=True)
-    value_net: tuple[int, ...] = param(None, "-", _PRESET, "value (SAC: each Q) hidden layers", ge=1, min_length=1,
-                                       optional=True)
+    value_net: tuple[int, ...] = param(
+        None, "-", _PRESET, "value (SAC: each Q) hidden layers", ge=1, min_length=1, optional=True
+    )
     activation: str = param(None, "-", _PRESET, "hidden-layer activation", choices=("tanh", "relu"), optional=True)
-    log_std_init: float = param(None, "-", _PRESET, "initial log std of the Gaussian policy", ge=-5, le=2, optional=True)
-    socket_action_init: float = param(None, "-", _PRESET, "initial mean of the socket actions (clipped to [-1, 1])",
-                                      ge=-3, le=3, optional=True)
+    log_std_init: float = param(
+        None, "-", _PRESET, "initial log std of the Gaussian policy", ge=-5, le=2, optional=True
+    )
+    socket_action_init: float = param(
+        None, "-", _PRESET, "initial mean of the socket actions (clipped to [-1, 1])", ge=-3, le=3, optional=True
+    )
     sac_buffer_size: int = param(None, "transitions", _PRESET, "SAC replay buffer", ge=1, optional=True)
-    sac_learning_starts: int = param(None, "steps", _PRESET, "SAC: steps of random actions before learning", ge=0,
-                                     optional=True)
-    sac_ent_coef_init: float = param(None, "-", _PRESET, "SAC: initial entropy coefficient (tuned)", gt=0, le=10,
-                                     optional=True)
+    sac_learning_starts: int = param(
+        None, "steps", _PRESET, "SAC: steps of random actions before learning", ge=0, optional=True
+    )
+    sac_ent_coef_init: float = param(
+        None, "-", _PRESET, "SAC: initial entropy coefficient (tuned)", gt=0, le=10, optional=True
+    )
 
     def __post_init__(self):
         if self.algo not in ALGORITHMS:
@@ -151,7 +193,9 @@ class TrainParams(_Section):
         if self.algo == "ppo" and self.rollout_steps % self.batch_size:
             self._fail("batch_size", f"must divide rollout_steps = {self.rollout_steps}")
         if not {"uncontrolled", "optimum"} <= set(self.references):
-            self._fail("references", "must include 'uncontrolled' and 'optimum' (the gap closed is measured between them)")
+            self._fail(
+                "references", "must include 'uncontrolled' and 'optimum' (the gap closed is measured between them)"
+            )
         if self.resume_from and not Path(self.resume_from).is_file():
             self._fail("resume_from", "no such checkpoint file")
 
@@ -172,19 +216,22 @@ def _process_command(pid: int) -> tuple[list[str], int] | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    parent = int(stat.rsplit(")", 1)[1].split()[1])   # the fields after the command name: state, ppid, ...
+    parent = int(stat.rsplit(")", 1)[1].split()[1])  # the fields after the command name: state, ppid, ...
     return [a.decode(errors="replace") for a in argv if a], parent
 
 
 def run_command() -> str:
     "The command that started this run: EV_RL_COMMAND, the process's own, or the papermill call above a kernel."
-    if os.environ.get("EV_RL_COMMAND"): return os.environ["EV_RL_COMMAND"]
+    if os.environ.get("EV_RL_COMMAND"):
+        return os.environ["EV_RL_COMMAND"]
     own = " ".join(shlex.quote(a) for a in sys.argv)
-    if not any("ipykernel" in a for a in sys.argv[:1]): return own
+    if not any("ipykernel" in a for a in sys.argv[:1]):
+        return own
     pid = os.getppid()
-    for _ in range(8):                                          # the kernel's ancestors, nearest first
+    for _ in range(8):  # the kernel's ancestors, nearest first
         found = _process_command(pid)
-        if found is None or pid <= 1: break
+        if found is None or pid <= 1:
+            break
         argv, parent = found
         if any(Path(a).name == "papermill" or a.endswith("papermill/__main__.py") for a in argv[:3]):
             return " ".join(shlex.quote(a) for a in argv)
@@ -199,45 +246,52 @@ def make_run_dir(params: TrainParams) -> Path:
     root = root if root.is_absolute() else repo_root() / root
     run = root / f"{ENV_ID.replace('/', '-')}__{params.algo}__{params.seed}__{stamp}"
     run.mkdir(parents=True, exist_ok=False)
-    (run / "params.yaml").write_text(yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v
-                                                     for k, v in asdict(params).items()}, sort_keys=False))
+    (run / "params.yaml").write_text(
+        yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}, sort_keys=False)
+    )
     (run / "command.txt").write_text(run_command() + "\n")
     return run
 
 # %% ../nbs/05_train_ppo.ipynb #1c02ad4c
-def seed_everything(seed: int,  # the run's seed
-                    torch_threads: int,  # torch CPU threads
-                    ) -> None:
+def seed_everything(
+    seed: int,  # the run's seed
+    torch_threads: int,  # torch CPU threads
+) -> None:
     "Seed Python, NumPy and torch; fix torch's CPU threads."
     torch.set_num_threads(torch_threads)
     set_random_seed(seed)
 
 
-def make_training_env(params: TrainParams,  # the run (n_envs, scenario_pool, seed)
-                      config: SiteConfig | None = None,  # the site (default: Iquitos)
-                      ) -> VecMonitor:
+def make_training_env(
+    params: TrainParams,  # the run (n_envs, scenario_pool, seed)
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+) -> VecMonitor:
     "The batched training VecEnv on the training years, wrapped in VecMonitor for episode statistics."
     venv = IquitosMallVecEnv(params.n_envs, config=config, scenario_pool=params.scenario_pool, seed=params.seed)
     venv.seed(params.seed)
     return VecMonitor(venv)
 
 
-def linear_schedule(initial: float,  # learning rate at the start
-                    ):
+def linear_schedule(
+    initial: float,  # learning rate at the start
+):
     "Learning rate decaying linearly from `initial` to 0 over training (SB3 passes the remaining fraction)."
     return lambda remaining: remaining * initial
 
 
-def algorithm_class(algo: str,  # one of ALGORITHMS
-                    ) -> type:
+def algorithm_class(
+    algo: str,  # one of ALGORITHMS
+) -> type:
     "The SB3 class of an algorithm name."
-    if algo not in ALGORITHMS: raise ValueError(f"algorithm {algo!r}: must be one of {ALGORITHMS}")
+    if algo not in ALGORITHMS:
+        raise ValueError(f"algorithm {algo!r}: must be one of {ALGORITHMS}")
     return {"ppo": PPO, "a2c": A2C, "sac": SAC}[algo]
 
 # %% ../nbs/05_train_ppo.ipynb #e1ff7a69
-def build_model(params: TrainParams,  # the run's hyperparameters
-                env,  # the training VecEnv
-                ):
+def build_model(
+    params: TrainParams,  # the run's hyperparameters
+    env,  # the training VecEnv
+):
     "A new SB3 model (PPO, or A2C/SAC for the comparison) with the run's hyperparameters, or the checkpoint to resume from."
     cls = algorithm_class(params.algo)
     if params.resume_from:
@@ -245,20 +299,44 @@ def build_model(params: TrainParams,  # the run's hyperparameters
     activation = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[params.activation]
     common = dict(gamma=params.gamma, seed=params.seed, device=params.device, verbose=0)
     if params.algo == "sac":
-        kwargs = dict(net_arch=dict(pi=list(params.policy_net), qf=list(params.value_net)), activation_fn=activation,
-                      log_std_init=params.log_std_init)
-        model = cls("MlpPolicy", env, learning_rate=params.learning_rate, buffer_size=params.sac_buffer_size,
-                    batch_size=params.batch_size, learning_starts=params.sac_learning_starts,
-                    ent_coef=f"auto_{params.sac_ent_coef_init}", policy_kwargs=kwargs, **common)
+        kwargs = dict(
+            net_arch=dict(pi=list(params.policy_net), qf=list(params.value_net)),
+            activation_fn=activation,
+            log_std_init=params.log_std_init,
+        )
+        model = cls(
+            "MlpPolicy",
+            env,
+            learning_rate=params.learning_rate,
+            buffer_size=params.sac_buffer_size,
+            batch_size=params.batch_size,
+            learning_starts=params.sac_learning_starts,
+            ent_coef=f"auto_{params.sac_ent_coef_init}",
+            policy_kwargs=kwargs,
+            **common,
+        )
         mean_layer = model.actor.mu
     else:
-        kwargs = dict(net_arch=dict(pi=list(params.policy_net), vf=list(params.value_net)), activation_fn=activation,
-                      log_std_init=params.log_std_init)
-        on_policy = dict(learning_rate=linear_schedule(params.learning_rate), n_steps=params.rollout_steps // params.n_envs,
-                         gae_lambda=params.gae_lambda, ent_coef=params.ent_coef, vf_coef=params.vf_coef, policy_kwargs=kwargs)
+        kwargs = dict(
+            net_arch=dict(pi=list(params.policy_net), vf=list(params.value_net)),
+            activation_fn=activation,
+            log_std_init=params.log_std_init,
+        )
+        on_policy = dict(
+            learning_rate=linear_schedule(params.learning_rate),
+            n_steps=params.rollout_steps // params.n_envs,
+            gae_lambda=params.gae_lambda,
+            ent_coef=params.ent_coef,
+            vf_coef=params.vf_coef,
+            policy_kwargs=kwargs,
+        )
         if params.algo == "ppo":
-            on_policy.update(batch_size=params.batch_size, n_epochs=params.n_epochs, clip_range=params.clip_range,
-                             target_kl=params.target_kl)
+            on_policy.update(
+                batch_size=params.batch_size,
+                n_epochs=params.n_epochs,
+                clip_range=params.clip_range,
+                target_kl=params.target_kl,
+            )
         model = cls("MlpPolicy", env, **on_policy, **common)
         mean_layer = model.policy.action_net
     with torch.no_grad():  # the policy's mean action starts at `socket_action_init` for every socket
@@ -266,34 +344,50 @@ def build_model(params: TrainParams,  # the run's hyperparameters
     return model
 
 # %% ../nbs/05_train_ppo.ipynb #16a9479c
-def policy_objectives(model,  # an SB3 model (run deterministically)
-                      compiled: list[CompiledScenario],  # the scenarios, compiled
-                      ) -> np.ndarray:
+def policy_objectives(
+    model,  # an SB3 model (run deterministically)
+    compiled: list[CompiledScenario],  # the scenarios, compiled
+) -> np.ndarray:
     "Objective J of the model's deterministic policy on each compiled scenario."
     act = PolicyController(model).act
     return np.array([episode_kpis(simulate(c, act), c.scenario)["objective"] for c in compiled])
 
 
-def score_policy(model,  # an SB3 model (run deterministically)
-                 scenarios: list[Scenario],  # the scenarios to run
-                 references: tuple[str, ...],  # yardsticks of CONTROLLERS scored beside it (uncontrolled and optimum among them)
-                 cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
-                 agent_name: str = "ppo",  # the model's name in the record
-                 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+def score_policy(
+    model,  # an SB3 model (run deterministically)
+    scenarios: list[Scenario],  # the scenarios to run
+    references: tuple[str, ...],  # yardsticks of CONTROLLERS scored beside it (uncontrolled and optimum among them)
+    cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
+    agent_name: str = "ppo",  # the model's name in the record
+) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     "KPIs of the model and the yardsticks per scenario (with gap closed) and their mean, the model's series and trace."
     record, series, trace = {"scenarios": {}}, [], None
     act = PolicyController(model, name=agent_name).act
     for scenario in scenarios:
         run = simulate(compile_scenario(scenario), act, record=True)
-        kpis = {agent_name: episode_kpis(run, scenario), **{n: reference_kpis(n, scenario, cache_dir) for n in references}}
+        kpis = {
+            agent_name: episode_kpis(run, scenario),
+            **{n: reference_kpis(n, scenario, cache_dir) for n in references},
+        }
         for k in kpis.values():
-            k["gap_closed"] = gap_closed(k["objective"], kpis["uncontrolled"]["objective"], kpis["optimum"]["objective"])
+            k["gap_closed"] = gap_closed(
+                k["objective"], kpis["uncontrolled"]["objective"], kpis["optimum"]["objective"]
+            )
         record["scenarios"][scenario.name] = kpis
         series.append(series_frame(run, scenario))
         if trace is None:
-            trace = pd.concat([pd.DataFrame(run["observations"], columns=[f"obs_{i}" for i in range(run["observations"].shape[1])]),
-                               pd.DataFrame(run["actions"], columns=["act_bess"] + [f"act_socket_{j}" for j in range(run["actions"].shape[1] - 1)])],
-                              axis=1)
+            trace = pd.concat(
+                [
+                    pd.DataFrame(
+                        run["observations"], columns=[f"obs_{i}" for i in range(run["observations"].shape[1])]
+                    ),
+                    pd.DataFrame(
+                        run["actions"],
+                        columns=["act_bess"] + [f"act_socket_{j}" for j in range(run["actions"].shape[1] - 1)],
+                    ),
+                ],
+                axis=1,
+            )
             trace.insert(0, "time", scenario.time.astype(str))
     per = list(record["scenarios"].values())
     record["mean"] = {n: {k: float(np.mean([s[n][k] for s in per])) for k in per[0][n]} for n in per[0]}
@@ -302,49 +396,61 @@ def score_policy(model,  # an SB3 model (run deterministically)
 # %% ../nbs/05_train_ppo.ipynb #0bafddf0
 class RolloutObjective(BaseCallback):
     "Log the objective (-mean reward per step) of the experience collected, per rollout of at least `min_steps` steps."
-    def __init__(self, min_steps: int = 0,  # aggregate rollouts until this many steps (off-policy: a rollout is one step)
-                 dump: bool = False):  # write the logger's row after each record (off-policy algorithms dump rarely)
+
+    def __init__(
+        self,
+        min_steps: int = 0,  # aggregate rollouts until this many steps (off-policy: a rollout is one step)
+        dump: bool = False,
+    ):  # write the logger's row after each record (off-policy algorithms dump rarely)
         super().__init__()
         self.min_steps, self.dump = min_steps, dump
         self.history: list[dict] = []
         self._sums, self._n = {}, 0
 
     def _on_step(self) -> bool:
-        last = self.training_env.last_step        # the batched VecEnv's flows of the step, through VecMonitor
+        last = self.training_env.last_step  # the batched VecEnv's flows of the step, through VecMonitor
         for c in COMPONENTS:
             self._sums[c] = self._sums.get(c, 0.0) + float(last[f"reward/{c}"].sum())
         self._n += len(last["reward"])
         return True
 
     def _on_rollout_end(self) -> None:
-        if not self._n or self._n < self.min_steps: return
+        if not self._n or self._n < self.min_steps:
+            return
         row = {"timesteps": self.num_timesteps, **{f"objective/{c}": -v / self._n for c, v in self._sums.items()}}
         row["objective"] = sum(row[f"objective/{c}"] for c in COMPONENTS)
         self.history.append(row)
         for k, v in row.items():
-            if k != "timesteps": self.logger.record(f"rollout/{k}", v)
-        if self.dump: self.logger.dump(self.num_timesteps)
+            if k != "timesteps":
+                self.logger.record(f"rollout/{k}", v)
+        if self.dump:
+            self.logger.dump(self.num_timesteps)
         self._sums, self._n = {}, 0
 
 # %% ../nbs/05_train_ppo.ipynb #2f5ad98f
 class ValidationCurve(BaseCallback):
     "Objective and gap closed on the validation years before training, every `every` steps and at the end; keeps the best model."
-    REFERENCES = ("rule_based", "mpc")   # reference levels drawn with the curve
 
-    def __init__(self, scenarios: list[Scenario],  # the validation scenarios
-                 every: int,  # steps between evaluations (0: at the start and the end only)
-                 best_path: Path,  # where the best model is saved (SB3 adds .zip)
-                 cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
-                 ):
+    REFERENCES = ("rule_based", "mpc")  # reference levels drawn with the curve
+
+    def __init__(
+        self,
+        scenarios: list[Scenario],  # the validation scenarios
+        every: int,  # steps between evaluations (0: at the start and the end only)
+        best_path: Path,  # where the best model is saved (SB3 adds .zip)
+        cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
+    ):
         super().__init__()
         self.scenarios, self.compiled = scenarios, [compile_scenario(s) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
-        kpis = {name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
-                for name in ("uncontrolled", "optimum", *self.REFERENCES)}
+        kpis = {
+            name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
+            for name in ("uncontrolled", "optimum", *self.REFERENCES)
+        }
         self._bounds = list(zip(kpis["uncontrolled"], kpis["optimum"]))
         self.references = {name: self._mean_gap(kpis[name]) for name in self.REFERENCES}
         self.history: list[dict] = []
-        self.best: dict | None = None   # the history row of the best model
+        self.best: dict | None = None  # the history row of the best model
 
     def _mean_gap(self, objectives) -> float:
         "Mean gap closed over the scenarios."
@@ -352,9 +458,14 @@ class ValidationCurve(BaseCallback):
 
     def evaluate_now(self) -> dict:
         "Evaluate the current policy, append a row (timesteps, objective, gap_closed); save the model if it is the best."
-        if self.history and self.history[-1]["timesteps"] == self.num_timesteps: return self.history[-1]
+        if self.history and self.history[-1]["timesteps"] == self.num_timesteps:
+            return self.history[-1]
         objective = policy_objectives(self.model, self.compiled)
-        row = {"timesteps": self.num_timesteps, "objective": float(objective.mean()), "gap_closed": self._mean_gap(objective)}
+        row = {
+            "timesteps": self.num_timesteps,
+            "objective": float(objective.mean()),
+            "gap_closed": self._mean_gap(objective),
+        }
         self.history.append(row)
         self.logger.record("validation/objective", row["objective"])
         self.logger.record("validation/gap_closed", row["gap_closed"])
@@ -376,17 +487,26 @@ class ValidationCurve(BaseCallback):
 def _duration(seconds: float) -> str:
     "A duration as `1 h 02 min`, `3 min 05 s` or `42 s`."
     s = int(round(seconds))
-    return f"{s // 3600} h {s % 3600 // 60:02d} min" if s >= 3600 else f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
+    return (
+        f"{s // 3600} h {s % 3600 // 60:02d} min"
+        if s >= 3600
+        else f"{s // 60} min {s % 60:02d} s"
+        if s >= 60
+        else f"{s} s"
+    )
 
 
 class ProgressReport(BaseCallback):
     "Print the training's progress (steps, steps/s, time left, last validation gap closed) at most every `every_s` seconds."
-    def __init__(self, total_steps: int,  # steps of this run
-                 label: str = "",  # what is training, e.g. "ppo seed 0"
-                 every_s: float = 30.0,  # seconds between lines
-                 curve: ValidationCurve | None = None,  # the validation curve whose last point is reported
-                 write=print,  # where the lines go
-                 ):
+
+    def __init__(
+        self,
+        total_steps: int,  # steps of this run
+        label: str = "",  # what is training, e.g. "ppo seed 0"
+        every_s: float = 30.0,  # seconds between lines
+        curve: ValidationCurve | None = None,  # the validation curve whose last point is reported
+        write=print,  # where the lines go
+    ):
         super().__init__()
         self.total, self.label, self.every_s, self.curve, self.write = total_steps, label, every_s, curve, write
         self._t0 = self._last = None
@@ -400,8 +520,10 @@ class ProgressReport(BaseCallback):
         "The progress line after `done` of the run's steps in `elapsed_s` seconds."
         rate = done / elapsed_s if elapsed_s > 0 else 0.0
         left = (self.total - done) / rate if rate > 0 else float("nan")
-        text = (f"{self.label + ': ' if self.label else ''}{done:,} / {self.total:,} steps ({100 * done / self.total:.0f} %), "
-                f"{rate:,.0f} steps/s, {_duration(elapsed_s)} elapsed, {_duration(left) if left == left else '?'} left")
+        text = (
+            f"{self.label + ': ' if self.label else ''}{done:,} / {self.total:,} steps ({100 * done / self.total:.0f} %), "
+            f"{rate:,.0f} steps/s, {_duration(elapsed_s)} elapsed, {_duration(left) if left == left else '?'} left"
+        )
         if self.curve is not None and self.curve.history:
             text += f"; validation gap closed {self.curve.history[-1]['gap_closed']:.3f}"
         return text
@@ -417,37 +539,62 @@ class ProgressReport(BaseCallback):
         self.write(self.line(self.num_timesteps - self._start, time.perf_counter() - self._t0), flush=True)
 
 # %% ../nbs/05_train_ppo.ipynb #78e3e8b7
-def plot_dashboard(run: Path,  # the run folder (its name is the title)
-                   summary: dict,  # the run's summary
-                   report: dict,  # the record of `score_policy` on the report set (test, or validation without a test set)
-                   series: pd.DataFrame,  # the agent's per-step series on the report set
-                   ):
+def plot_dashboard(
+    run: Path,  # the run folder (its name is the title)
+    summary: dict,  # the run's summary
+    report: dict,  # the record of `score_policy` on the report set (test, or validation without a test set)
+    series: pd.DataFrame,  # the agent's per-step series on the report set
+):
     "Learning curve with the yardsticks, objectives per controller on the report set, and a day of the agent's dispatch."
     fig, axes = plt.subplots(1, 3, figsize=(18, 5), constrained_layout=True)
     ax = axes[0]
     roll = pd.DataFrame(summary["rollouts"])
     agent = summary["params"]["algo"].upper()
     if len(roll):  # rollouts cover a few days each, so their objective swings with the season: show a rolling mean
-        ax.plot(roll["timesteps"], roll["objective"], color="tab:blue", alpha=0.25, lw=0.8, label=f"{agent}, training rollouts")
+        ax.plot(
+            roll["timesteps"],
+            roll["objective"],
+            color="tab:blue",
+            alpha=0.25,
+            lw=0.8,
+            label=f"{agent}, training rollouts",
+        )
         window = max(1, len(roll) // 25)
-        ax.plot(roll["timesteps"], roll["objective"].rolling(window, min_periods=1).mean(), color="tab:blue",
-                label=f"{agent}, training rollouts ({window}-rollout mean)")
+        ax.plot(
+            roll["timesteps"],
+            roll["objective"].rolling(window, min_periods=1).mean(),
+            color="tab:blue",
+            label=f"{agent}, training rollouts ({window}-rollout mean)",
+        )
     curve = pd.DataFrame(summary["learning_curve"])
-    if len(curve): ax.plot(curve["timesteps"], curve["objective"], "o-", color="tab:red", label=f"{agent}, validation years (deterministic)")
-    styles = {"uncontrolled": ("k", "--"), "rule_based": ("tab:green", "-."), "mpc": ("tab:purple", ":"), "optimum": ("tab:orange", ":")}
+    if len(curve):
+        ax.plot(
+            curve["timesteps"],
+            curve["objective"],
+            "o-",
+            color="tab:red",
+            label=f"{agent}, validation years (deterministic)",
+        )
+    styles = {
+        "uncontrolled": ("k", "--"),
+        "rule_based": ("tab:green", "-."),
+        "mpc": ("tab:purple", ":"),
+        "optimum": ("tab:orange", ":"),
+    }
     for name, kp in summary["validation_mean"].items():
         if name in styles:
             ax.axhline(kp["objective"], color=styles[name][0], ls=styles[name][1], label=f"{name} (validation years)")
     mean, where = report["mean"], summary["report_set"]
     ax.set(xlabel="environment steps", ylabel="objective J (lower is better)", title="Learning curve")
-    ax.legend(fontsize=8); ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
     ax = axes[1]
     names = list(mean)
     vals = [mean[n]["objective"] for n in names]
     ax.bar(range(len(names)), vals, color=["0.6" if n in CONTROLLERS else "tab:red" for n in names])
     ax.set_xticks(range(len(names)), names)
     lo, hi = min(vals), max(vals)
-    ax.set_ylim(lo - 0.6 * (hi - lo + 1e-9), hi + 0.4 * (hi - lo + 1e-9))   # the differences, not the common part
+    ax.set_ylim(lo - 0.6 * (hi - lo + 1e-9), hi + 0.4 * (hi - lo + 1e-9))  # the differences, not the common part
     for i, n in enumerate(names):
         g = mean[n].get("gap_closed")
         label = f"{vals[i]:.4f}" + (f"\ngap closed {g:.0%}" if g is not None and np.isfinite(g) else "")
@@ -457,27 +604,46 @@ def plot_dashboard(run: Path,  # the run folder (its name is the title)
     first = series[series["scenario"] == series["scenario"].iloc[0]]
     times = pd.to_datetime(first["time"])
     day_of = times.dt.normalize()
-    day = first[day_of == day_of.iloc[min(len(first) - 1, len(first) // 2)]]     # a day from the middle of the episode
+    day = first[day_of == day_of.iloc[min(len(first) - 1, len(first) // 2)]]  # a day from the middle of the episode
     when = pd.to_datetime(day["time"])
     hours = (when.dt.hour + when.dt.minute / 60).to_numpy()
-    ax.stackplot(hours, day["pv_kwh"] - day["curtailed_kwh"] - day["grid_export_kwh"], day["bess_discharge_kwh"], day["grid_import_kwh"],
-                 labels=["PV used", "battery discharge", "grid import"], colors=["gold", "tab:green", "0.5"], alpha=0.8)
+    ax.stackplot(
+        hours,
+        day["pv_kwh"] - day["curtailed_kwh"] - day["grid_export_kwh"],
+        day["bess_discharge_kwh"],
+        day["grid_import_kwh"],
+        labels=["PV used", "battery discharge", "grid import"],
+        colors=["gold", "tab:green", "0.5"],
+        alpha=0.8,
+    )
     ax.plot(hours, day["mall_kwh"] + day["ev_kwh"] + day["bess_charge_kwh"], "k-", label="mall + EV + battery charge")
     ax.plot(hours, day["mall_kwh"], "k--", lw=1, label="mall")
-    ax.set(xlabel="hour of the day (local time)", ylabel="energy per step (kWh)",
-           title=f"{agent} dispatch, {when.iloc[0]:%d %b} of {first['scenario'].iloc[0]}")
-    ax.legend(fontsize=8, loc="upper left"); ax.grid(alpha=0.3)
-    fig.suptitle(f"{run.name}: {summary['timesteps']:,} steps, {summary['steps_per_second']:,.0f} steps/s on {summary['device']}")
+    ax.set(
+        xlabel="hour of the day (local time)",
+        ylabel="energy per step (kWh)",
+        title=f"{agent} dispatch, {when.iloc[0]:%d %b} of {first['scenario'].iloc[0]}",
+    )
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.suptitle(
+        f"{run.name}: {summary['timesteps']:,} steps, {summary['steps_per_second']:,.0f} steps/s on {summary['device']}"
+    )
     return fig
 
 
-def plot_diagnostics(progress_csv: Path,  # SB3's progress.csv of the run
-                     agent: str = "PPO",  # algorithm name for the title
-                     ):
+def plot_diagnostics(
+    progress_csv: Path,  # SB3's progress.csv of the run
+    agent: str = "PPO",  # algorithm name for the title
+):
     "SB3's optimisation diagnostics over training: approximate KL, entropy, clip fraction, value loss, explained variance."
     log = pd.read_csv(progress_csv) if Path(progress_csv).stat().st_size else pd.DataFrame()
-    keys = [("train/approx_kl", "approximate KL"), ("train/entropy_loss", "entropy loss"), ("train/clip_fraction", "clip fraction"),
-            ("train/value_loss", "value loss"), ("train/explained_variance", "explained variance")]
+    keys = [
+        ("train/approx_kl", "approximate KL"),
+        ("train/entropy_loss", "entropy loss"),
+        ("train/clip_fraction", "clip fraction"),
+        ("train/value_loss", "value loss"),
+        ("train/explained_variance", "explained variance"),
+    ]
     fig, axes = plt.subplots(1, len(keys), figsize=(20, 3.8), constrained_layout=True)
     for ax, (key, label) in zip(axes, keys):
         if key in log and log[key].notna().any():
@@ -485,7 +651,8 @@ def plot_diagnostics(progress_csv: Path,  # SB3's progress.csv of the run
             ax.plot(d["time/total_timesteps"], d[key], ".-")
         else:
             ax.text(0.5, 0.5, "not logged yet", ha="center", transform=ax.transAxes)
-        ax.set(xlabel="environment steps", ylabel=label, title=label); ax.grid(alpha=0.3)
+        ax.set(xlabel="environment steps", ylabel=label, title=label)
+        ax.grid(alpha=0.3)
     fig.suptitle(f"{agent} optimisation diagnostics")
     return fig
 
@@ -493,26 +660,34 @@ def plot_diagnostics(progress_csv: Path,  # SB3's progress.csv of the run
 def _write_json(path: Path, data) -> None:
     "Write JSON with floats as they are (NaN written as null)."
     clean = lambda x: None if isinstance(x, float) and not np.isfinite(x) else x
+
     def walk(o):
-        if isinstance(o, dict): return {k: walk(v) for k, v in o.items()}
-        if isinstance(o, (list, tuple)): return [walk(v) for v in o]
-        if isinstance(o, (np.floating, np.integer)): return clean(o.item())
+        if isinstance(o, dict):
+            return {k: walk(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [walk(v) for v in o]
+        if isinstance(o, (np.floating, np.integer)):
+            return clean(o.item())
         return clean(o)
+
     path.write_text(json.dumps(walk(data), indent=1))
 
 
-def train(params: TrainParams,  # the run
-          config: SiteConfig | None = None,  # the site (default: Iquitos)
-          progress_bar: bool = False,  # SB3's progress bar (for interactive use; runs print `ProgressReport` lines)
-          progress_every_s: float = 30.0,  # seconds between progress lines
-          ) -> dict:
+def train(
+    params: TrainParams,  # the run
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+    progress_bar: bool = False,  # SB3's progress bar (for interactive use; runs print `ProgressReport` lines)
+    progress_every_s: float = 30.0,  # seconds between progress lines
+) -> dict:
     "Train, choose the best model on the validation years, report it on the test years, write every output; the summary."
     config = config or SiteConfig()
     run = make_run_dir(params)
     seed_everything(params.seed, params.torch_threads)
     env = make_training_env(params, config)
     model = build_model(params, env)
-    model.set_logger(Logger(str(run), [make_output_format("csv", str(run)), make_output_format("tensorboard", str(run / "tb"))]))
+    model.set_logger(
+        Logger(str(run), [make_output_format("csv", str(run)), make_output_format("tensorboard", str(run / "tb"))])
+    )
     start_steps = model.num_timesteps
     cache = repo_root() / params.output_dir / "cache"
     validation = scenario_set("validation", config, params.validation_scenarios, params.validation_days)
@@ -520,14 +695,20 @@ def train(params: TrainParams,  # the run
     off_policy = params.algo == "sac"
     rollout_log = RolloutObjective(min_steps=params.rollout_steps if off_policy else 0, dump=off_policy)
     report = ProgressReport(params.total_timesteps, f"{params.algo} seed {params.seed}", progress_every_s, curve)
-    checkpoints = CheckpointCallback(max(params.checkpoint_every // params.n_envs, 1), str(run / "checkpoints"),
-                                     name_prefix=params.algo)
+    checkpoints = CheckpointCallback(
+        max(params.checkpoint_every // params.n_envs, 1), str(run / "checkpoints"), name_prefix=params.algo
+    )
     t0 = time.perf_counter()
-    model.learn(params.total_timesteps, callback=CallbackList([rollout_log, curve, report, checkpoints]), log_interval=1,
-                reset_num_timesteps=not params.resume_from, progress_bar=progress_bar)
+    model.learn(
+        params.total_timesteps,
+        callback=CallbackList([rollout_log, curve, report, checkpoints]),
+        log_interval=1,
+        reset_num_timesteps=not params.resume_from,
+        progress_bar=progress_bar,
+    )
     train_s = time.perf_counter() - t0
     model.save(run / "final_model")
-    curve.evaluate_now()                                              # the last point of the curve, and the last candidate
+    curve.evaluate_now()  # the last point of the curve, and the last candidate
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
     t1 = time.perf_counter()
     val_record, val_series, val_trace = score_policy(best, validation, params.references, cache, params.algo)
@@ -541,13 +722,25 @@ def train(params: TrainParams,  # the run
     series.to_csv(run / "timeseries.csv", index=False, float_format="%.5g")
     trace.to_csv(run / "trace.csv.gz", index=False, float_format="%.5g")
     steps_done = model.num_timesteps - start_steps
-    summary = {"run": run.name, "params": asdict(params), "hyperparameters": params.hyperparameters(), "device": str(model.device),
-               "timesteps": model.num_timesteps, "timesteps_this_run": steps_done, "resumed_from": params.resume_from or None,
-               "train_seconds": train_s, "steps_per_second": steps_done / train_s, "score_seconds": score_s,
-               "rollouts": rollout_log.history, "learning_curve": curve.history, "learning_curve_references": curve.references,
-               "best_model_timesteps": curve.best["timesteps"], "validation_mean": val_record["mean"],
-               "report_set": "test" if params.test_scenarios else "validation",
-               "test_mean": test_record["mean"] if params.test_scenarios else None}
+    summary = {
+        "run": run.name,
+        "params": asdict(params),
+        "hyperparameters": params.hyperparameters(),
+        "device": str(model.device),
+        "timesteps": model.num_timesteps,
+        "timesteps_this_run": steps_done,
+        "resumed_from": params.resume_from or None,
+        "train_seconds": train_s,
+        "steps_per_second": steps_done / train_s,
+        "score_seconds": score_s,
+        "rollouts": rollout_log.history,
+        "learning_curve": curve.history,
+        "learning_curve_references": curve.references,
+        "best_model_timesteps": curve.best["timesteps"],
+        "validation_mean": val_record["mean"],
+        "report_set": "test" if params.test_scenarios else "validation",
+        "test_mean": test_record["mean"] if params.test_scenarios else None,
+    }
     _write_json(run / "summary.json", summary)
     plot_dashboard(run, summary, test_record, series).savefig(run / "dashboard.png", dpi=120)
     plot_diagnostics(run / "progress.csv", params.algo.upper()).savefig(run / "diagnostics.png", dpi=120)

@@ -5,26 +5,36 @@ optimum replays in the simulator without violating a constraint, reproduces its 
 no worse than any other controller (uncontrolled, rule-based, MPC, random setpoints, an SB3 model);
 the baselines never violate the physical contract; MPC lands between uncontrolled and the optimum;
 branch and bound confirms the repaired optimum's bound; the LP builder is vectorised."""
+
 import sys
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from strategies import random_scenarios
 
-from ev_rl.baselines import MPC, Controller, PerfectForesight, RuleBased, Uncontrolled, constraint_violations, evaluate, rollout
-from ev_rl.dispatch import build_dispatch_lp, perfect_foresight_problem, solve_dispatch
+from ev_rl.baselines import (
+    MPC,
+    Controller,
+    PerfectForesight,
+    RuleBased,
+    Uncontrolled,
+    constraint_violations,
+    evaluate,
+    rollout,
+)
 from ev_rl.core import SiteConfig
-from ev_rl.data import heldout_scenarios, scenario_days, scenario_from_series, sessions_frame
+from ev_rl.data import heldout_scenarios, scenario_days
+from ev_rl.dispatch import build_dispatch_lp, perfect_foresight_problem, solve_dispatch
 from ev_rl.env import compile_scenario
 from ev_rl.reward import episode_kpis
-from strategies import random_scenarios
 
 TOL = 1e-6
 
 
 class FixedActions(Controller):
     "Replays a fixed (T, 39) array of setpoints."
+
     name = "fixed"
 
     def __init__(self, actions):
@@ -43,8 +53,10 @@ def year():
 def windows(year):
     "Three-day windows of the test year: the cloudiest, an ordinary one and the sunniest."
     pv3 = np.convolve(year.pv_kw.reshape(-1, 24).sum(1), np.ones(3), "valid")
-    return {name: scenario_days(year, int(day), 3)
-            for name, day in [("cloudy", np.argmin(pv3)), ("ordinary", 200), ("sunny", np.argmax(pv3))]}
+    return {
+        name: scenario_days(year, int(day), 3)
+        for name, day in [("cloudy", np.argmin(pv3)), ("ordinary", 200), ("sunny", np.argmax(pv3))]
+    }
 
 
 def assert_feasible(trajectory, compiled):
@@ -79,14 +91,19 @@ def check_optimum_dominates(scenario, others, rel_tol=1e-9, exact=True):
 def test_optimum_dominates_every_controller(windows, which):
     scenario = windows[which]
     rng = np.random.default_rng(0)
-    others = [Uncontrolled(), RuleBased(), MPC(), FixedActions(rng.uniform(-1, 1, (scenario.n_steps, 39))),
-              FixedActions(np.ones((scenario.n_steps, 39)))]
+    others = [
+        Uncontrolled(),
+        RuleBased(),
+        MPC(),
+        FixedActions(rng.uniform(-1, 1, (scenario.n_steps, 39))),
+        FixedActions(np.ones((scenario.n_steps, 39))),
+    ]
     check_optimum_dominates(scenario, others)
 
 
 def test_mpc_between_optimum_and_uncontrolled_on_sunny_days(windows):
     optimum, scores = check_optimum_dominates(windows["sunny"], [Uncontrolled(), MPC()])
-    assert optimum <= scores["MPC"] < scores["uncontrolled"], (optimum, scores)
+    assert optimum <= scores["mpc"] < scores["uncontrolled"], (optimum, scores)
 
 
 def test_branch_and_bound_lies_within_the_repaired_bound(windows):
@@ -108,23 +125,34 @@ def test_builder_is_vectorised(year):
         def profile(frame, event, arg):
             if event in ("call", "c_call"):
                 count[0] += 1
+
         sys.setprofile(profile)
         try:
             build_dispatch_lp(p)
         finally:
             sys.setprofile(None)
         return count[0]
+
     assert calls(problems[0]) == calls(problems[1])
 
 
 def test_evaluate_runs_an_sb3_model_deterministically(windows):
     torch = pytest.importorskip("torch")
     from stable_baselines3 import PPO
+
     from ev_rl.env import IquitosMallEnv
+
     torch.set_num_threads(1)
     scenario = windows["ordinary"]
-    model = PPO("MlpPolicy", IquitosMallEnv(scenario=scenario), n_steps=64, batch_size=64,
-                policy_kwargs=dict(net_arch=[16]), seed=0, device="cpu")
+    model = PPO(
+        "MlpPolicy",
+        IquitosMallEnv(scenario=scenario),
+        n_steps=64,
+        batch_size=64,
+        policy_kwargs=dict(net_arch=[16]),
+        seed=0,
+        device="cpu",
+    )
     first, second = evaluate(model, scenario), evaluate(model, scenario)
     assert first == second
     assert evaluate(PerfectForesight(), scenario)["objective"] <= first["objective"]

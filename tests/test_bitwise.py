@@ -4,6 +4,7 @@ random-action trajectory, are compared bit for bit with a record made before the
 Re-record only for a change that is meant to change results, and say so in the commit:
     .venv/bin/python tests/test_bitwise.py --record
 """
+
 import hashlib
 import json
 import sys
@@ -70,7 +71,11 @@ def test_kpis_bitwise_unchanged(recorded, controller):
         now = evaluate(CONTROLLERS[controller](), scenario)
         before = recorded["kpis"][name][controller]
         assert set(now) == set(before), (name, set(now) ^ set(before))
-        changed = {k: (before[k], now[k]) for k in before if not (now[k] == before[k] or (now[k] != now[k] and before[k] != before[k]))}
+        changed = {
+            k: (before[k], now[k])
+            for k in before
+            if not (now[k] == before[k] or (now[k] != now[k] and before[k] != before[k]))
+        }
         assert not changed, f"{controller} on {name}: {changed}"
 
 

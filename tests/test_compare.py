@@ -1,5 +1,6 @@
 """The paper pipeline end to end at a tiny budget (07_compare -> 08_paper -> LaTeX), and the
 aggregation (IQM, stratified bootstrap interval) against values computed by hand."""
+
 import json
 import re
 import shutil
@@ -26,14 +27,33 @@ def tiny_paper(tmp_path_factory) -> Path:
     "A copy of paper/ whose tables, and a figures/ folder beside it, come from a tiny 07 + 08 run."
     work = tmp_path_factory.mktemp("paper")
     compare = work / "compare"
-    params = {"algorithms": ["ppo", "a2c"], "seeds": [0, 1], "budgets": {"ppo": 4096, "a2c": 4096},
-              "test_days": 2, "test_scenarios": 1, "results_dir": str(compare), "bootstrap_resamples": 500,
-              "workers": 2, "overrides": {"ppo": {"gamma": 0.9}}}
+    params = {
+        "algorithms": ["ppo", "a2c"],
+        "seeds": [0, 1],
+        "budgets": {"ppo": 4096, "a2c": 4096},
+        "test_days": 2,
+        "test_scenarios": 1,
+        "results_dir": str(compare),
+        "bootstrap_resamples": 500,
+        "workers": 2,
+        "overrides": {"ppo": {"gamma": 0.9}},
+    }
     _papermill("07_compare.ipynb", work / "07_compare.ipynb", "-y", json.dumps(params))
     (work / "paper").mkdir()
     shutil.copy(ROOT / "paper" / "main.tex", work / "paper" / "main.tex")
-    _papermill("08_paper.ipynb", work / "08_paper.ipynb", "-p", "results_dir", str(compare / "results"),
-               "-p", "figures_dir", str(work / "figures"), "-p", "tables_dir", str(work / "paper" / "tables"))
+    _papermill(
+        "08_paper.ipynb",
+        work / "08_paper.ipynb",
+        "-p",
+        "results_dir",
+        str(compare / "results"),
+        "-p",
+        "figures_dir",
+        str(work / "figures"),
+        "-p",
+        "tables_dir",
+        str(work / "paper" / "tables"),
+    )
     return work / "paper"
 
 
@@ -49,10 +69,48 @@ def test_tiny_run_writes_everything_the_paper_includes(tiny_paper):
         assert (tiny_paper.parent / "figures" / name).stat().st_size > 1000, name
 
 
-LATEX_COMMANDS = {"author", "begin", "caption", "centering", "date", "documentclass", "emph", "end", "frac", "graphicspath",
-                  "includegraphics", "input", "label", "maketitle", "mathrm", "paragraph", "pm", "qquad", "ref", "resizebox",
-                  "section", "small", "sum", "textbf", "textsubscript", "textsuperscript", "texttt", "textwidth", "title",
-                  "usepackage", "centering", "cite", "footnote", "item", "subsection", "textit", "times", "le", "ge", "tanh"}
+LATEX_COMMANDS = {
+    "author",
+    "begin",
+    "caption",
+    "centering",
+    "date",
+    "documentclass",
+    "emph",
+    "end",
+    "frac",
+    "graphicspath",
+    "includegraphics",
+    "input",
+    "label",
+    "maketitle",
+    "mathrm",
+    "paragraph",
+    "pm",
+    "qquad",
+    "ref",
+    "resizebox",
+    "section",
+    "small",
+    "sum",
+    "textbf",
+    "textsubscript",
+    "textsuperscript",
+    "texttt",
+    "textwidth",
+    "title",
+    "usepackage",
+    "centering",
+    "cite",
+    "footnote",
+    "item",
+    "subsection",
+    "textit",
+    "times",
+    "le",
+    "ge",
+    "tanh",
+}
 
 
 def test_every_macro_of_the_text_is_generated(tiny_paper):
@@ -67,9 +125,19 @@ def test_every_macro_of_the_text_is_generated(tiny_paper):
 def test_workers_do_not_change_results(tiny_paper, tmp_path):
     "Runs trained two at a time in worker processes score exactly as when trained one after another."
     import pandas as pd
+
     from ev_rl.compare import collect_runs, train_all
-    runs = train_all(["ppo"], [0, 1], {"ppo": 4096}, test_days=2, test_scenarios=1, results_dir=tmp_path,
-                     overrides={"ppo": {"gamma": 0.9}}, workers=1)
+
+    runs = train_all(
+        ["ppo"],
+        [0, 1],
+        {"ppo": 4096},
+        test_days=2,
+        test_scenarios=1,
+        results_dir=tmp_path,
+        overrides={"ppo": {"gamma": 0.9}},
+        workers=1,
+    )
     alone = collect_runs(runs)["scores"].query("controller == 'ppo'").drop(columns="run").reset_index(drop=True)
     paired = pd.read_csv(tiny_paper.parent / "compare" / "results" / "scores.csv").query("controller == 'ppo'")
     paired = paired.drop(columns="run").reset_index(drop=True)[alone.columns]
@@ -79,20 +147,33 @@ def test_workers_do_not_change_results(tiny_paper, tmp_path):
 
 def test_hyperparameter_table_states_the_settings_run(tiny_paper):
     "The paper's hyperparameter table shows the settings the runs were trained with (preset and overrides), beside the prior study's."
-    rows = {line.split(" & ")[0]: line.split(" & ")[1:] for line in (tiny_paper / "tables" / "hyperparameters.tex").read_text().splitlines()
-            if " & " in line}
+    rows = {
+        line.split(" & ")[0]: line.split(" & ")[1:]
+        for line in (tiny_paper / "tables" / "hyperparameters.tex").read_text().splitlines()
+        if " & " in line
+    }
     assert rows["setting"][:2] == ["PPO", "A2C"]
-    assert rows["discount factor $\\gamma$"][:3] == ["0.9", "0.95", "0.85 \\\\"]      # PPO overridden, A2C its preset, prior study
+    assert rows["discount factor $\\gamma$"][:3] == [
+        "0.9",
+        "0.95",
+        "0.85 \\\\",
+    ]  # PPO overridden, A2C its preset, prior study
     assert rows["initial mean socket action"][0] == "1.5"
 
 
 def test_paper_compiles(tiny_paper):
     "The paper builds to a PDF with the tiny run's tables and figures (needs TeX Live's latexmk)."
     if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
-        pytest.skip("latexmk/pdflatex not installed: sudo apt-get install -y texlive-latex-base "
-                    "texlive-latex-recommended latexmk (see Makefile, target paper)")
-    res = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
-                         cwd=tiny_paper, capture_output=True, text=True)
+        pytest.skip(
+            "latexmk/pdflatex not installed: sudo apt-get install -y texlive-latex-base "
+            "texlive-latex-recommended latexmk (see Makefile, target paper)"
+        )
+    res = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+        cwd=tiny_paper,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stdout[-4000:]
     assert (tiny_paper / "main.pdf").stat().st_size > 10_000
 
@@ -100,17 +181,22 @@ def test_paper_compiles(tiny_paper):
 def test_aggregation_against_hand_computed_values():
     "IQM and the stratified bootstrap interval on small fixed sets of scores."
     from ev_rl.compare import iqm, stratified_bootstrap_ci
-    assert iqm(np.arange(1.0, 9.0)) == 4.5                       # middle half of 1..8: 3, 4, 5, 6
-    assert iqm([0.0, 1.0, 2.0, 100.0]) == 1.5                    # the outlier is trimmed
+
+    assert iqm(np.arange(1.0, 9.0)) == 4.5  # middle half of 1..8: 3, 4, 5, 6
+    assert iqm([0.0, 1.0, 2.0, 100.0]) == 1.5  # the outlier is trimmed
     # one scenario, runs 0 and 1: resample IQM is 0, 0.5 or 1 (p = 1/4, 1/2, 1/4) -> 95 % interval [0, 1]
     assert stratified_bootstrap_ci(np.array([[0.0], [1.0]]), seed=0) == (0.0, 1.0)
     # strata: scenario a all 0, scenario b all 1 -> every resample is {0, 0, 1, 1}, IQM 0.5
     assert stratified_bootstrap_ci(np.array([[0.0, 1.0], [0.0, 1.0]]), seed=0) == (0.5, 0.5)
-    scores = np.array([[0.61, 0.55, 0.70], [0.42, 0.47, 0.52], [0.80, 0.66, 0.71], [0.35, 0.58, 0.49], [0.59, 0.62, 0.64]])
+    scores = np.array(
+        [[0.61, 0.55, 0.70], [0.42, 0.47, 0.52], [0.80, 0.66, 0.71], [0.35, 0.58, 0.49], [0.59, 0.62, 0.64]]
+    )
     lo, hi = stratified_bootstrap_ci(scores, seed=3)
-    assert (lo, hi) == stratified_bootstrap_ci(scores, seed=3)    # fixed seed: same interval
+    assert (lo, hi) == stratified_bootstrap_ci(scores, seed=3)  # fixed seed: same interval
     assert lo < iqm(scores) < hi
     # the same interval by hand: resample each scenario's runs, pool, IQM, percentiles
     rng = np.random.default_rng(11)
     draws = [iqm(np.stack([scores[rng.integers(0, 5, 5), j] for j in range(3)], 1)) for _ in range(4000)]
-    assert np.allclose(np.percentile(draws, [2.5, 97.5]), stratified_bootstrap_ci(scores, n_resamples=4000, seed=3), atol=0.015)
+    assert np.allclose(
+        np.percentile(draws, [2.5, 97.5]), stratified_bootstrap_ci(scores, n_resamples=4000, seed=3), atol=0.015
+    )

@@ -1,4 +1,5 @@
 """data/ holds what the code generates: regenerating the default scenario gives the committed bytes."""
+
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ def test_default_scenario_files_are_regenerated_exactly(tmp_path):
     written = write_scenario(make_scenario(config, config.simulation.seed, name="default"), tmp_path / "default")
     for name in ["series.csv", "sessions.csv.gz", "config.yaml"]:
         assert (written / name).read_bytes() == (DATA / "scenarios" / "default" / name).read_bytes(), (
-            f"data/scenarios/default/{name} is stale: run `make data` and commit data/")
+            f"data/scenarios/default/{name} is stale: run `make data` and commit data/"
+        )
 
 
 @pytest.mark.parametrize("name", TEST_NAMES)

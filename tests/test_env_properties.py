@@ -3,14 +3,16 @@
 Each example builds a small random scenario (random battery, export limit, time step, PV, demand and
 sessions, some asking for more than they can get), runs random setpoints through the batched
 simulator and checks the physical contract of DESIGN.md at every step."""
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import random_scenarios
 
 from ev_rl.core import SiteConfig
-from ev_rl.data import scenario_from_series, sessions_frame
+from ev_rl.data import scenario_from_series
 from ev_rl.env import BatchedSimulator, compile_scenario
-from strategies import random_scenarios
+from ev_rl.sockets import sessions_frame
 
 TOL = 1e-6
 
@@ -22,8 +24,11 @@ def scenario_and_actions(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     shape = (scenario.n_steps, 39)
     kind = draw(st.sampled_from(["uniform", "extreme", "wide"]))
-    actions = {"uniform": lambda: rng.uniform(-1, 1, shape), "extreme": lambda: rng.choice([-1.0, 1.0], shape),
-               "wide": lambda: rng.uniform(-5, 5, shape)}[kind]()
+    actions = {
+        "uniform": lambda: rng.uniform(-1, 1, shape),
+        "extreme": lambda: rng.choice([-1.0, 1.0], shape),
+        "wide": lambda: rng.uniform(-5, 5, shape),
+    }[kind]()
     return scenario, actions
 
 
@@ -39,12 +44,19 @@ def run_and_check(scenario, actions):
     for t in range(scenario.n_steps):
         out = {k: v[0] for k, v in sim.step(actions[t][None, :]).items()}
         supply = out["pv_kwh"] + out["grid_import_kwh"] + out["bess_discharge_kwh"]
-        use = (out["mall_kwh"] + out["ev_kwh"] + out["bess_charge_kwh"] + out["grid_export_kwh"]
-               + out["curtailed_kwh"])
+        use = out["mall_kwh"] + out["ev_kwh"] + out["bess_charge_kwh"] + out["grid_export_kwh"] + out["curtailed_kwh"]
         assert abs(supply - use) <= TOL, f"balance off by {supply - use} kWh at step {t}"
         assert b.soc_min - 1e-9 <= out["bess_soc"] <= b.soc_max + 1e-9
-        for key in ["grid_import_kwh", "grid_export_kwh", "curtailed_kwh", "bess_charge_kwh", "bess_discharge_kwh",
-                    "ev_kwh", "bess_clipped_kwh", "ev_clipped_kwh"]:
+        for key in [
+            "grid_import_kwh",
+            "grid_export_kwh",
+            "curtailed_kwh",
+            "bess_charge_kwh",
+            "bess_discharge_kwh",
+            "ev_kwh",
+            "bess_clipped_kwh",
+            "ev_clipped_kwh",
+        ]:
             assert out[key] >= -1e-12, (key, out[key])
         assert out["bess_charge_kwh"] <= b.power_kw * dt + TOL and out["bess_discharge_kwh"] <= b.power_kw * dt + TOL
         assert min(out["bess_charge_kwh"], out["bess_discharge_kwh"]) == 0.0
@@ -74,7 +86,8 @@ def test_physical_contract_holds_for_random_actions(case):
 def test_full_setpoint_serves_every_feasible_session():
     "With every socket at full setpoint, a lone vehicle whose request fits its stay is fully served."
     cfg = SiteConfig()
-    scenario = scenario_from_series(cfg, np.zeros(6), np.zeros(6),
-                                    sessions_frame([("motorcycle", 1, 3, 5.5, 3.0), ("mototaxi", 2, 5, 10.0, 3.5)]))
+    scenario = scenario_from_series(
+        cfg, np.zeros(6), np.zeros(6), sessions_frame([("motorcycle", 1, 3, 5.5, 3.0), ("mototaxi", 2, 5, 10.0, 3.5)])
+    )
     got = run_and_check(scenario, np.ones((6, 39)))
     np.testing.assert_allclose(got, [5.5, 10.0])

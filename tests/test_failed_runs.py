@@ -1,5 +1,6 @@
 """A failed papermill run of the training notebook (an invalid parameter, a model that cannot load) exits
 non-zero and keeps the executed notebook written so far, with the error in it."""
+
 import json
 import subprocess
 import sys
@@ -12,9 +13,22 @@ PAPERMILL = Path(sys.executable).parent / "papermill"
 def _run(out: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     "Run nbs/05_train_ppo.ipynb with papermill's CLI from nbs/; the process and the executed notebook."
     executed = out / "05_train_ppo.ipynb"
-    proc = subprocess.run([str(PAPERMILL), str(ROOT / "nbs" / "05_train_ppo.ipynb"), str(executed), "--cwd",
-                           str(ROOT / "nbs"), "-p", "output_dir", str(out / "runs"), *args],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            str(PAPERMILL),
+            str(ROOT / "nbs" / "05_train_ppo.ipynb"),
+            str(executed),
+            "--cwd",
+            str(ROOT / "nbs"),
+            "-p",
+            "output_dir",
+            str(out / "runs"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert executed.is_file(), "papermill did not keep the executed notebook"
     return proc, json.loads(executed.read_text())
 
@@ -36,18 +50,39 @@ def test_invalid_parameter_fails_the_run_and_keeps_the_notebook(tmp_path):
     assert proc.returncode != 0
     errors = _errors(nb)
     assert len(errors) == 1 and "TrainParams.gamma = 1.5: must be <= 1" in errors[0]["evalue"], errors
-    assert _executed_before_error(nb) >= 2   # the imports and the injected parameters ran and are kept
-    assert "gamma = 1.5" in json.dumps(nb)   # papermill's injected-parameters cell is in the notebook
+    assert _executed_before_error(nb) >= 2  # the imports and the injected parameters ran and are kept
+    assert "gamma = 1.5" in json.dumps(nb)  # papermill's injected-parameters cell is in the notebook
 
 
 def test_model_that_cannot_load_fails_the_run_and_keeps_the_notebook(tmp_path):
     corrupt = tmp_path / "corrupt_model.zip"
     corrupt.write_bytes(b"PK\x03\x04 this is not a Stable-Baselines3 model")
-    proc, nb = _run(tmp_path, "-p", "resume_from", str(corrupt), "-p", "total_timesteps", "64", "-p", "n_envs", "2",
-                    "-p", "scenario_pool", "2", "-p", "validation_scenarios", "1", "-p", "validation_days", "1",
-                    "-p", "test_scenarios", "0")
+    proc, nb = _run(
+        tmp_path,
+        "-p",
+        "resume_from",
+        str(corrupt),
+        "-p",
+        "total_timesteps",
+        "64",
+        "-p",
+        "n_envs",
+        "2",
+        "-p",
+        "scenario_pool",
+        "2",
+        "-p",
+        "validation_scenarios",
+        "1",
+        "-p",
+        "validation_days",
+        "1",
+        "-p",
+        "test_scenarios",
+        "0",
+    )
     assert proc.returncode != 0
     errors = _errors(nb)
     assert len(errors) == 1, errors
     assert _executed_before_error(nb) >= 3
-    assert not list((tmp_path / "runs").glob("*/final_model.zip"))   # nothing claims to be a trained model
+    assert not list((tmp_path / "runs").glob("*/final_model.zip"))  # nothing claims to be a trained model

@@ -1,5 +1,6 @@
 """Layers follow the reading order (STYLE.md 6a): every import of an `ev_rl` module goes to a module exported from a
 notebook that sorts earlier in nbs/, and sits at the top of the module, never inside a function or class."""
+
 import ast
 import re
 from pathlib import Path
@@ -38,7 +39,10 @@ def package_imports(tree: ast.Module):
 def test_every_module_is_exported_from_its_own_notebook():
     assert len(set(MODULES.values())) == len(MODULES), MODULES
     for name, notebook in MODULES.items():
-        assert re.fullmatch(rf"\d\d[a-z]?_{name}\.ipynb", notebook) or name == "train", (name, notebook)   # 05_train_ppo keeps its name
+        assert re.fullmatch(rf"\d\d[a-z]?_{name}\.ipynb", notebook) or name == "train", (
+            name,
+            notebook,
+        )  # 05_train_ppo keeps its name
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -48,8 +52,10 @@ def test_imports_follow_the_notebook_order(module):
     for target, line, at_top in package_imports(tree):
         assert target in MODULES, f"ev_rl/{module}.py:{line} imports unknown module {target!r}"
         assert at_top, f"ev_rl/{module}.py:{line} imports ev_rl.{target} inside a function or class"
-        assert MODULES[target] < own, (f"ev_rl/{module}.py:{line} ({own}) imports ev_rl.{target}, exported from "
-                                       f"{MODULES[target]}, which does not sort before it")
+        assert MODULES[target] < own, (
+            f"ev_rl/{module}.py:{line} ({own}) imports ev_rl.{target}, exported from "
+            f"{MODULES[target]}, which does not sort before it"
+        )
 
 
 def test_the_check_catches_a_late_or_hidden_import():

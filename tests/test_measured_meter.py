@@ -1,5 +1,6 @@
 """The site's real 2024 meter export (data/measured/): it loads with the figures of its provenance README,
 and a scenario built from it with `scenario_from_files` carries its outages in `Scenario.quality`."""
+
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +31,12 @@ def test_the_2024_export_loads_with_its_documented_figures(meter):
 def test_a_scenario_from_the_2024_export_keeps_its_quality_record():
     config = SiteConfig().with_overrides({"simulation.year": 2024})
     with pytest.raises(DataError, match="135 zero-valued interval"):
-        scenario_from_files(config, meter_path=METER)   # the fill policy must be explicit
+        scenario_from_files(config, meter_path=METER)  # the fill policy must be explicit
     kept = scenario_from_files(config, meter_path=METER, meter_options={"fill": "none"}, name="measured-2024")
     assert kept.n_steps == 8784 and kept.quality["generated"] == ["pv", "sessions"]
     assert kept.quality["meter"]["fill"]["policy"] == "none" and kept.quality["meter"]["outages"]["n_runs"] == 9
-    assert round(kept.mall_kw.sum() * kept.dt_h) == 12_403_168   # hourly means of the 15-minute energies
-    assert (kept.mall_kw == 0).sum() > 0   # zeros kept as zero demand, as asked
+    assert round(kept.mall_kw.sum() * kept.dt_h) == 12_403_168  # hourly means of the 15-minute energies
+    assert (kept.mall_kw == 0).sum() > 0  # zeros kept as zero demand, as asked
     filled = scenario_from_files(config, meter_path=METER, meter_options={"fill": "previous_week"})
     assert filled.quality["meter"]["fill"]["n_filled_outage"] == 135
     assert np.all(filled.mall_kw > 0)

@@ -1,5 +1,6 @@
 """Repository hygiene: the package is what the notebooks export, notebooks are clean, and the
 papermill `parameters` tag survives nbdev_clean."""
+
 import filecmp
 import json
 import shutil
@@ -52,11 +53,21 @@ def test_parameters_tag_survives_nbdev_clean(tmp_path):
     "papermill finds its `parameters` cell by tag; nbdev_clean must keep it (settings.ini)."
     shutil.copy(ROOT / "settings.ini", tmp_path / "settings.ini")
     (tmp_path / "nbs").mkdir()
-    nb = {"cells": [{"cell_type": "code", "execution_count": 3, "id": "a1",
-                     "metadata": {"tags": ["parameters"], "scrolled": True},
-                     "outputs": [], "source": ["total_timesteps = 1000"]}],
-          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 3,
+                "id": "a1",
+                "metadata": {"tags": ["parameters"], "scrolled": True},
+                "outputs": [],
+                "source": ["total_timesteps = 1000"],
+            }
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = tmp_path / "nbs" / "p.ipynb"
     path.write_text(json.dumps(nb))
     subprocess.run([str(BIN / "nbdev_clean"), "--fname", str(path)], cwd=tmp_path, check=True)

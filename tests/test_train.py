@@ -1,6 +1,7 @@
 """PPO training (05_train_ppo): a plain papermill run writes every output and records its settings and command; resume
 continues the step count; a saved model loads and acts in the environment. Budgets are tiny: these check the pipeline,
 not learning (learning is judged by `make train`)."""
+
 import json
 import subprocess
 import sys
@@ -11,15 +12,26 @@ import numpy as np
 import pytest
 import yaml
 
-import ev_rl
 from ev_rl.baselines import CONTROLLERS
 from ev_rl.data import first_days, heldout_scenarios
 from ev_rl.train import TrainParams, load_preset, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-OUTPUTS = ["params.yaml", "command.txt", "progress.csv", "summary.json", "validation.json", "test.json", "timeseries.csv",
-           "trace.csv.gz", "dashboard.png", "diagnostics.png", "final_model.zip", "best_model.zip"]
+OUTPUTS = [
+    "params.yaml",
+    "command.txt",
+    "progress.csv",
+    "summary.json",
+    "validation.json",
+    "test.json",
+    "timeseries.csv",
+    "trace.csv.gz",
+    "dashboard.png",
+    "diagnostics.png",
+    "final_model.zip",
+    "best_model.zip",
+]
 SMALL = dict(validation_scenarios=2, validation_days=3, test_days=2)
 
 
@@ -34,8 +46,24 @@ def first_run(tmp_path_factory):
 def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(tmp_path):
     "`papermill nbs/05_train_ppo.ipynb out.ipynb` with no hyperparameter given trains the default preset and says so."
     out = tmp_path / "runs"
-    cmd = [str(BIN / "papermill"), str(ROOT / "nbs" / "05_train_ppo.ipynb"), str(tmp_path / "05.ipynb"), "--cwd", str(ROOT / "nbs"),
-           "-p", "total_timesteps", "2048", "-p", "test_days", "2", "-p", "output_dir", str(out), "-k", "python3"]
+    cmd = [
+        str(BIN / "papermill"),
+        str(ROOT / "nbs" / "05_train_ppo.ipynb"),
+        str(tmp_path / "05.ipynb"),
+        "--cwd",
+        str(ROOT / "nbs"),
+        "-p",
+        "total_timesteps",
+        "2048",
+        "-p",
+        "test_days",
+        "2",
+        "-p",
+        "output_dir",
+        str(out),
+        "-k",
+        "python3",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-4000:]
     runs = list(out.glob("ev_rl-IquitosMall-v0__ppo__0__*"))
@@ -57,7 +85,9 @@ def test_best_model_is_chosen_on_validation(first_run):
     best = min(curve, key=lambda r: r["objective"])
     assert summary["best_model_timesteps"] == best["timesteps"]
     assert set(json.loads((out / summary["run"] / "validation.json").read_text())["scenarios"]) == {
-        "validation-1:days0-2", "validation-2:days0-2"}
+        "validation-1:days0-2",
+        "validation-2:days0-2",
+    }
 
 
 def test_resume_continues_the_step_count(first_run):
@@ -71,6 +101,7 @@ def test_resume_continues_the_step_count(first_run):
 
 def test_saved_model_predicts_a_valid_action(first_run):
     from stable_baselines3 import PPO
+
     out, summary = first_run
     model = PPO.load(out / summary["run"] / "best_model.zip", device="cpu")
     env = gym.make("ev_rl/IquitosMall-v0", scenario=first_days(heldout_scenarios()[0], 2))
@@ -85,7 +116,9 @@ def test_saved_model_predicts_a_valid_action(first_run):
 def test_papermill_sees_every_parameter():
     "Papermill parses the `parameters` cell: every parameter of TrainParams is visible to it."
     from dataclasses import fields
+
     from papermill.inspection import inspect_notebook
+
     seen = set(inspect_notebook(str(ROOT / "nbs" / "05_train_ppo.ipynb")))
     expected = {f.name for f in fields(TrainParams)}
     assert expected <= seen, expected - seen
