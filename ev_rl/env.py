@@ -25,36 +25,9 @@ from .sockets import assign_sockets, socket_types
 
 # %% auto #0
 __all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'STATE_COLUMN', 'OBS_SIZE',
-           'N_SITE_FEATURES', 'SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'NORM', 'CompiledScenario', 'FeatureInputs',
-           'Feature', 'observation_index', 'observation_size', 'compile_scenario', 'BatchedSimulator', 'simulate',
-           'IquitosMallEnv', 'IquitosMallVecEnv']
-
-# %% ../nbs/03_env.ipynb #df4217e0
-@dataclass
-class CompiledScenario:
-    "A scenario laid out as dense (step, socket) arrays for the batched simulator."
-
-    scenario: Scenario
-    plan: pd.DataFrame  # `assign_sockets` result
-    session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
-    start_kwh: np.ndarray  # (T, S) energy requested by a session plugging in at this step, else 0, kWh
-    pmax_kw: np.ndarray  # (T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW
-    departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
-    steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
-    per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
-    exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
-
-    @property
-    def n_steps(self) -> int:
-        return self.scenario.n_steps
-
-# %% ../nbs/03_env.ipynb #b4da314a
-def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "For ranges [start_i, stop_i): (range index of each element, step of each element), vectorised."
-    lengths = stop - start
-    owner = np.repeat(np.arange(len(start)), lengths)
-    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return owner, start[owner] + offset
+           'N_SITE_FEATURES', 'SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'NORM', 'FeatureInputs', 'Feature',
+           'observation_index', 'observation_size', 'CompiledScenario', 'compile_scenario', 'BatchedSimulator',
+           'simulate', 'IquitosMallEnv', 'IquitosMallVecEnv']
 
 # %% ../nbs/03_env.ipynb #21598939
 MALL_HEADROOM = (
@@ -294,7 +267,34 @@ def _scenario_columns(x: FeatureInputs) -> np.ndarray:
         blocks.append(block)
     return np.clip(np.column_stack(blocks), 0.0, 1.0).astype(np.float32)
 
+# %% ../nbs/03_env.ipynb #b4da314a
+def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "For ranges [start_i, stop_i): (range index of each element, step of each element), vectorised."
+    lengths = stop - start
+    owner = np.repeat(np.arange(len(start)), lengths)
+    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, start[owner] + offset
+
 # %% ../nbs/03_env.ipynb #78af6d57
+@dataclass
+class CompiledScenario:
+    "A scenario laid out as dense (step, socket) arrays for the batched simulator."
+
+    scenario: Scenario
+    plan: pd.DataFrame  # `assign_sockets` result
+    session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
+    start_kwh: np.ndarray  # (T, S) energy requested by a session plugging in at this step, else 0, kWh
+    pmax_kw: np.ndarray  # (T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW
+    departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
+    steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
+    per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
+    exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
+
+    @property
+    def n_steps(self) -> int:
+        return self.scenario.n_steps
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     "Lay out a scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
