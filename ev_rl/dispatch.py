@@ -80,7 +80,7 @@ def perfect_foresight_problem(
         fixed_ev_kwh=float(energy[compiled.plan["socket"].to_numpy() < 0].sum()),
     )
 
-# %% ../nbs/03a_dispatch.ipynb #15ea30e7
+# %% ../nbs/03a_dispatch.ipynb #00f7cb97
 @dataclass
 class DispatchLP:
     "A dispatch problem as a HiGHS model: the LP, the columns of each variable block, the objective's coefficients."
@@ -91,7 +91,7 @@ class DispatchLP:
     constant: float  # constant part of the objective (EV requests, demand already billed)
     scale: float  # the costs passed to HiGHS are `cost / scale`
 
-# %% ../nbs/03a_dispatch.ipynb #00f7cb97
+
 _BLOCKS = ("import", "export", "curtailed", "charge", "discharge", "energy")
 
 
