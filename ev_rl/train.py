@@ -352,7 +352,7 @@ def policy_objectives(
     act = PolicyController(model).act
     return np.array([episode_kpis(simulate(c, act), c.scenario)["objective"] for c in compiled])
 
-
+# %% ../nbs/05_train_ppo.ipynb #e17c40c6
 def score_policy(
     model,  # an SB3 model (run deterministically)
     scenarios: list[Scenario],  # the scenarios to run
@@ -630,7 +630,7 @@ def plot_dashboard(
     )
     return fig
 
-
+# %% ../nbs/05_train_ppo.ipynb #8caaadc9
 def plot_diagnostics(
     progress_csv: Path,  # SB3's progress.csv of the run
     agent: str = "PPO",  # algorithm name for the title
