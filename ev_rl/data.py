@@ -311,7 +311,7 @@ def heldout_scenarios(
 
 # %% ../nbs/01e_data.ipynb #11e18076
 def _on_time_axis(series_kw: pd.Series, config: SiteConfig, what: str, path) -> np.ndarray:
-    "Convert a loaded power series to the simulation step and take the configured year out of it; DataError if not covered."
+    "A loaded power series on the simulation step, cut to the configured year; `DataError` if it does not cover it."
     on_step = to_time_step(series_kw, config.simulation.dt_minutes)
     time = config.time_index()
     have = on_step.index
@@ -343,7 +343,7 @@ def scenario_from_files(
     meter_options: dict
     | None = None,  # keyword options of `load_meter_export`; `fill` is required if the file has outages
 ) -> Scenario:
-    "A scenario from a user's PVGIS, meter and session files, generating whatever is not given; `.quality` records what was loaded."
+    "A scenario from a user's PVGIS, meter and session files, generating the rest; `.quality` records what was loaded."
     config = config or SiteConfig()
     generated = make_scenario(config, seed)
     pv, mall, sessions = generated.pv_kw, generated.mall_kw, generated.sessions
@@ -620,8 +620,7 @@ def _data_card(config: SiteConfig, default: Scenario, heldout: list[Scenario]) -
         )
     cal = "\n".join(lines)
     test_rows = "\n".join(
-        f"| `scenarios/{s.name}/` | test year (seed {s.seed}): final evaluation only, "
-        "never trained on or chosen with |"
+        f"| `scenarios/{s.name}/` | test year (seed {s.seed}): final evaluation only, never trained on or chosen with |"
         for s in heldout
     )
     examples = (

@@ -66,7 +66,7 @@ class FeatureInputs:
         return np.roll(self.scenario.pv_kw, lag_steps) / self.config.pv.ac_capacity_kw
 
     def naive(self, series_kw: np.ndarray, lag_steps: int, ahead: int) -> np.ndarray:
-        "Seasonal-naive forecasts for steps t .. t + ahead - 1: the value `lag_steps` earlier (wrapping), (T, ahead), kW."
+        "Seasonal-naive forecasts of steps t .. t + ahead - 1: the value `lag_steps` earlier (wrapping), (T, ahead)."
         steps = np.arange(len(series_kw))
         return series_kw[(steps[:, None] + np.arange(ahead)[None, :] - lag_steps) % len(series_kw)]
 
@@ -88,7 +88,7 @@ _WIDTHS = ("1", "2", "sockets", "types", "forecast")
 
 @dataclass(frozen=True)
 class Feature:
-    "A block of observation columns: name, width, meaning and scale; `columns` computes it per scenario (None: the step does)."
+    "A block of observation columns: name, width, meaning, scale; `columns` computes it per scenario (None: the step)."
 
     name: str  # key of the block in `observation_index`
     width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (FORECAST_STEPS)
@@ -296,7 +296,7 @@ class CompiledScenario:
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
-    "Lay out a scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
+    "A scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
     n_sockets, types = cfg.ev.n_sockets, socket_types(cfg)
     plan = assign_sockets(cfg, ses)
@@ -579,7 +579,7 @@ def _observe(
 
 # %% ../nbs/03_env.ipynb #ad64bcfa
 class BatchedSimulator:
-    "N copies of the site stepped together by the compiled `_advance`; each copy runs one of a bank of compiled scenarios."
+    "N copies of the site stepped together by the compiled `_advance`, each on one of a bank of compiled scenarios."
 
     def __init__(
         self,
@@ -639,7 +639,7 @@ class BatchedSimulator:
             dt_h=dt,
         )
         self._export_price = cfg.tariff.export_price_per_kwh
-        # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, raw costs, terms
+        # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, costs, terms
         self._n_types = len(cfg.ev.vehicles)
         self._costs = ROW.ev_by_type + self._n_types  # first raw-cost row
         keys = [*_OUTPUT_ROWS[:-1], *(f"ev_{v.name}_kwh" for v in cfg.ev.vehicles)]
