@@ -57,7 +57,8 @@ def main():
         f"with the replay {total_s:.2f} s)"
     )
     print(
-        f"         objective {plan.objective:.6f}, replayed {replayed:.6f} (difference {replayed - plan.objective:.1e}); "
+        f"         objective {plan.objective:.6f}, replayed {replayed:.6f} "
+        f"(difference {replayed - plan.objective:.1e}); "
         f"lower bound {plan.lower_bound:.6f}, gap {plan.gap:.1e}; {len(plan.repaired_steps)} steps repaired"
     )
 

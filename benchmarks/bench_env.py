@@ -150,7 +150,8 @@ def main():
     with tempfile.TemporaryDirectory() as cache:
         compiled, loaded = first_step_seconds(cache), first_step_seconds(cache)
     print(
-        f"first reset + step of a fresh process: {compiled:.2f} s compiling the kernels, {loaded:.2f} s from Numba's cache"
+        f"first reset + step of a fresh process: {compiled:.2f} s compiling the kernels, "
+        f"{loaded:.2f} s from Numba's cache"
     )
 
 

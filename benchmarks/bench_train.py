@@ -65,7 +65,8 @@ def main():
     pipeline = timed_learn(build_model(params, make_training_env(params, config)), args.steps)
     print(f"seed-like (DummyVecEnv, 1 env)     {reference:8,.0f} steps/s")
     print(
-        f"ev_rl.train (batched VecEnv, 16)    {pipeline:8,.0f} steps/s   ratio {pipeline / reference:.1f}x (target >= 4x)"
+        f"ev_rl.train (batched VecEnv, 16)    {pipeline:8,.0f} steps/s   "
+        f"ratio {pipeline / reference:.1f}x (target >= 4x)"
     )
 
 

@@ -27,7 +27,7 @@ __all__ = ['CONTROLLERS', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_c
 
 # %% ../nbs/04_baselines.ipynb #5d76ece1
 class Controller:
-    "Base of every controller: `reset` before an episode, then `act` once per step (observation and simulator in, setpoints out)."
+    "Base of every controller: `reset` before an episode, then `act` each step (observation in, setpoints out)."
 
     name: str = "controller"
 
@@ -80,7 +80,7 @@ def rollout(
     scenario: Scenario,  # the scenario to run
     compiled: CompiledScenario | None = None,  # the scenario compiled, if at hand (saves compiling again)
 ) -> dict[str, np.ndarray]:
-    "Run a controller through one episode: the simulator's step outputs stacked over steps, plus `socket_kwh` and `actions`."
+    "One episode of a controller: the simulator's step outputs stacked over steps, with `socket_kwh` and `actions`."
     controller = as_controller(controller)
     compiled = compile_scenario(scenario) if compiled is None else compiled
     controller.reset(scenario, compiled)
@@ -91,7 +91,7 @@ def evaluate(
     controller,  # a `Controller` or a trained SB3 model (run deterministically)
     scenario: Scenario,  # the scenario to run, e.g. one of `heldout_scenarios(config)`
 ) -> dict[str, float]:
-    "The KPIs of one episode of `controller` on `scenario`: `objective` (lower is better), its components, energy totals in kWh."
+    "KPIs of one episode of `controller` on `scenario`: `objective` (lower is better), its components, energies in kWh."
     trajectory = rollout(controller, scenario)
     kpis = episode_kpis(trajectory, scenario)
     kpis.update(
@@ -150,12 +150,12 @@ def seasonal_naive(
     steps: np.ndarray,  # steps to forecast
     lag_steps: int,  # season length in steps: one day for PV, one week for the mall
 ) -> np.ndarray:
-    "Seasonal-naive forecast: the value `lag_steps` earlier (for the first season, the same step of the episode's last one)."
+    "Seasonal-naive forecast: the value `lag_steps` earlier (in the first season, the same step of the episode's last)."
     return np.asarray(series_kw)[(np.asarray(steps) - lag_steps) % len(series_kw)]
 
 # %% ../nbs/04_baselines.ipynb #f15f8893
 def forecast_energy_kwh(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    "Seasonal-naive forecasts of every step's PV (same step yesterday) and mall demand (same step a week ago), kWh per step."
+    "Seasonal-naive forecasts of each step's PV (the step yesterday) and mall demand (a week ago), kWh per step."
     sim = scenario.config.simulation
     steps, spd = np.arange(scenario.n_steps), 24 * sim.steps_per_hour
     return (
@@ -165,7 +165,7 @@ def forecast_energy_kwh(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
 
 # %% ../nbs/04_baselines.ipynb #88bf6a49
 class RuleBased(Controller):
-    "Documented rules: EVs earliest-deadline-first following forecast PV surplus; the battery stores surplus and discharges in peak hours."
+    "Documented rules: EVs earliest deadline first on forecast PV surplus; the battery stores it, discharges at peak."
 
     name = "rule_based"
 
@@ -202,7 +202,7 @@ class RuleBased(Controller):
 
 # %% ../nbs/04_baselines.ipynb #a04f61e5
 class PerfectForesight(Controller):
-    "The perfect-foresight optimum: the dispatch LP of the whole episode (actual data, every session), replayed step by step."
+    "The perfect-foresight optimum: the dispatch LP of the whole episode (actual data, every session), replayed."
 
     name = "optimum"
 
@@ -226,7 +226,7 @@ class PerfectForesight(Controller):
 
 # %% ../nbs/04_baselines.ipynb #4f124000
 class MPC(Controller):
-    "Model-predictive control: each step, the dispatch LP over the next hours with seasonal-naive forecasts and the plugged vehicles."
+    "Model-predictive control: each step the dispatch LP of the next hours, on seasonal-naive forecasts, plugged EVs."
 
     name = "mpc"
 
@@ -318,7 +318,7 @@ def gap_closed(
     uncontrolled: float,  # uncontrolled charging's objective on the same scenario
     optimum: float,  # the optimum's objective on the same scenario
 ) -> float:
-    "Share of the gap between uncontrolled charging and the optimum that a controller closes (1: optimum, 0: uncontrolled)."
+    "Share of the gap from uncontrolled charging to the optimum that a controller closes (1: optimum, 0: uncontrolled)."
     span = uncontrolled - optimum
     return (uncontrolled - objective) / span if span > 0 else float("nan")
 

@@ -32,7 +32,8 @@ def iqm(
     x = np.asarray(scores, dtype=float).ravel()
     if x.size == 0 or not np.isfinite(x).all():
         raise ValueError(
-            f"scores: need at least one score and only finite values, got {x.size} with {np.sum(~np.isfinite(x))} non-finite"
+            f"scores: need at least one score and only finite values, got {x.size} "
+            f"with {np.sum(~np.isfinite(x))} non-finite"
         )
     return float(stats.trim_mean(x, 0.25))
 
@@ -126,7 +127,8 @@ def train_all(
     def report(p: TrainParams, summary: dict) -> Path:
         print(
             f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
-            f"({summary['steps_per_second']:,.0f} steps/s), test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
+            f"({summary['steps_per_second']:,.0f} steps/s), "
+            f"test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
             flush=True,
         )
         return out / "runs" / summary["run"]
@@ -141,7 +143,7 @@ def train_all(
 def collect_runs(
     run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
 ) -> dict[str, pd.DataFrame]:
-    "Tables `scores` (controller, seed, scenario, KPIs), `curves` (training rollouts), `validation_curves` and `training`."
+    "Tables `scores` (controller, seed, scenario, KPIs), `curves` (training rollouts), `validation_curves`, `training`."
     scores, curves, validation_curves, training, seen = [], [], [], [], set()
     for run in map(Path, run_dirs):
         summary = json.loads((run / "summary.json").read_text())
@@ -189,7 +191,7 @@ def collect_runs(
 def hyperparameters(
     run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
 ) -> pd.DataFrame:
-    "Rows: the hyperparameters of `ev_rl.train.HYPERPARAMETERS` and the budget; columns: the algorithms; cells: the value each was trained with (None: not used)."
+    "The settings each algorithm was trained with: hyperparameters (None: not used) and budget by algorithm."
     settings = {}
     for run in map(Path, run_dirs):
         p = json.loads((run / "summary.json").read_text())["params"]
@@ -337,7 +339,7 @@ def write_results(
     seed: int = 0,  # bootstrap seed
     train_wall_seconds: float | None = None,  # wall time of `train_all`, recorded in compare.json
 ) -> Path:
-    "Collect, aggregate and write scores, aggregates, learning curves, training times and typical-day series; the results folder."
+    "Collect, aggregate and write scores, learning curves, training times and typical-day series; the results folder."
     base = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     out = base / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ def grid_co2_kg_per_kwh(
     "Emission factor of grid electricity per step, kg CO2/kWh (constant for the isolated Iquitos system)."
     return np.full(len(time), config.emissions.grid_kg_co2_per_kwh)
 
-# %% ../nbs/01e_data.ipynb #9ad5d9ff
+# %% ../nbs/01e_data.ipynb #7f8c0003
 _SESSION_STEP_COLUMNS = (
     "session_id",
     "vehicle_type",
@@ -61,45 +61,6 @@ _SESSION_STEP_COLUMNS = (
 )
 
 
-@dataclass
-class Scenario:
-    "One year of exogenous inputs on the simulation's step grid (nothing a controller can change)."
-
-    name: str  # e.g. "train-17" or "test-a"
-    config: SiteConfig  # the configuration it was made for
-    time: pd.DatetimeIndex  # start of each step, local time
-    pv_kw: np.ndarray  # PV AC power, mean over each step, kW
-    mall_kw: np.ndarray  # mall demand, mean over each step, kW
-    sessions: pd.DataFrame  # one row per EV session, with arrival_step and departure_step
-    price_per_kwh: np.ndarray  # energy price per step, PEN/kWh
-    peak: np.ndarray  # True in peak-tariff steps
-    co2_kg_per_kwh: np.ndarray  # grid emission factor per step, kg CO2/kWh
-    seed: int | None = None  # seed it was generated from (None for loaded data)
-    weather: pd.DataFrame | None = None  # weather behind the PV series, if generated
-    quality: dict | None = (
-        None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
-    )
-
-    def __post_init__(self):
-        self.pv_kw, self.mall_kw = np.asarray(self.pv_kw, float), np.asarray(self.mall_kw, float)
-        self.price_per_kwh, self.co2_kg_per_kwh = (
-            np.asarray(self.price_per_kwh, float),
-            np.asarray(self.co2_kg_per_kwh, float),
-        )
-        self.peak = np.asarray(self.peak, bool)
-        _check_scenario(self)
-
-    @property
-    def n_steps(self) -> int:
-        "Number of steps."
-        return len(self.time)
-
-    @property
-    def dt_h(self) -> float:
-        "Step length in hours."
-        return self.config.simulation.dt_h
-
-# %% ../nbs/01e_data.ipynb #7f8c0003
 def _check_scenario(s: Scenario) -> None:
     "Raise `ValueError` naming the scenario and the series when `s` is inconsistent."
     n, where = len(s.time), f"scenario {s.name!r}"
@@ -142,6 +103,45 @@ def _check_scenario(s: Scenario) -> None:
             raise ValueError(f"{where}: session {ses['session_id'].iloc[i]}: {text}")
     if ses["session_id"].duplicated().any():
         raise ValueError(f"{where}: duplicated session_id {ses['session_id'][ses['session_id'].duplicated()].iloc[0]}")
+
+# %% ../nbs/01e_data.ipynb #9ad5d9ff
+@dataclass
+class Scenario:
+    "One year of exogenous inputs on the simulation's step grid (nothing a controller can change)."
+
+    name: str  # e.g. "train-17" or "test-a"
+    config: SiteConfig  # the configuration it was made for
+    time: pd.DatetimeIndex  # start of each step, local time
+    pv_kw: np.ndarray  # PV AC power, mean over each step, kW
+    mall_kw: np.ndarray  # mall demand, mean over each step, kW
+    sessions: pd.DataFrame  # one row per EV session, with arrival_step and departure_step
+    price_per_kwh: np.ndarray  # energy price per step, PEN/kWh
+    peak: np.ndarray  # True in peak-tariff steps
+    co2_kg_per_kwh: np.ndarray  # grid emission factor per step, kg CO2/kWh
+    seed: int | None = None  # seed it was generated from (None for loaded data)
+    weather: pd.DataFrame | None = None  # weather behind the PV series, if generated
+    quality: dict | None = (
+        None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
+    )
+
+    def __post_init__(self):
+        self.pv_kw, self.mall_kw = np.asarray(self.pv_kw, float), np.asarray(self.mall_kw, float)
+        self.price_per_kwh, self.co2_kg_per_kwh = (
+            np.asarray(self.price_per_kwh, float),
+            np.asarray(self.co2_kg_per_kwh, float),
+        )
+        self.peak = np.asarray(self.peak, bool)
+        _check_scenario(self)
+
+    @property
+    def n_steps(self) -> int:
+        "Number of steps."
+        return len(self.time)
+
+    @property
+    def dt_h(self) -> float:
+        "Step length in hours."
+        return self.config.simulation.dt_h
 
 # %% ../nbs/01e_data.ipynb #33f0174d
 def scenario_from_series(
@@ -242,13 +242,13 @@ def make_scenario(
         weather=weather,
     )
 
-# %% ../nbs/01e_data.ipynb #0ca64f88
+# %% ../nbs/01e_data.ipynb #4610fdf0
 SCENARIO_SETS = ("train", "validation", "test")
 FIRST_TEST_SEED = 900_000  # test years: seeds FIRST_TEST_SEED + 1, + 2, ...
 MAX_VALIDATION_YEARS = 1_000  # validation years: seeds FIRST_TEST_SEED - 1, - 2, ... down to FIRST_TEST_SEED - 1000
 TEST_NAMES = ("test-a", "test-b", "test-c")
 
-# %% ../nbs/01e_data.ipynb #4610fdf0
+
 def _set_member(
     name: str,  # one of SCENARIO_SETS
     index: int,  # position in the set, from 0
@@ -311,7 +311,7 @@ def heldout_scenarios(
 
 # %% ../nbs/01e_data.ipynb #11e18076
 def _on_time_axis(series_kw: pd.Series, config: SiteConfig, what: str, path) -> np.ndarray:
-    "Convert a loaded power series to the simulation step and take the configured year out of it; DataError if not covered."
+    "A loaded power series on the simulation step, cut to the configured year; `DataError` if it does not cover it."
     on_step = to_time_step(series_kw, config.simulation.dt_minutes)
     time = config.time_index()
     have = on_step.index
@@ -343,7 +343,7 @@ def scenario_from_files(
     meter_options: dict
     | None = None,  # keyword options of `load_meter_export`; `fill` is required if the file has outages
 ) -> Scenario:
-    "A scenario from a user's PVGIS, meter and session files, generating whatever is not given; `.quality` records what was loaded."
+    "A scenario from a user's PVGIS, meter and session files, generating the rest; `.quality` records what was loaded."
     config = config or SiteConfig()
     generated = make_scenario(config, seed)
     pv, mall, sessions = generated.pv_kw, generated.mall_kw, generated.sessions
@@ -385,7 +385,7 @@ def scenario_from_files(
     scenario.quality = quality
     return scenario
 
-# %% ../nbs/01e_data.ipynb #12902f39
+# %% ../nbs/01e_data.ipynb #9f8642bc
 def _socket_utilisation(scenario: Scenario, vehicle) -> float:
     "Socket-hours occupied by served vehicles of a type over the socket-hours of opening time."
     cfg = scenario.config
@@ -398,7 +398,7 @@ def _socket_utilisation(scenario: Scenario, vehicle) -> float:
     available_h = vehicle.sockets * (cfg.ev.close_hour - cfg.ev.open_hour) * cfg.simulation.n_days
     return occupied_h / available_h if available_h else float("nan")
 
-# %% ../nbs/01e_data.ipynb #9f8642bc
+
 def calibration_table(scenario: Scenario) -> pd.DataFrame:
     "Calibration targets (from the configuration) against a generated scenario: PV, mall demand and EV sessions."
     cfg, dt = scenario.config, scenario.dt_h
@@ -603,7 +603,7 @@ def read_scenario(
         scenario.weather = series[weather_cols].set_index(scenario.time)
     return scenario
 
-# %% ../nbs/01e_data.ipynb #3a526c4b
+# %% ../nbs/01e_data.ipynb #ce4bc19f
 def _data_card(config: SiteConfig, default: Scenario, heldout: list[Scenario]) -> str:
     "The data card (markdown): provenance, assumptions and the calibration table of the generated scenarios."
     table = calibration_table(default).rename(columns={"achieved": default.name})
@@ -619,6 +619,18 @@ def _data_card(config: SiteConfig, default: Scenario, heldout: list[Scenario]) -
             + " |"
         )
     cal = "\n".join(lines)
+    test_rows = "\n".join(
+        f"| `scenarios/{s.name}/` | test year (seed {s.seed}): final evaluation only, never trained on or chosen with |"
+        for s in heldout
+    )
+    examples = (
+        "| `examples/` | small files in the real formats the loaders read: a PVGIS hourly CSV, "
+        "a utility meter export, a session table |"
+    )
+    measured = (
+        "| `measured/` | the site's real 2024 meter export (15-minute kWh, 135 outage intervals), "
+        "with its provenance in `measured/README.md` |"
+    )
     return f"""# Data card: the Iquitos mall scenarios
 
 Generated by `nbs/01e_data.ipynb` (`make data`); do not edit by hand. Every number below is computed
@@ -629,9 +641,9 @@ from the files in this folder's scenarios.
 | folder | what |
 |---|---|
 | `scenarios/{default.name}/` | the default scenario: seed {default.seed} of the configuration in `config.yaml` |
-{chr(10).join(f"| `scenarios/{s.name}/` | test year (seed {s.seed}): final evaluation only, never trained on or chosen with |" for s in heldout)}
-| `examples/` | small files in the real formats the loaders read: a PVGIS hourly CSV, a utility meter export, a session table |
-| `measured/` | the site's real 2024 meter export (15-minute kWh, 135 outage intervals), with its provenance in `measured/README.md` |
+{test_rows}
+{examples}
+{measured}
 
 Each scenario folder holds `series.csv` (one row per {config.simulation.dt_minutes}-minute step, local time
 UTC-5: PV AC power and mall demand in kW (mean over the step), energy price in PEN/kWh, peak flag, grid
@@ -679,7 +691,7 @@ study of the site (location, plant, fleet, tariff, emission factors), the utilit
 {cal}
 """
 
-# %% ../nbs/01e_data.ipynb #ce4bc19f
+
 def write_data_folder(
     root: str | Path = "../data",  # the repository's data/ folder
     config: SiteConfig | None = None,  # configuration (default: Iquitos)

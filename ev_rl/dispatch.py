@@ -23,7 +23,7 @@ __all__ = ['DispatchProblem', 'perfect_foresight_problem', 'DispatchLP', 'build_
 # %% ../nbs/03a_dispatch.ipynb #2d0d1018
 @dataclass(frozen=True)
 class DispatchProblem:
-    "The data of one dispatch LP over H steps: exogenous series (actual or forecast), known charging cells, starting state."
+    "The data of one dispatch LP over H steps: series (actual or forecast), known charging cells, starting state."
 
     config: SiteConfig  # battery, grid, tariff and objective weights
     pv_kwh: np.ndarray  # (H,) PV energy available per step, kWh
@@ -57,7 +57,7 @@ class DispatchProblem:
 def perfect_foresight_problem(
     compiled: CompiledScenario,  # the scenario, compiled
 ) -> DispatchProblem:
-    "The dispatch problem of a whole episode with perfect foresight: actual PV and demand, every served session's cells."
+    "The dispatch problem of a whole episode with perfect foresight: actual PV and demand, every served session."
     s = compiled.scenario
     cfg, dt = s.config, s.dt_h
     step, socket = np.nonzero(compiled.session_index >= 0)
@@ -80,7 +80,7 @@ def perfect_foresight_problem(
         fixed_ev_kwh=float(energy[compiled.plan["socket"].to_numpy() < 0].sum()),
     )
 
-# %% ../nbs/03a_dispatch.ipynb #15ea30e7
+# %% ../nbs/03a_dispatch.ipynb #00f7cb97
 @dataclass
 class DispatchLP:
     "A dispatch problem as a HiGHS model: the LP, the columns of each variable block, the objective's coefficients."
@@ -91,7 +91,7 @@ class DispatchLP:
     constant: float  # constant part of the objective (EV requests, demand already billed)
     scale: float  # the costs passed to HiGHS are `cost / scale`
 
-# %% ../nbs/03a_dispatch.ipynb #00f7cb97
+
 _BLOCKS = ("import", "export", "curtailed", "charge", "discharge", "energy")
 
 

@@ -25,36 +25,9 @@ from .sockets import assign_sockets, socket_types
 
 # %% auto #0
 __all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'STATE_COLUMN', 'OBS_SIZE',
-           'N_SITE_FEATURES', 'SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'NORM', 'CompiledScenario', 'FeatureInputs',
-           'Feature', 'observation_index', 'observation_size', 'compile_scenario', 'BatchedSimulator', 'simulate',
-           'IquitosMallEnv', 'IquitosMallVecEnv']
-
-# %% ../nbs/03_env.ipynb #df4217e0
-@dataclass
-class CompiledScenario:
-    "A scenario laid out as dense (step, socket) arrays for the batched simulator."
-
-    scenario: Scenario
-    plan: pd.DataFrame  # `assign_sockets` result
-    session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
-    start_kwh: np.ndarray  # (T, S) energy requested by a session plugging in at this step, else 0, kWh
-    pmax_kw: np.ndarray  # (T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW
-    departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
-    steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
-    per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
-    exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
-
-    @property
-    def n_steps(self) -> int:
-        return self.scenario.n_steps
-
-# %% ../nbs/03_env.ipynb #b4da314a
-def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "For ranges [start_i, stop_i): (range index of each element, step of each element), vectorised."
-    lengths = stop - start
-    owner = np.repeat(np.arange(len(start)), lengths)
-    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return owner, start[owner] + offset
+           'N_SITE_FEATURES', 'SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'NORM', 'FeatureInputs', 'Feature',
+           'observation_index', 'observation_size', 'CompiledScenario', 'compile_scenario', 'BatchedSimulator',
+           'simulate', 'IquitosMallEnv', 'IquitosMallVecEnv']
 
 # %% ../nbs/03_env.ipynb #21598939
 MALL_HEADROOM = (
@@ -93,7 +66,7 @@ class FeatureInputs:
         return np.roll(self.scenario.pv_kw, lag_steps) / self.config.pv.ac_capacity_kw
 
     def naive(self, series_kw: np.ndarray, lag_steps: int, ahead: int) -> np.ndarray:
-        "Seasonal-naive forecasts for steps t .. t + ahead - 1: the value `lag_steps` earlier (wrapping), (T, ahead), kW."
+        "Seasonal-naive forecasts of steps t .. t + ahead - 1: the value `lag_steps` earlier (wrapping), (T, ahead)."
         steps = np.arange(len(series_kw))
         return series_kw[(steps[:, None] + np.arange(ahead)[None, :] - lag_steps) % len(series_kw)]
 
@@ -115,7 +88,7 @@ _WIDTHS = ("1", "2", "sockets", "types", "forecast")
 
 @dataclass(frozen=True)
 class Feature:
-    "A block of observation columns: name, width, meaning and scale; `columns` computes it per scenario (None: the step does)."
+    "A block of observation columns: name, width, meaning, scale; `columns` computes it per scenario (None: the step)."
 
     name: str  # key of the block in `observation_index`
     width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (FORECAST_STEPS)
@@ -294,9 +267,36 @@ def _scenario_columns(x: FeatureInputs) -> np.ndarray:
         blocks.append(block)
     return np.clip(np.column_stack(blocks), 0.0, 1.0).astype(np.float32)
 
+# %% ../nbs/03_env.ipynb #b4da314a
+def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "For ranges [start_i, stop_i): (range index of each element, step of each element), vectorised."
+    lengths = stop - start
+    owner = np.repeat(np.arange(len(start)), lengths)
+    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, start[owner] + offset
+
 # %% ../nbs/03_env.ipynb #78af6d57
+@dataclass
+class CompiledScenario:
+    "A scenario laid out as dense (step, socket) arrays for the batched simulator."
+
+    scenario: Scenario
+    plan: pd.DataFrame  # `assign_sockets` result
+    session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
+    start_kwh: np.ndarray  # (T, S) energy requested by a session plugging in at this step, else 0, kWh
+    pmax_kw: np.ndarray  # (T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW
+    departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
+    steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
+    per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
+    exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
+
+    @property
+    def n_steps(self) -> int:
+        return self.scenario.n_steps
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
-    "Lay out a scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
+    "A scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
     n_sockets, types = cfg.ev.n_sockets, socket_types(cfg)
     plan = assign_sockets(cfg, ses)
@@ -579,7 +579,7 @@ def _observe(
 
 # %% ../nbs/03_env.ipynb #ad64bcfa
 class BatchedSimulator:
-    "N copies of the site stepped together by the compiled `_advance`; each copy runs one of a bank of compiled scenarios."
+    "N copies of the site stepped together by the compiled `_advance`, each on one of a bank of compiled scenarios."
 
     def __init__(
         self,
@@ -639,7 +639,7 @@ class BatchedSimulator:
             dt_h=dt,
         )
         self._export_price = cfg.tariff.export_price_per_kwh
-        # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, raw costs, terms
+        # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, costs, terms
         self._n_types = len(cfg.ev.vehicles)
         self._costs = ROW.ev_by_type + self._n_types  # first raw-cost row
         keys = [*_OUTPUT_ROWS[:-1], *(f"ev_{v.name}_kwh" for v in cfg.ev.vehicles)]

@@ -123,7 +123,10 @@ def plot_typical_day(
         scenario,
         day,
         ax=ax,
-        title=f"{controller}, {scenario.name}, {scenario.time[day * 24 * scenario.config.simulation.steps_per_hour]:%d %b} (median-PV day)",
+        title=(
+            f"{controller}, {scenario.name}, "
+            f"{scenario.time[day * 24 * scenario.config.simulation.steps_per_hour]:%d %b} (median-PV day)"
+        ),
     )
 
 # %% ../nbs/06_evaluate.ipynb #a6deea05

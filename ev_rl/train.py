@@ -292,7 +292,7 @@ def build_model(
     params: TrainParams,  # the run's hyperparameters
     env,  # the training VecEnv
 ):
-    "A new SB3 model (PPO, or A2C/SAC for the comparison) with the run's hyperparameters, or the checkpoint to resume from."
+    "A new SB3 model (PPO, or A2C/SAC for the comparison) with the run's hyperparameters, or the checkpoint to resume."
     cls = algorithm_class(params.algo)
     if params.resume_from:
         return cls.load(params.resume_from, env=env, device=params.device)
@@ -352,7 +352,7 @@ def policy_objectives(
     act = PolicyController(model).act
     return np.array([episode_kpis(simulate(c, act), c.scenario)["objective"] for c in compiled])
 
-
+# %% ../nbs/05_train_ppo.ipynb #e17c40c6
 def score_policy(
     model,  # an SB3 model (run deterministically)
     scenarios: list[Scenario],  # the scenarios to run
@@ -429,7 +429,7 @@ class RolloutObjective(BaseCallback):
 
 # %% ../nbs/05_train_ppo.ipynb #2f5ad98f
 class ValidationCurve(BaseCallback):
-    "Objective and gap closed on the validation years before training, every `every` steps and at the end; keeps the best model."
+    "Objective and gap closed on the validation years before training, every `every` steps, at the end; keeps the best."
 
     REFERENCES = ("rule_based", "mpc")  # reference levels drawn with the curve
 
@@ -457,7 +457,7 @@ class ValidationCurve(BaseCallback):
         return float(np.mean([gap_closed(j, unc, opt) for j, (unc, opt) in zip(objectives, self._bounds)]))
 
     def evaluate_now(self) -> dict:
-        "Evaluate the current policy, append a row (timesteps, objective, gap_closed); save the model if it is the best."
+        "Evaluate the current policy, append a row (timesteps, objective, gap_closed); save the model if it is best."
         if self.history and self.history[-1]["timesteps"] == self.num_timesteps:
             return self.history[-1]
         objective = policy_objectives(self.model, self.compiled)
@@ -497,7 +497,7 @@ def _duration(seconds: float) -> str:
 
 
 class ProgressReport(BaseCallback):
-    "Print the training's progress (steps, steps/s, time left, last validation gap closed) at most every `every_s` seconds."
+    "Print the progress (steps, steps/s, time left, last validation gap closed) at most every `every_s` seconds."
 
     def __init__(
         self,
@@ -521,7 +521,8 @@ class ProgressReport(BaseCallback):
         rate = done / elapsed_s if elapsed_s > 0 else 0.0
         left = (self.total - done) / rate if rate > 0 else float("nan")
         text = (
-            f"{self.label + ': ' if self.label else ''}{done:,} / {self.total:,} steps ({100 * done / self.total:.0f} %), "
+            f"{self.label + ': ' if self.label else ''}{done:,} / {self.total:,} steps "
+            f"({100 * done / self.total:.0f} %), "
             f"{rate:,.0f} steps/s, {_duration(elapsed_s)} elapsed, {_duration(left) if left == left else '?'} left"
         )
         if self.curve is not None and self.curve.history:
@@ -545,7 +546,7 @@ def plot_dashboard(
     report: dict,  # the record of `score_policy` on the report set (test, or validation without a test set)
     series: pd.DataFrame,  # the agent's per-step series on the report set
 ):
-    "Learning curve with the yardsticks, objectives per controller on the report set, and a day of the agent's dispatch."
+    "Learning curve with the yardsticks, objective per controller on the report set, a day of the agent's dispatch."
     fig, axes = plt.subplots(1, 3, figsize=(18, 5), constrained_layout=True)
     ax = axes[0]
     roll = pd.DataFrame(summary["rollouts"])
@@ -630,12 +631,12 @@ def plot_dashboard(
     )
     return fig
 
-
+# %% ../nbs/05_train_ppo.ipynb #8caaadc9
 def plot_diagnostics(
     progress_csv: Path,  # SB3's progress.csv of the run
     agent: str = "PPO",  # algorithm name for the title
 ):
-    "SB3's optimisation diagnostics over training: approximate KL, entropy, clip fraction, value loss, explained variance."
+    "SB3's optimisation diagnostics: approximate KL, entropy, clip fraction, value loss, explained variance."
     log = pd.read_csv(progress_csv) if Path(progress_csv).stat().st_size else pd.DataFrame()
     keys = [
         ("train/approx_kl", "approximate KL"),
@@ -679,7 +680,7 @@ def train(
     progress_bar: bool = False,  # SB3's progress bar (for interactive use; runs print `ProgressReport` lines)
     progress_every_s: float = 30.0,  # seconds between progress lines
 ) -> dict:
-    "Train, choose the best model on the validation years, report it on the test years, write every output; the summary."
+    "Train, choose the best model on the validation years, report it on the test years, write the outputs; the summary."
     config = config or SiteConfig()
     run = make_run_dir(params)
     seed_everything(params.seed, params.torch_threads)

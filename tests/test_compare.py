@@ -146,7 +146,7 @@ def test_workers_do_not_change_results(tiny_paper, tmp_path):
 
 
 def test_hyperparameter_table_states_the_settings_run(tiny_paper):
-    "The paper's hyperparameter table shows the settings the runs were trained with (preset and overrides), beside the prior study's."
+    "The paper's hyperparameter table: the settings the runs were trained with (preset, overrides), beside the prior's."
     rows = {
         line.split(" & ")[0]: line.split(" & ")[1:]
         for line in (tiny_paper / "tables" / "hyperparameters.tex").read_text().splitlines()
