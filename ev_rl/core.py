@@ -68,7 +68,7 @@ def _check_number(value: Any, hint: type, where: str) -> float | int:
         raise ConfigError(f"{where} = {value!r}: must be a finite number")
     return hint(value)
 
-# %% ../nbs/00_core.ipynb #c593703a
+
 _BOUND_TEXT = {
     "gt": (">", lambda v, b: v > b),
     "ge": (">=", lambda v, b: v >= b),
@@ -92,7 +92,7 @@ def _check_string(value: Any, meta: dict, where: str) -> str:
         raise ConfigError(f"{where} = {value!r}: must be one of {list(meta['choices'])}")
     return value
 
-# %% ../nbs/00_core.ipynb #62f15066
+
 def _coerce_field(value: Any, hint: Any, meta: dict, where: str) -> Any:
     "Type-check `value` against `hint`, check its bounds, and return it in canonical form."
     if value is None and meta.get("optional"):
@@ -446,7 +446,7 @@ def _mean_plugged_h(
     charge_h = (soc_t[:, None] - soc_a[None, :]) * vehicle.battery_kwh / vehicle.max_power_kw
     return float(np.maximum(charge_h, vehicle.dwell_min_h).mean())
 
-# %% ../nbs/00_core.ipynb #84a48db2
+
 def _check_vehicle(
     name: str,  # vehicle type: 'motorcycle' or 'mototaxi'
     vehicle: VehicleConfig,  # its parameters
@@ -734,7 +734,7 @@ def _section_to_dict(obj: Any) -> dict:
         out[f.name] = _section_to_dict(v) if dataclasses.is_dataclass(v) else list(v) if isinstance(v, tuple) else v
     return out
 
-# %% ../nbs/00_core.ipynb #4a65d30e
+
 def _section_from_dict(
     cls: type,  # the section class to build
     data: Any,  # a (partial) mapping of its fields

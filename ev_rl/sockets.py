@@ -40,7 +40,7 @@ def assign_sockets(
     cfg: SiteConfig,  # the site: sockets per vehicle type, queue patience, step length
     ses: pd.DataFrame,  # sessions on the step grid (`vehicle_type`, `arrival_step`, `departure_step`)
 ) -> pd.DataFrame:
-    "Per session: `socket` (-1 if turned away), `plug_step` and `give_up_step`, by first-come-first-served with patience."
+    "Per session: `socket` (-1 if turned away), `plug_step` and `give_up_step`, first come first served, with patience."
     patience = int(cfg.ev.queue_patience_min // cfg.simulation.dt_minutes)
     types = socket_types(cfg)
     arrival, departure = ses["arrival_step"].to_numpy(np.int64), ses["departure_step"].to_numpy(np.int64)

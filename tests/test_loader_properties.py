@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from ev_rl.core import ConfigError, DataError, SiteConfig
 from ev_rl.data import first_days, make_scenario
 from ev_rl.env import simulate
-from ev_rl.mall import load_meter_export
-from ev_rl.pv import load_pvgis_hourly
-from ev_rl.sessions import load_sessions
+from ev_rl.meter import load_meter_export
+from ev_rl.pvgis import load_pvgis_hourly
+from ev_rl.user_sessions import load_sessions
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 METER, PVGIS, SESSIONS = (

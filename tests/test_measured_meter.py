@@ -8,7 +8,7 @@ import pytest
 
 from ev_rl.core import DataError, SiteConfig
 from ev_rl.data import scenario_from_files
-from ev_rl.mall import load_meter_export
+from ev_rl.meter import load_meter_export
 
 METER = Path(__file__).resolve().parents[1] / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
 
