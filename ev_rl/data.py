@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .core import DataError, SiteConfig
-from .mall import generate_mall_demand, load_meter_export, to_time_step
-from .pv import load_pvgis_hourly, pv_ac_kw, pv_performance, simulate_weather
-from .sessions import generate_sessions, load_sessions, sessions_to_steps
+from .mall import generate_mall_demand
+from .meter import load_meter_export, to_time_step
+from .pv import pv_ac_kw, pv_performance, simulate_weather
+from .pvgis import load_pvgis_hourly
+from .sessions import generate_sessions, sessions_to_steps
 from .sockets import assign_sockets
+from .user_sessions import load_sessions
 
 # %% auto #0
 __all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'peak_mask', 'energy_price_per_kwh',

@@ -33,7 +33,7 @@ class Forecast:
         "H, the number of steps each forecast covers."
         return self.pv_kw.shape[1]
 
-
+# %% ../nbs/01f_forecast.ipynb #ea2d8233
 class Forecaster:
     "PV and mall forecasts from what is known at the start of each step: the series before it, the calendar, the site."
 
@@ -98,7 +98,7 @@ def configured_mall_kw(
 
 
 class SeasonalNaive(Forecaster):
-    "PV of the same step on the last day before t, mall demand of the same step on the last week before t."
+    "PV of the same step on the last day before t, mall demand of that step on the last week before t."
 
     name = "seasonal_naive"
 
