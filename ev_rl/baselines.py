@@ -5,10 +5,13 @@
 # %% ../nbs/04_baselines.ipynb #3b00edd4
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,13 +20,13 @@ import pandas as pd
 from .data import Scenario
 from .dispatch import DispatchProblem, _highs, perfect_foresight_problem, plan_actions, solve_dispatch
 from .env import BatchedSimulator, CompiledScenario, compile_scenario, simulate
+from .forecast import FORECASTERS, Forecaster, SeasonalNaive, forecaster
 from .reward import COMPONENTS, episode_kpis, objective_factors
 
 # %% auto #0
-__all__ = ['CONTROLLERS', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout', 'evaluate',
-           'constraint_violations', 'Uncontrolled', 'seasonal_naive', 'forecast_energy_kwh', 'RuleBased',
-           'PerfectForesight', 'MPC', 'yardstick', 'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame',
-           'plot_dispatch']
+__all__ = ['LEVERS', 'CONTROLLERS', 'REFERENCES', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout',
+           'evaluate', 'constraint_violations', 'Uncontrolled', 'RuleBased', 'PerfectForesight', 'MPC', 'yardstick',
+           'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame', 'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #5d76ece1
 class Controller:
@@ -144,78 +147,79 @@ class Uncontrolled(Controller):
     def act(self, observation, simulator):
         return np.r_[0.0, np.ones(simulator.n_sockets)]
 
-# %% ../nbs/04_baselines.ipynb #3207b57e
-def seasonal_naive(
-    series_kw: np.ndarray,  # a series over the episode, kW
-    steps: np.ndarray,  # steps to forecast
-    lag_steps: int,  # season length in steps: one day for PV, one week for the mall
-) -> np.ndarray:
-    "Seasonal-naive forecast: the value `lag_steps` earlier (in the first season, the same step of the episode's last)."
-    return np.asarray(series_kw)[(np.asarray(steps) - lag_steps) % len(series_kw)]
-
-# %% ../nbs/04_baselines.ipynb #f15f8893
-def forecast_energy_kwh(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    "Seasonal-naive forecasts of each step's PV (the step yesterday) and mall demand (a week ago), kWh per step."
-    sim = scenario.config.simulation
-    steps, spd = np.arange(scenario.n_steps), 24 * sim.steps_per_hour
-    return (
-        seasonal_naive(scenario.pv_kw, steps, spd) * sim.dt_h,
-        seasonal_naive(scenario.mall_kw, steps, 7 * spd) * sim.dt_h,
-    )
-
 # %% ../nbs/04_baselines.ipynb #88bf6a49
 class RuleBased(Controller):
-    "Documented rules: EVs earliest deadline first on forecast PV surplus; the battery stores it, discharges at peak."
+    "Documented rules: EVs earliest deadline first, then PV surplus; the battery stores surplus, discharges at peak."
 
     name = "rule_based"
 
     def reset(self, scenario, compiled=None):
         self.compiled = compile_scenario(scenario) if compiled is None else compiled
         cfg, sim = scenario.config, scenario.config.simulation
-        self.pv_kwh, self.mall_kwh = forecast_energy_kwh(scenario)
+        now = SeasonalNaive().issue(scenario, 1)  # the forecast of each step, issued at its start
+        self.pv_kwh, self.mall_kwh = now.pv_kw[:, 0] * sim.dt_h, now.mall_kw[:, 0] * sim.dt_h
         minute = np.asarray(scenario.time.hour * 60 + scenario.time.minute)
         self.peak_steps_left = np.where(scenario.peak, (cfg.tariff.peak_end_hour * 60 - minute) // sim.dt_minutes, 0)
 
-    def act(self, observation, simulator):
+    def ev_energy(self, simulator: BatchedSimulator) -> np.ndarray:
+        "Energy per socket this step, kWh: each vehicle's deadline minimum, then PV surplus, earliest departure first."
         c, t = self.compiled, int(simulator.t[0])
-        cfg = c.scenario.config
-        b, dt, peak = cfg.bess, cfg.simulation.dt_h, bool(c.scenario.peak[t])
-        pv, mall = self.pv_kwh[t], self.mall_kwh[t]
-        # vehicles: the deadline minimum, then the PV surplus earliest departure first
+        dt, peak = c.scenario.config.simulation.dt_h, bool(c.scenario.peak[t])
         remaining, limit, left = simulator.remaining_kwh[0], c.pmax_kw[t] * dt, c.steps_left[t].astype(float)
         ev = np.clip(remaining - (left - 1.0) * limit, 0.0, limit)
-        surplus = pv - mall - ev.sum()
+        surplus = self.pv_kwh[t] - self.mall_kwh[t] - ev.sum()
         if surplus > 0 and not peak:
             room = np.maximum(np.minimum(limit, remaining) - ev, 0.0)
             order = np.argsort(np.where(room > 0, left, np.inf), kind="stable")
             before = np.cumsum(room[order]) - room[order]
             ev[order] += np.clip(surplus - before, 0.0, room[order])
-        sockets = np.where(limit > 0, 2.0 * ev / np.where(limit > 0, limit, 1.0) - 1.0, -1.0)
-        # battery: discharge over the peak, store a surplus otherwise
-        p = b.power_kw * dt
-        if peak:
+        return ev
+
+    def battery_setpoint(self, simulator: BatchedSimulator, ev_kwh: float) -> float:
+        "Battery setpoint: discharge the usable energy over the peak period, store a PV surplus otherwise."
+        c, t = self.compiled, int(simulator.t[0])
+        b, dt = c.scenario.config.bess, c.scenario.config.simulation.dt_h
+        pv, mall, p = self.pv_kwh[t], self.mall_kwh[t], b.power_kw * dt
+        if c.scenario.peak[t]:
             usable = max(simulator.energy_kwh[0] - b.soc_min * b.capacity_kwh, 0.0) * b.discharge_efficiency
-            battery = -min(p, usable / self.peak_steps_left[t], max(mall + ev.sum() - pv, 0.0)) / p
-        else:
-            battery = min(max(pv - mall - ev.sum(), 0.0), p) / p
-        return np.clip(np.r_[battery, sockets], -1.0, 1.0)
+            return -min(p, usable / self.peak_steps_left[t], max(mall + ev_kwh - pv, 0.0)) / p
+        return min(max(pv - mall - ev_kwh, 0.0), p) / p
+
+    def act(self, observation, simulator):
+        c, t = self.compiled, int(simulator.t[0])
+        limit = c.pmax_kw[t] * c.scenario.config.simulation.dt_h
+        ev = self.ev_energy(simulator)
+        sockets = np.where(limit > 0, 2.0 * ev / np.where(limit > 0, limit, 1.0) - 1.0, -1.0)
+        return np.clip(np.r_[self.battery_setpoint(simulator, ev.sum()), sockets], -1.0, 1.0)
 
 # %% ../nbs/04_baselines.ipynb #a04f61e5
-class PerfectForesight(Controller):
-    "The perfect-foresight optimum: the dispatch LP of the whole episode (actual data, every session), replayed."
+LEVERS = ("battery", "ev")  # what a controller can move: the battery's power, the vehicles' charging
 
-    name = "optimum"
+
+class PerfectForesight(Controller):
+    "The perfect-foresight optimum of the chosen levers: the dispatch LP of the episode, replayed step by step."
 
     def __init__(
         self,
         exact: bool = False,  # prove optimality by branch and bound (slow on a year; see `solve_dispatch`)
+        levers: tuple[str, ...] = LEVERS,  # ("battery",): vehicles charge uncontrolled; ("ev",): the battery idles
     ):
-        self.exact = exact
+        levers = tuple(levers)
+        if not levers or set(levers) - set(LEVERS) or len(set(levers)) != len(levers):
+            raise ValueError(f"PerfectForesight: levers = {levers!r} must be a non-empty subset of {LEVERS}")
+        self.exact, self.levers = exact, tuple(x for x in LEVERS if x in levers)
+        self.name = "optimum" if self.levers == LEVERS else f"optimum_{self.levers[0]}"
 
     def reset(self, scenario, compiled=None):
         compiled = compile_scenario(scenario) if compiled is None else compiled
         t0 = time.perf_counter()
-        self.problem = perfect_foresight_problem(compiled)
+        problem = perfect_foresight_problem(compiled)
+        if "ev" not in self.levers:  # every cell gets what uncontrolled charging gives it
+            socket_kwh = simulate(compiled, Uncontrolled().act, record=True)["socket_kwh"]
+            problem = dataclasses.replace(problem, cell_fixed_kwh=socket_kwh[problem.cell_step, problem.cell_socket])
+        if "battery" not in self.levers:
+            problem = dataclasses.replace(problem, battery=False)
+        self.problem = problem
         setup_s = time.perf_counter() - t0
         self.plan = solve_dispatch(self.problem, exact=self.exact)
         self.build_s, self.solve_s = setup_s + self.plan.build_s, self.plan.solve_s
@@ -226,25 +230,30 @@ class PerfectForesight(Controller):
 
 # %% ../nbs/04_baselines.ipynb #4f124000
 class MPC(Controller):
-    "Model-predictive control: each step the dispatch LP of the next hours, on seasonal-naive forecasts, plugged EVs."
-
-    name = "mpc"
+    "Model-predictive control: each step, the dispatch LP over the next hours with forecasts and the plugged vehicles."
 
     def __init__(
         self,
         horizon_h: float = 24.0,  # length of the planning horizon, h
         peak_memory: bool = True,  # floor the demand-charge peaks at last month's (see above)
+        forecaster: str | Forecaster = "seasonal_naive",  # a name of ev_rl.forecast.FORECASTERS, or a forecaster
     ):
         if not horizon_h > 0:
             raise ValueError(f"MPC: horizon_h = {horizon_h} must be > 0")
-        self.horizon_h, self.peak_memory = horizon_h, peak_memory
+        if not isinstance(forecaster, Forecaster) and forecaster not in FORECASTERS:
+            raise ValueError(f"MPC: forecaster = {forecaster!r} must be one of {list(FORECASTERS)} or a Forecaster")
+        self.horizon_h, self.peak_memory, self.forecaster = horizon_h, peak_memory, forecaster
+        kind = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
+        self.name = f"mpc_{'naive' if kind == 'seasonal_naive' else kind}" + (
+            "" if horizon_h == 24 else f"_{horizon_h:g}h"
+        )
 
     def reset(self, scenario, compiled=None):
         self.compiled = compile_scenario(scenario) if compiled is None else compiled
         cfg, sim = scenario.config, scenario.config.simulation
-        self.pv_kwh, self.mall_kwh = forecast_energy_kwh(scenario)
         self.month = np.asarray(scenario.time.month)
         self.horizon = max(1, int(round(self.horizon_h * sim.steps_per_hour)))
+        self.forecast = forecaster(self.forecaster, cfg, self.horizon).issue(scenario, self.horizon)
         f = objective_factors(cfg)
         self.terminal_value = cfg.bess.discharge_efficiency * (
             f["co2"] * float(np.mean(scenario.co2_kg_per_kwh)) + f["cost"] * cfg.tariff.offpeak_price_per_kwh
@@ -261,9 +270,10 @@ class MPC(Controller):
         c, t = self.compiled, int(simulator.t[0])
         s, dt = c.scenario, c.scenario.dt_h
         w = slice(t, min(t + self.horizon, s.n_steps))
+        n = w.stop - t
         remaining = simulator.remaining_kwh[0]
         sockets = np.flatnonzero((c.session_index[t] >= 0) & (remaining > 1e-9))
-        stay = np.minimum(c.steps_left[t, sockets].astype(np.int64), w.stop - t)
+        stay = np.minimum(c.steps_left[t, sockets].astype(np.int64), n)
         cell_session = np.repeat(np.arange(len(sockets)), stay)
         cell_step = np.arange(len(cell_session)) - np.repeat(np.cumsum(stay) - stay, stay)
         meter, peak = simulator.demand, s.peak[w].astype(int)
@@ -276,8 +286,8 @@ class MPC(Controller):
             floor = np.where(self.month[w] == self.month[t], running[peak], 0.0)
         return DispatchProblem(
             s.config,
-            self.pv_kwh[w],
-            self.mall_kwh[w],
+            self.forecast.pv_kw[t, :n] * dt,
+            self.forecast.mall_kw[t, :n] * dt,
             s.price_per_kwh[w],
             s.co2_kg_per_kwh[w],
             peak > 0,
@@ -301,7 +311,17 @@ class MPC(Controller):
         return plan_actions(plan, p)[0]
 
 # %% ../nbs/04_baselines.ipynb #55dabb85
-CONTROLLERS: dict[str, type[Controller]] = {c.name: c for c in (Uncontrolled, RuleBased, MPC, PerfectForesight)}
+CONTROLLERS: dict[str, Callable[[], Controller]] = {  # name -> a fresh yardstick (the name is also its `name`)
+    "uncontrolled": Uncontrolled,
+    "rule_based": RuleBased,
+    "mpc_naive": MPC,
+    "mpc_learned": partial(MPC, forecaster="learned"),
+    "mpc_perfect": partial(MPC, forecaster="perfect"),
+    "optimum": PerfectForesight,
+    "optimum_battery": partial(PerfectForesight, levers=("battery",)),
+    "optimum_ev": partial(PerfectForesight, levers=("ev",)),
+}
+REFERENCES = ("uncontrolled", "rule_based", "mpc_naive", "optimum")  # the yardsticks scored beside every training run
 
 
 def yardstick(

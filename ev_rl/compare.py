@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .baselines import CONTROLLERS, reference_kpis
+from .baselines import CONTROLLERS, REFERENCES, reference_kpis
 from .data import scenario_set
 from .evaluate import evaluate_controller
 from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command, train
@@ -107,7 +107,7 @@ def train_all(
             total_timesteps=int(budgets[a]),
             test_days=test_days,
             test_scenarios=test_scenarios,
-            references=tuple(CONTROLLERS),
+            references=REFERENCES,
             output_dir=str(out / "runs"),
             checkpoint_every=int(budgets[a]),
             validation_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
@@ -118,7 +118,7 @@ def train_all(
     ]  # all validated before any training
     cache = out / "runs" / "cache"  # the yardsticks' KPIs, once, before the runs read them in parallel
     for scenario in scenario_set("test", None, test_scenarios, test_days):
-        for name in CONTROLLERS:
+        for name in REFERENCES:
             reference_kpis(name, scenario, cache)
     for scenario in scenario_set("validation", None, params[0].validation_scenarios, params[0].validation_days):
         for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
@@ -321,7 +321,7 @@ def typical_series(
     params = json.loads((Path(run_dirs[0]) / "summary.json").read_text())["params"]
     scenario = scenario_set("test", None, 1, params["test_days"])[0]
     assert scenario.name == next(iter(first["scenarios"])), "runs tested on other scenarios"
-    out = {name: evaluate_controller(name, [scenario], cache_dir)[1] for name in CONTROLLERS}
+    out = {name: evaluate_controller(name, [scenario], cache_dir)[1] for name in REFERENCES}
     learned = scores[scores["seed"] >= 0]
     for algo, g in learned.groupby("controller", sort=False):
         by_seed = g.groupby("run")["gap_closed"].mean().sort_values()

@@ -47,6 +47,8 @@ class DispatchProblem:
     )
     fixed_ev_kwh: float = 0.0  # EV energy not delivered whatever the dispatch (vehicles turned away), kWh
     objective_steps: int | None = None  # the objective is a mean over this many steps (default H)
+    battery: bool = True  # False: the battery idles (charge and discharge fixed at 0)
+    cell_fixed_kwh: np.ndarray | None = None  # (K,) energy of each cell fixed (the vehicles are not a lever), kWh
 
     @property
     def n_steps(self) -> int:
@@ -165,6 +167,10 @@ def build_dispatch_lp(
     col_lower[col["energy"]], col_upper[col["energy"]] = b.soc_min * b.capacity_kwh, b.soc_max * b.capacity_kwh
     col_lower[col["peak_kw"]] = floor
     col_upper[col["cell"]] = np.minimum(p.cell_limit_kwh, p.request_kwh[p.cell_session])
+    if not p.battery:
+        col_upper[col["charge"]] = col_upper[col["discharge"]] = 0.0
+    if p.cell_fixed_kwh is not None:
+        col_lower[col["cell"]] = col_upper[col["cell"]] = np.minimum(p.cell_fixed_kwh, col_upper[col["cell"]])
 
     cost = np.zeros(n_col)
     cost[col["import"]] = f["co2"] * np.asarray(p.co2_kg_per_kwh) + f["cost"] * np.asarray(p.price_per_kwh)

@@ -24,7 +24,7 @@ from stable_baselines3.common.logger import Logger, make_output_format
 from stable_baselines3.common.utils import set_random_seed
 from stable_baselines3.common.vec_env import VecMonitor
 
-from .baselines import CONTROLLERS, PolicyController, gap_closed, reference_kpis, series_frame
+from .baselines import CONTROLLERS, REFERENCES, PolicyController, gap_closed, reference_kpis, series_frame
 from .core import ConfigError, SiteConfig, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario, simulate
@@ -137,7 +137,7 @@ class TrainParams(_Section):
     test_scenarios: int = param(1, "-", "01e_data", "test years of the final report (0: none)", ge=0, le=100)
     test_days: int = param(365, "days", "convention", "days of each test year, from 1 January", ge=1, le=366)
     references: tuple[str, ...] = param(
-        tuple(CONTROLLERS), "-", "04_baselines", "yardsticks scored beside the agent", choices=tuple(CONTROLLERS)
+        REFERENCES, "-", "04_baselines", "yardsticks scored beside the agent", choices=tuple(CONTROLLERS)
     )
     output_dir: str = param("runs", "-", "convention", "folder of the run folders (relative: to the repository root)")
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
@@ -431,7 +431,7 @@ class RolloutObjective(BaseCallback):
 class ValidationCurve(BaseCallback):
     "Objective and gap closed on the validation years before training, every `every` steps, at the end; keeps the best."
 
-    REFERENCES = ("rule_based", "mpc")  # reference levels drawn with the curve
+    REFERENCES = ("rule_based", "mpc_naive")  # reference levels drawn with the curve
 
     def __init__(
         self,
@@ -579,7 +579,7 @@ def plot_dashboard(
     styles = {
         "uncontrolled": ("k", "--"),
         "rule_based": ("tab:green", "-."),
-        "mpc": ("tab:purple", ":"),
+        "mpc_naive": ("tab:purple", ":"),
         "optimum": ("tab:orange", ":"),
     }
     for name, kp in summary["validation_mean"].items():

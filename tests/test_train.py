@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
-from ev_rl.baselines import CONTROLLERS
+from ev_rl.baselines import REFERENCES
 from ev_rl.data import first_days, heldout_scenarios
 from ev_rl.train import TrainParams, load_preset, train
 
@@ -75,7 +75,7 @@ def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(t
     command = (runs[0] / "command.txt").read_text()
     assert "papermill" in command and "05_train_ppo.ipynb" in command and "ipykernel" not in command
     kpis = json.loads((runs[0] / "test.json").read_text())["mean"]
-    assert set(kpis) == {"ppo", *CONTROLLERS}
+    assert set(kpis) == {"ppo", *REFERENCES}
     assert kpis["optimum"]["objective"] <= min(k["objective"] for k in kpis.values()) + 1e-9
 
 
