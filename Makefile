@@ -8,6 +8,7 @@
 #   make bench   run the benchmarks (scenario generation, simulator, baselines, training throughput)
 #   make sync    export the package from the notebooks and clean the notebooks
 #   make clean   remove the virtual environment, caches and run folders
+#   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -19,7 +20,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper yardsticks
 
 setup: $(STAMP)
 
@@ -100,6 +101,14 @@ paper: setup
 	cp $(PAPER_RUNS)/latex/main.pdf $(PAPER_RUNS)/paper.pdf
 	@echo "paper: $(PAPER_RUNS)/paper.pdf"
 
+# Every yardstick (rules, MPCs, optima) on the test years and the real year of the default site and of each variant
+# of configs/site/; about 80 min on 2 cores for the hourly sites, longer for the 15-minute one (04a_yardsticks).
+# Runs are cached under runs/cache/, so an interrupted run resumes.
+yardsticks: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/04a_yardsticks.ipynb runs/04a_yardsticks.ipynb --cwd nbs --log-output --no-progress-bar
+	@echo "table: paper/results/yardsticks.csv"
+
 data: setup
 	$(BIN)/python -c "from ev_rl.data import write_data_folder; print(*write_data_folder('data', figure_path='figures/data_overview.png'), sep='\n')"
 
@@ -107,6 +116,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_env.py
 	$(BIN)/python benchmarks/bench_baselines.py
+	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_train.py
 
 lab: setup

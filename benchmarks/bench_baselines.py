@@ -15,9 +15,10 @@ import argparse
 import os
 import time
 
-from ev_rl.baselines import MPC, PerfectForesight, Uncontrolled, build_dispatch_lp, perfect_foresight_problem, rollout
+from ev_rl.baselines import MPC, PerfectForesight, Uncontrolled, rollout
 from ev_rl.core import SiteConfig
 from ev_rl.data import heldout_scenarios
+from ev_rl.dispatch import build_dispatch_lp, perfect_foresight_problem
 from ev_rl.env import compile_scenario
 from ev_rl.reward import episode_kpis
 

@@ -25,14 +25,16 @@ from .reward import COMPONENTS, episode_kpis, objective_factors
 
 # %% auto #0
 __all__ = ['LEVERS', 'CONTROLLERS', 'REFERENCES', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout',
-           'evaluate', 'constraint_violations', 'Uncontrolled', 'RuleBased', 'PerfectForesight', 'MPC', 'yardstick',
-           'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame', 'plot_dispatch']
+           'evaluate', 'constraint_violations', 'Uncontrolled', 'RuleBased', 'shaving_level_kw', 'steps_to_peak_end',
+           'PeakShaving', 'PerfectForesight', 'MPC', 'yardstick', 'gap_closed', 'reference_kpis', 'kpi_table',
+           'series_frame', 'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #5d76ece1
 class Controller:
     "Base of every controller: `reset` before an episode, then `act` each step (observation in, setpoints out)."
 
     name: str = "controller"
+    observation_forecaster: str = "seasonal_naive"  # forecaster of the observation's forecasts it is given
 
     def reset(
         self,
@@ -57,8 +59,9 @@ class PolicyController(Controller):
         self,
         model,  # anything with `.predict(observation, deterministic=True) -> (action, state)`
         name: str = "policy",  # name in tables and plots
+        forecaster: str = "seasonal_naive",  # forecaster of the observation it was trained with (ev_rl.forecast)
     ):
-        self.model, self.name = model, name
+        self.model, self.name, self.observation_forecaster = model, name, forecaster
 
     def act(self, observation, simulator):
         action, _ = self.model.predict(observation, deterministic=True)
@@ -85,7 +88,8 @@ def rollout(
 ) -> dict[str, np.ndarray]:
     "One episode of a controller: the simulator's step outputs stacked over steps, with `socket_kwh` and `actions`."
     controller = as_controller(controller)
-    compiled = compile_scenario(scenario) if compiled is None else compiled
+    if compiled is None or compiled.forecaster != controller.observation_forecaster:
+        compiled = compile_scenario(scenario, controller.observation_forecaster)
     controller.reset(scenario, compiled)
     return simulate(compiled, controller.act, record=True)
 
@@ -191,6 +195,91 @@ class RuleBased(Controller):
         ev = self.ev_energy(simulator)
         sockets = np.where(limit > 0, 2.0 * ev / np.where(limit > 0, limit, 1.0) - 1.0, -1.0)
         return np.clip(np.r_[self.battery_setpoint(simulator, ev.sum()), sockets], -1.0, 1.0)
+
+# %% ../nbs/04_baselines.ipynb #b0601aac
+def shaving_level_kw(
+    import_kw: np.ndarray,  # forecast import over the window, kW, shape (H,)
+    energy_kwh: float,  # energy the battery can deliver, kWh (after discharge losses)
+    power_kw: float,  # battery rating, kW
+    dt_h: float,  # step length, h
+) -> float:
+    "The lowest level L with sum(min(max(import - L, 0), power)) * dt <= energy: where the battery can cap the import."
+    f = np.asarray(import_kw, float)
+    if energy_kwh <= 0 or len(f) == 0:
+        return float(np.max(f, initial=-np.inf))
+    levels = np.unique(np.r_[f, f - power_kw])  # the shaved energy is linear in L between these
+    shaved = np.minimum(np.maximum(f[None, :] - levels[:, None], 0.0), power_kw).sum(axis=1) * dt_h
+    if shaved[0] <= energy_kwh:  # enough energy to run at full power throughout
+        return float(levels[0])
+    k = int(np.flatnonzero(shaved > energy_kwh)[-1])  # shaved[k] > energy >= shaved[k + 1], decreasing in L
+    a, b = levels[k], levels[k + 1]
+    return float(a + (b - a) * (shaved[k] - energy_kwh) / (shaved[k] - shaved[k + 1]))
+
+
+def steps_to_peak_end(
+    peak: np.ndarray,  # peak-period flag per step, shape (T,)
+) -> np.ndarray:
+    "For each step, the number of steps from it to the end of the current or next peak period (or the episode's end)."
+    peak = np.asarray(peak, bool)
+    t = np.arange(len(peak))
+    ends = np.flatnonzero(peak & ~np.r_[peak[1:], False]) + 1  # the step after each peak period
+    nxt = np.searchsorted(ends, t + 1)
+    return np.where(nxt < len(ends), ends[np.minimum(nxt, len(ends) - 1)], len(peak)) - t
+
+
+class PeakShaving(RuleBased):
+    "The demand-charge rule: discharge above the day's shaving level, recharge below it; EVs as `RuleBased`."
+
+    name = "peak_shaving"
+
+    def __init__(
+        self,
+        forecaster: str | Forecaster = "seasonal_naive",  # a name of ev_rl.forecast.FORECASTERS, or a forecaster
+        window_h: float = 24.0,  # longest look-ahead of the shaving level, h
+    ):
+        if not isinstance(forecaster, Forecaster) and forecaster not in FORECASTERS:
+            raise ValueError(
+                f"PeakShaving: forecaster = {forecaster!r} must be one of {list(FORECASTERS)} or a Forecaster"
+            )
+        if not window_h > 0:
+            raise ValueError(f"PeakShaving: window_h = {window_h} must be > 0")
+        self.forecaster, self.window_h = forecaster, window_h
+
+    def reset(self, scenario, compiled=None):
+        super().reset(scenario, compiled)
+        cfg, sim = scenario.config, scenario.config.simulation
+        horizon = max(1, int(round(self.window_h * sim.steps_per_hour)))
+        self.forecast = forecaster(self.forecaster, cfg, horizon).issue(scenario, horizon)
+        self.pv_kwh, self.mall_kwh = self.forecast.pv_kw[:, 0] * sim.dt_h, self.forecast.mall_kw[:, 0] * sim.dt_h
+        self.window = np.minimum(steps_to_peak_end(scenario.peak), horizon)
+        self.month = np.asarray(scenario.time.month)
+        self.last_month_peaks_kw = np.zeros(2)  # off-peak, peak
+
+    def battery_setpoint(self, simulator, ev_kwh):
+        "Battery setpoint: shave the forecast import above the day's level, else store PV, top up from the grid."
+        c, t = self.compiled, int(simulator.t[0])
+        b, dt, peak = c.scenario.config.bess, c.scenario.dt_h, bool(c.scenario.peak[t])
+        n = int(self.window[t])  # steps to the end of the next peak period
+        import_kw = self.forecast.mall_kw[t, :n] - self.forecast.pv_kw[t, :n]
+        import_kw[0] += ev_kwh / dt
+        usable_kwh = max(simulator.energy_kwh[0] - b.soc_min * b.capacity_kwh, 0.0) * b.discharge_efficiency
+        level_kw = shaving_level_kw(import_kw, usable_kwh, b.power_kw, dt)
+        meter = simulator.demand
+        if meter.month[0] not in (-1, self.month[t]):  # first step of a month: last month's peaks are billed
+            self.last_month_peaks_kw = meter.max_kw[0].copy()
+        if import_kw[0] > level_kw:
+            return -min(b.power_kw, import_kw[0] - level_kw) / b.power_kw
+        charge_kw = max(-import_kw[0], 0.0)
+        if not peak:
+            surplus_kw = np.clip(-import_kw, 0.0, b.power_kw)
+            room_kwh = (
+                b.soc_max * b.capacity_kwh - simulator.energy_kwh[0] - surplus_kw.sum() * dt * b.charge_efficiency
+            )
+            running = meter.max_kw[0] if meter.month[0] == self.month[t] else np.zeros(2)
+            headroom_kw = max(running[0], self.last_month_peaks_kw[0]) - max(import_kw[0], 0.0)
+            if room_kwh > 0:
+                charge_kw = max(charge_kw, min(headroom_kw, room_kwh / (dt * b.charge_efficiency)))
+        return min(max(charge_kw, 0.0), b.power_kw) / b.power_kw
 
 # %% ../nbs/04_baselines.ipynb #a04f61e5
 LEVERS = ("battery", "ev")  # what a controller can move: the battery's power, the vehicles' charging
@@ -314,9 +403,11 @@ class MPC(Controller):
 CONTROLLERS: dict[str, Callable[[], Controller]] = {  # name -> a fresh yardstick (the name is also its `name`)
     "uncontrolled": Uncontrolled,
     "rule_based": RuleBased,
+    "peak_shaving": PeakShaving,
     "mpc_naive": MPC,
     "mpc_learned": partial(MPC, forecaster="learned"),
     "mpc_perfect": partial(MPC, forecaster="perfect"),
+    "mpc_perfect_168h": partial(MPC, horizon_h=168.0, forecaster="perfect"),
     "optimum": PerfectForesight,
     "optimum_battery": partial(PerfectForesight, levers=("battery",)),
     "optimum_ev": partial(PerfectForesight, levers=("ev",)),

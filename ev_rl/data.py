@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,11 @@ from .sockets import assign_sockets
 from .user_sessions import load_sessions
 
 # %% auto #0
-__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'peak_mask', 'energy_price_per_kwh',
-           'grid_co2_kg_per_kwh', 'Scenario', 'scenario_from_series', 'scenario_days', 'first_days', 'make_scenario',
-           'scenario_set', 'training_scenario', 'heldout_scenarios', 'scenario_from_files', 'calibration_table',
-           'plot_data_overview', 'write_scenario', 'read_scenario', 'write_data_folder']
+__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'REAL_YEAR', 'MEASURED_METER_PATH',
+           'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario', 'scenario_from_series',
+           'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario', 'heldout_scenarios',
+           'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview', 'write_scenario',
+           'read_scenario', 'write_data_folder']
 
 # %% ../nbs/01e_data.ipynb #4270693d
 def peak_mask(
@@ -387,6 +389,23 @@ def scenario_from_files(
     )
     scenario.quality = quality
     return scenario
+
+# %% ../nbs/01e_data.ipynb #c78085e7
+REAL_YEAR = "real-2024"  # name of the real-year test scenario
+_REPOSITORY = Path(str(resources.files("ev_rl"))).parent  # the checkout the package is installed from
+MEASURED_METER_PATH = _REPOSITORY / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
+
+
+def real_year_scenario(
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos); its year is set to 2024
+    fill: str = "previous_week",  # meter outages: "previous_week", "interpolate" or "none" (kept as zero demand)
+    meter_path: str | Path = MEASURED_METER_PATH,  # the meter export
+) -> Scenario:
+    "The real year: the measured 2024 mall demand with generated PV and sessions, a test scenario for final numbers."
+    config = (config or SiteConfig()).with_overrides({"simulation.year": 2024})
+    return scenario_from_files(
+        config, meter_path=meter_path, seed=FIRST_TEST_SEED, name=REAL_YEAR, meter_options={"fill": fill}
+    )
 
 # %% ../nbs/01e_data.ipynb #9f8642bc
 def _socket_utilisation(scenario: Scenario, vehicle) -> float:

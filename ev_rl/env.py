@@ -20,6 +20,8 @@ from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
 from .core import SiteConfig
 from .data import Scenario, training_scenario
+from .forecast import FORECASTERS, Forecast, Forecaster, configured_mall_kw
+from .forecast import forecaster as ready_forecaster
 from .reward import COMPONENTS, DemandChargeMeter, _raw_costs, objective_factors
 from .sockets import assign_sockets, socket_types
 
@@ -47,6 +49,7 @@ class FeatureInputs:
     occupied: np.ndarray  # (T, S) bool, a session is plugged into the socket
     steps_left: np.ndarray  # (T, S) steps until the plugged session leaves (0 if free)
     per_step: dict  # per-step counts of `compile_scenario`: queue, occupied_by_type, departing, ...
+    forecast: Forecast  # the env forecaster's PV and mall forecasts issued at each step, over the next 24 h
 
     @property
     def config(self) -> SiteConfig:
@@ -61,14 +64,18 @@ class FeatureInputs:
     def steps_per_day(self) -> int:
         return 24 * self.config.simulation.steps_per_hour
 
-    def pv(self, lag_steps: int = 0) -> np.ndarray:
-        "PV of each step `lag_steps` earlier (wrapping to the end of the year), over the AC rating."
-        return np.roll(self.scenario.pv_kw, lag_steps) / self.config.pv.ac_capacity_kw
+    def previous(self, series: str) -> np.ndarray:
+        "The measured `pv_kw` or `mall_kw` of the step before each step, kW; before the first, its no-history value."
+        s = self.scenario
+        first = 0.0 if series == "pv_kw" else configured_mall_kw(self.config, s.time[:1])[0]
+        return np.r_[first, getattr(s, series)[:-1]]
 
-    def naive(self, series_kw: np.ndarray, lag_steps: int, ahead: int) -> np.ndarray:
-        "Seasonal-naive forecasts of steps t .. t + ahead - 1: the value `lag_steps` earlier (wrapping), (T, ahead)."
-        steps = np.arange(len(series_kw))
-        return series_kw[(steps[:, None] + np.arange(ahead)[None, :] - lag_steps) % len(series_kw)]
+    def ahead(self, series: str, steps: int) -> np.ndarray:
+        "The forecast of `pv_kw` or `mall_kw` for steps t .. t + steps - 1 issued at t, kW, (T, steps).."
+        fc = getattr(self.forecast, series)[:, :steps]
+        t = np.arange(len(fc))[:, None]
+        inside = np.minimum(np.arange(steps)[None, :], len(fc) - 1 - t)  # beyond the end: the last step's forecast
+        return np.take_along_axis(fc, inside, axis=1)
 
     @property
     def mall_scale_kw(self) -> float:
@@ -132,27 +139,33 @@ OBSERVATION = (
         f"{HOURS_TO_DEPARTURE_SCALE_H:g} h",
         lambda x: np.minimum(x.steps_left * (x.config.simulation.dt_h / HOURS_TO_DEPARTURE_SCALE_H), 1.0),
     ),
-    Feature("pv_previous", "1", "PV of the previous step", "AC rating", lambda x: x.pv(1)),
+    Feature(
+        "pv_previous",
+        "1",
+        "PV of the previous step",
+        "AC rating",
+        lambda x: x.previous("pv_kw") / x.config.pv.ac_capacity_kw,
+    ),
     Feature(
         "mall_previous",
         "1",
         "mall demand of the previous step",
         f"{MALL_HEADROOM:g} x peak",
-        lambda x: np.roll(x.scenario.mall_kw, 1) / x.mall_scale_kw,
+        lambda x: x.previous("mall_kw") / x.mall_scale_kw,
     ),
     Feature(
         "pv_forecast",
         "forecast",
-        "PV forecast for steps t..t+7 (same step yesterday)",
+        "PV forecast for steps t..t+7 (the env's forecaster)",
         "AC rating",
-        lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, FORECAST_STEPS) / x.config.pv.ac_capacity_kw,
+        lambda x: x.ahead("pv_kw", FORECAST_STEPS) / x.config.pv.ac_capacity_kw,
     ),
     Feature(
         "mall_forecast",
         "forecast",
-        "mall forecast for steps t..t+7 (same step a week ago)",
+        "mall forecast for steps t..t+7 (the env's forecaster)",
         f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, FORECAST_STEPS) / x.mall_scale_kw,
+        lambda x: x.ahead("mall_kw", FORECAST_STEPS) / x.mall_scale_kw,
     ),
     Feature(
         "price",
@@ -204,16 +217,16 @@ OBSERVATION = (
     Feature(
         "pv_day_ahead",
         "1",
-        "PV forecast, mean over the next 24 h (same steps yesterday)",
+        "PV forecast, mean over the next 24 h (the env's forecaster)",
         "AC rating",
-        lambda x: x.naive(x.scenario.pv_kw, x.steps_per_day, x.steps_per_day).mean(1) / x.config.pv.ac_capacity_kw,
+        lambda x: x.ahead("pv_kw", x.steps_per_day).mean(1) / x.config.pv.ac_capacity_kw,
     ),
     Feature(
         "mall_day_ahead",
         "1",
-        "mall forecast, mean over the next 24 h (same steps a week ago)",
+        "mall forecast, mean over the next 24 h (the env's forecaster)",
         f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.naive(x.scenario.mall_kw, 7 * x.steps_per_day, x.steps_per_day).mean(1) / x.mall_scale_kw,
+        lambda x: x.ahead("mall_kw", x.steps_per_day).mean(1) / x.mall_scale_kw,
     ),
     # from here on the controller's state, written by `_observe` at every step
     Feature(
@@ -289,13 +302,17 @@ class CompiledScenario:
     steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
     per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
     exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
+    forecaster: str = "seasonal_naive"  # name of the forecaster of the observation's forecasts
 
     @property
     def n_steps(self) -> int:
         return self.scenario.n_steps
 
 
-def compile_scenario(scenario: Scenario) -> CompiledScenario:
+def compile_scenario(
+    scenario: Scenario,  # the scenario
+    forecaster: str | Forecaster = "seasonal_naive",  # source of the observation's forecasts (ev_rl.forecast)
+) -> CompiledScenario:
     "A scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
     n_sockets, types = cfg.ev.n_sockets, socket_types(cfg)
@@ -338,8 +355,20 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         "departing": departing.sum(1).astype(float),
         "month": np.asarray(scenario.time.month),
     }
-    exo = _scenario_columns(FeatureInputs(scenario, occupied, steps_left, per_step))
-    return CompiledScenario(scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo)
+    spd = 24 * cfg.simulation.steps_per_hour
+    forecast = _observation_forecaster(forecaster, cfg, spd).issue(scenario, spd)
+    exo = _scenario_columns(FeatureInputs(scenario, occupied, steps_left, per_step, forecast))
+    name = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
+    return CompiledScenario(
+        scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name
+    )
+
+
+def _observation_forecaster(spec: str | Forecaster, config: SiteConfig, horizon_steps: int) -> Forecaster:
+    "The observation's forecaster, ready; a clear error for an unknown name."
+    if not isinstance(spec, Forecaster) and spec not in FORECASTERS:
+        raise ValueError(f"forecaster = {spec!r}: must be one of {list(FORECASTERS)} or a Forecaster")
+    return ready_forecaster(spec, config, horizon_steps)
 
 # %% ../nbs/03_env.ipynb #c3788128
 def _index(
@@ -802,15 +831,15 @@ def simulate(
     return out
 
 # %% ../nbs/03_env.ipynb #ac08762d
-def _training_bank(config: SiteConfig, pool: int) -> list[CompiledScenario]:
-    "The first `pool` training scenarios of `config`, compiled (cached per process)."
-    return [_compiled_training_scenario(config, i) for i in range(pool)]
+def _training_bank(config: SiteConfig, pool: int, forecaster: str = "seasonal_naive") -> list[CompiledScenario]:
+    "The first `pool` training scenarios of `config`, compiled with the observation's forecaster (cached per process)."
+    return [_compiled_training_scenario(config, i, forecaster) for i in range(pool)]
 
 
 @lru_cache(maxsize=64)
-def _compiled_training_scenario(config: SiteConfig, index: int) -> CompiledScenario:
+def _compiled_training_scenario(config: SiteConfig, index: int, forecaster: str) -> CompiledScenario:
     "Training scenario number `index` of `config`, compiled; cached."
-    return compile_scenario(training_scenario(config, index))
+    return compile_scenario(training_scenario(config, index), forecaster)
 
 # %% ../nbs/03_env.ipynb #c4f1b239
 def _observation_table(
@@ -862,18 +891,29 @@ class IquitosMallEnv(gym.Env):
     The episode is truncated after the last step of the year (`truncated=True`); it never terminates.
 
     ## Arguments
-    `gymnasium.make("ev_rl/IquitosMall-v0", config=None, scenario=None, scenario_pool=8)`:
+    `gymnasium.make("ev_rl/IquitosMall-v0", config=None, scenario=None, scenario_pool=8, forecaster="seasonal_naive")`:
     `config` is a `SiteConfig` (default: Iquitos); `scenario` fixes the scenario of every episode;
     otherwise each `reset` draws one of the first `scenario_pool` training scenarios with the env's
-    random generator. `reset(options={{"scenario": s}})` runs scenario `s` for that episode.
+    random generator. `reset(options={{"scenario": s}})` runs scenario `s` for that episode. `forecaster`
+    names the forecaster of the observation's PV and mall forecasts (`seasonal_naive`, `learned` or `perfect`,
+    see 01f_forecast).
 
     ## Version History
     * v0: initial version.
     """
     metadata = {"render_modes": []}
 
-    def __init__(self, config: SiteConfig | None = None, scenario: Scenario | None = None, scenario_pool: int = 8):
+    def __init__(
+        self,
+        config: SiteConfig | None = None,
+        scenario: Scenario | None = None,
+        scenario_pool: int = 8,
+        forecaster: str = "seasonal_naive",
+    ):
+        if forecaster not in FORECASTERS:
+            raise ValueError(f"IquitosMallEnv: forecaster = {forecaster!r} must be one of {list(FORECASTERS)}")
         self.config = config or (scenario.config if scenario is not None else SiteConfig())
+        self.forecaster = forecaster
         self.scenario_pool, self.fixed = scenario_pool, scenario
         n_sockets = self.config.ev.n_sockets
         self.action_space = spaces.Box(-1.0, 1.0, (1 + n_sockets,), np.float32)
@@ -888,9 +928,11 @@ class IquitosMallEnv(gym.Env):
             if scenario.config != self.config:
                 raise ValueError("reset: the scenario was made for another configuration than the environment's")
             if self.compiled is None or self.compiled.scenario is not scenario:
-                self.compiled = compile_scenario(scenario)
+                self.compiled = compile_scenario(scenario, self.forecaster)
             return [self.compiled], 0
-        return _training_bank(self.config, self.scenario_pool), int(self.np_random.integers(self.scenario_pool))
+        return _training_bank(self.config, self.scenario_pool, self.forecaster), int(
+            self.np_random.integers(self.scenario_pool)
+        )
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
@@ -923,13 +965,16 @@ class IquitosMallVecEnv(VecEnv):
         scenarios: list[Scenario] | None = None,  # fixed scenario bank (default: training scenarios)
         scenario_pool: int | None = None,  # training scenarios in the bank (default max(n_envs, 8))
         seed: int | None = None,  # seed of the scenario draws
+        forecaster: str = "seasonal_naive",  # forecaster of the observation's forecasts (ev_rl.forecast)
     ):
+        if forecaster not in FORECASTERS:
+            raise ValueError(f"IquitosMallVecEnv: forecaster = {forecaster!r} must be one of {list(FORECASTERS)}")
         if scenarios:
             config = scenarios[0].config
-            bank = [compile_scenario(s) for s in scenarios]
+            bank = [compile_scenario(s, forecaster) for s in scenarios]
         else:
             config = config or SiteConfig()
-            bank = _training_bank(config, scenario_pool or max(n_envs, 8))
+            bank = _training_bank(config, scenario_pool or max(n_envs, 8), forecaster)
         self.config, self.sim, self.render_mode, self.spec = config, BatchedSimulator(bank, n_envs), None, None
         self._rng = np.random.default_rng(seed)
         self.last_step: dict[str, np.ndarray] = {}

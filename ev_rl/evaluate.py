@@ -34,6 +34,17 @@ from .train import ALGORITHMS, algorithm_class, repo_root, run_command
 __all__ = ['load_controller', 'evaluate_controller', 'typical_day', 'plot_typical_day', 'run_evaluation']
 
 # %% ../nbs/06_evaluate.ipynb #b8668791
+def _run_param(
+    path: Path,  # a saved model, in its run folder or the folder's checkpoints/
+    key: str,  # a parameter of TrainParams
+):
+    "The parameter `key` of the run a saved model belongs to (its params.yaml), or None without one."
+    for params in (path.parent / "params.yaml", path.parent.parent / "params.yaml"):
+        if params.is_file():
+            return (yaml.safe_load(params.read_text()) or {}).get(key)
+    return None
+
+
 def _model_algo(
     path: Path,  # a saved model
     algo: str = "",  # the algorithm if known, else ""
@@ -41,11 +52,9 @@ def _model_algo(
     "The algorithm of a saved model: `algo`, else the run folder's params.yaml, else the checkpoint's name prefix."
     if algo:
         return algo
-    for params in (path.parent / "params.yaml", path.parent.parent / "params.yaml"):
-        if params.is_file():
-            found = (yaml.safe_load(params.read_text()) or {}).get("algo")
-            if found:
-                return found
+    found = _run_param(path, "algo")
+    if found:
+        return found
     prefix = path.name.split("_")[0].lower()
     if prefix in ALGORITHMS:
         return prefix
@@ -59,7 +68,7 @@ def load_controller(
     spec: str | Path,  # a yardstick's name (a key of CONTROLLERS) or the path of a saved SB3 model
     algo: str = "",  # algorithm of a saved model; "" infers it (see `_model_algo`)
 ) -> tuple[str, Controller]:
-    "A controller and its name: a yardstick of 04_baselines by name, or a saved PPO/A2C/SAC model loaded on the CPU."
+    "A yardstick of 04_baselines by name, or a saved PPO/A2C/SAC model on the CPU with its run's forecaster."
     if algo and algo not in ALGORITHMS:
         raise ValueError(f"parameter algo = {algo!r}: must be one of {ALGORITHMS} or ''")
     if str(spec) in CONTROLLERS:
@@ -73,7 +82,8 @@ def load_controller(
         )
     name = _model_algo(path, algo)
     model = algorithm_class(name).load(path, device="cpu")
-    return name, PolicyController(model, name=name)
+    forecaster = _run_param(path, "forecaster") or "seasonal_naive"  # the observation it was trained with
+    return name, PolicyController(model, name=name, forecaster=forecaster)
 
 # %% ../nbs/06_evaluate.ipynb #749c7217
 def evaluate_controller(

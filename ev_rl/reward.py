@@ -15,7 +15,7 @@ from .core import SiteConfig
 
 # %% auto #0
 __all__ = ['COMPONENTS', 'TRAJECTORY_KEYS', 'ObjectiveScales', 'weights_array', 'DemandChargeMeter', 'demand_charges_pen',
-           'step_costs', 'objective_factors', 'weighted_costs', 'episode_kpis']
+           'billed_peaks_kw', 'step_costs', 'objective_factors', 'weighted_costs', 'episode_kpis']
 
 # %% ../nbs/02_reward.ipynb #5a56243a
 COMPONENTS = ("co2", "solar", "ev", "ramp", "cost")
@@ -136,6 +136,17 @@ def demand_charges_pen(
     rate = np.where(top["peak"], t.peak_demand_charge_per_kw_month, t.offpeak_demand_charge_per_kw_month)
     return float((rate * top["kw"]).sum())
 
+# %% ../nbs/02_reward.ipynb #23921d32
+def billed_peaks_kw(
+    import_kw: np.ndarray,  # mean import power per step, kW, shape (T,)
+    peak: np.ndarray,  # peak-period flag per step, shape (T,)
+    month: np.ndarray,  # calendar month per step, shape (T,)
+) -> pd.DataFrame:
+    "The billed peaks: per month (rows), the highest import power in the off-peak and peak periods (columns), kW."
+    frame = pd.DataFrame({"kw": np.asarray(import_kw, float), "peak": np.asarray(peak, bool), "month": month})
+    top = frame.groupby(["month", "peak"])["kw"].max().unstack("peak")
+    return top.reindex(columns=[False, True]).set_axis(["offpeak_kw", "peak_kw"], axis=1)
+
 # %% ../nbs/02_reward.ipynb #53540967
 @numba.njit(cache=True, error_model="numpy")
 def _raw_costs(
@@ -246,6 +257,7 @@ def episode_kpis(
     imp, exp_, cur = tr["grid_import_kwh"], tr["grid_export_kwh"], tr["curtailed_kwh"]
     import_kw = imp / scenario.dt_h
     demand_pen = demand_charges_pen(import_kw, scenario.peak, np.asarray(scenario.time.month), cfg)
+    billed = billed_peaks_kw(import_kw, scenario.peak, np.asarray(scenario.time.month))
     previous = np.concatenate([imp[:1], imp[:-1]])
     not_delivered = tr["ev_unmet_kwh"] + tr["ev_turned_away_kwh"]
     raw = step_costs(
@@ -300,6 +312,8 @@ def episode_kpis(
         "demand_charge_pen": demand_pen,
         "total_cost_pen": energy_cost + demand_pen,
         "peak_import_kw": float(import_kw.max()),
+        "billed_offpeak_kw": float(billed["offpeak_kw"].mean()),
+        "billed_peak_kw": float(billed["peak_kw"].mean()),
         "ramping_kwh": raw_totals["ramp"],
         "bess_charge_kwh": tr["bess_charge_kwh"].sum(),
         "bess_discharge_kwh": tr["bess_discharge_kwh"].sum(),

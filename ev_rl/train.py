@@ -28,6 +28,7 @@ from .baselines import CONTROLLERS, REFERENCES, PolicyController, gap_closed, re
 from .core import ConfigError, SiteConfig, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario, simulate
+from .forecast import FORECASTERS
 from .reward import COMPONENTS, episode_kpis
 
 # %% auto #0
@@ -138,6 +139,13 @@ class TrainParams(_Section):
     test_days: int = param(365, "days", "convention", "days of each test year, from 1 January", ge=1, le=366)
     references: tuple[str, ...] = param(
         REFERENCES, "-", "04_baselines", "yardsticks scored beside the agent", choices=tuple(CONTROLLERS)
+    )
+    forecaster: str = param(
+        "seasonal_naive",
+        "-",
+        "01f_forecast",
+        "forecaster of the observation's PV and mall forecasts",
+        choices=tuple(FORECASTERS),
     )
     output_dir: str = param("runs", "-", "convention", "folder of the run folders (relative: to the repository root)")
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
@@ -263,11 +271,13 @@ def seed_everything(
 
 
 def make_training_env(
-    params: TrainParams,  # the run (n_envs, scenario_pool, seed)
+    params: TrainParams,  # the run (n_envs, scenario_pool, seed, forecaster)
     config: SiteConfig | None = None,  # the site (default: Iquitos)
 ) -> VecMonitor:
     "The batched training VecEnv on the training years, wrapped in VecMonitor for episode statistics."
-    venv = IquitosMallVecEnv(params.n_envs, config=config, scenario_pool=params.scenario_pool, seed=params.seed)
+    venv = IquitosMallVecEnv(
+        params.n_envs, config=config, scenario_pool=params.scenario_pool, seed=params.seed, forecaster=params.forecaster
+    )
     venv.seed(params.seed)
     return VecMonitor(venv)
 
@@ -359,12 +369,13 @@ def score_policy(
     references: tuple[str, ...],  # yardsticks of CONTROLLERS scored beside it (uncontrolled and optimum among them)
     cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
     agent_name: str = "ppo",  # the model's name in the record
+    forecaster: str = "seasonal_naive",  # forecaster of the observation the model was trained with
 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     "KPIs of the model and the yardsticks per scenario (with gap closed) and their mean, the model's series and trace."
     record, series, trace = {"scenarios": {}}, [], None
     act = PolicyController(model, name=agent_name).act
     for scenario in scenarios:
-        run = simulate(compile_scenario(scenario), act, record=True)
+        run = simulate(compile_scenario(scenario, forecaster), act, record=True)
         kpis = {
             agent_name: episode_kpis(run, scenario),
             **{n: reference_kpis(n, scenario, cache_dir) for n in references},
@@ -439,9 +450,10 @@ class ValidationCurve(BaseCallback):
         every: int,  # steps between evaluations (0: at the start and the end only)
         best_path: Path,  # where the best model is saved (SB3 adds .zip)
         cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
+        forecaster: str = "seasonal_naive",  # forecaster of the observation the model is trained with
     ):
         super().__init__()
-        self.scenarios, self.compiled = scenarios, [compile_scenario(s) for s in scenarios]
+        self.scenarios, self.compiled = scenarios, [compile_scenario(s, forecaster) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
         kpis = {
             name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
@@ -692,7 +704,7 @@ def train(
     start_steps = model.num_timesteps
     cache = repo_root() / params.output_dir / "cache"
     validation = scenario_set("validation", config, params.validation_scenarios, params.validation_days)
-    curve = ValidationCurve(validation, params.validation_every, run / "best_model", cache)
+    curve = ValidationCurve(validation, params.validation_every, run / "best_model", cache, params.forecaster)
     off_policy = params.algo == "sac"
     rollout_log = RolloutObjective(min_steps=params.rollout_steps if off_policy else 0, dump=off_policy)
     report = ProgressReport(params.total_timesteps, f"{params.algo} seed {params.seed}", progress_every_s, curve)
@@ -712,12 +724,14 @@ def train(
     curve.evaluate_now()  # the last point of the curve, and the last candidate
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
     t1 = time.perf_counter()
-    val_record, val_series, val_trace = score_policy(best, validation, params.references, cache, params.algo)
+    val_record, val_series, val_trace = score_policy(
+        best, validation, params.references, cache, params.algo, params.forecaster
+    )
     _write_json(run / "validation.json", val_record)
     test_record, series, trace = val_record, val_series, val_trace
     if params.test_scenarios:
         tests = scenario_set("test", config, params.test_scenarios, params.test_days)
-        test_record, series, trace = score_policy(best, tests, params.references, cache, params.algo)
+        test_record, series, trace = score_policy(best, tests, params.references, cache, params.algo, params.forecaster)
         _write_json(run / "test.json", test_record)
     score_s = time.perf_counter() - t1
     series.to_csv(run / "timeseries.csv", index=False, float_format="%.5g")

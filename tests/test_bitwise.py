@@ -59,6 +59,10 @@ def record() -> dict:
     return {"kpis": kpis, "trajectory": random_action_trajectory()}
 
 
+# KPIs added after the record, with the reason; every recorded KPI must still be equal bit for bit
+ADDED_KPIS = ("billed_offpeak_kw", "billed_peak_kw")  # issue 13: the billed monthly peaks in the yardstick table
+
+
 @pytest.fixture(scope="module")
 def recorded() -> dict:
     return json.loads(FIXTURE.read_text())
@@ -70,7 +74,7 @@ def test_kpis_bitwise_unchanged(recorded, controller):
     for name, scenario in _scenarios().items():
         now = evaluate(CONTROLLERS[controller](), scenario)
         before = recorded["kpis"][name][controller]
-        assert set(now) == set(before), (name, set(now) ^ set(before))
+        assert set(now) - set(before) == set(ADDED_KPIS) and set(before) <= set(now), (name, set(now) ^ set(before))
         changed = {
             k: (before[k], now[k])
             for k in before
