@@ -8,6 +8,7 @@
 #   make bench   run the benchmarks (scenario generation, simulator, baselines, training throughput)
 #   make sync    export the package from the notebooks and clean the notebooks
 #   make clean   remove the virtual environment, caches and run folders
+#   make tune    tune PPO, A2C and SAC on the validation years (Ray Tune + Optuna): the `tuned` presets
 #   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
 
@@ -20,7 +21,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper yardsticks
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper yardsticks tune
 
 setup: $(STAMP)
 
@@ -77,29 +78,49 @@ train: setup
 # (every number of the text included); latexmk builds the PDF into $(PAPER_RUNS)/paper.pdf.
 # LaTeX from Debian's TeX Live (booktabs and caption are in -recommended):
 #   sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk
-# The default budgets finish on 2 CPU cores in under an hour with WORKERS = 2 runs trained at a time
-# (SAC gets fewer steps: each of its steps costs a gradient step per SAC n_envs transitions).
-PPO_STEPS      ?= 1000000
-A2C_STEPS      ?= 1000000
-SAC_STEPS      ?= 30000
-SEEDS          ?= [0, 1, 2, 3, 4]
-TEST_DAYS      ?= 365
-TEST_SCENARIOS ?= 3
-WORKERS        ?= 2
-CURVE_POINTS   ?= 20
-PAPER_RUNS     ?= runs/paper
+# Compute-matched runs: every run gets the same wall-clock budget, TIME_BUDGET seconds of training (the steps
+# each reached are reported; the step caps below only bound it), with PAPER_PRESET's hyperparameters (`make tune`
+# writes `tuned`) and the observation's forecasts from PAPER_FORECASTER (`learned`: those of mpc_learned, the
+# strongest realistic yardstick). The runs are Ray trials, WORKERS at a time (RAY_ADDRESS: on a cluster).
+# The defaults finish on 2 CPU cores in about 90 minutes.
+TIME_BUDGET      ?= 480
+PAPER_PRESET     ?= default
+PAPER_FORECASTER ?= learned
+PPO_STEPS        ?= 10000000
+A2C_STEPS        ?= 10000000
+SAC_STEPS        ?= 10000000
+SEEDS            ?= [0, 1, 2, 3, 4]
+TEST_DAYS        ?= 365
+TEST_SCENARIOS   ?= 3
+WORKERS          ?= 2
+CURVE_POINTS     ?= 20
+PAPER_RUNS       ?= runs/paper
+RUN_SETTINGS     := {preset: $(PAPER_PRESET), forecaster: $(PAPER_FORECASTER), time_budget_s: $(TIME_BUDGET)}
 paper: setup
 	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk"; exit 1; }
 	mkdir -p $(PAPER_RUNS)
 	$(BIN)/papermill nbs/07_compare.ipynb $(PAPER_RUNS)/07_compare.ipynb --cwd nbs -y "{algorithms: [ppo, a2c, sac], \
 	  seeds: $(SEEDS), budgets: {ppo: $(PPO_STEPS), a2c: $(A2C_STEPS), sac: $(SAC_STEPS)}, test_days: $(TEST_DAYS), \
 	  test_scenarios: $(TEST_SCENARIOS), workers: $(WORKERS), curve_points: $(CURVE_POINTS), results_dir: $(PAPER_RUNS)/compare, \
-	  overrides: {}}"
+	  overrides: {ppo: $(RUN_SETTINGS), a2c: $(RUN_SETTINGS), sac: $(RUN_SETTINGS)}}"
 	$(BIN)/papermill nbs/08_paper.ipynb $(PAPER_RUNS)/08_paper.ipynb --cwd nbs -p results_dir $(PAPER_RUNS)/compare/results \
 	  -p figures_dir figures -p tables_dir paper/tables
 	cd paper && latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(CURDIR)/$(PAPER_RUNS)/latex main.tex
 	cp $(PAPER_RUNS)/latex/main.pdf $(PAPER_RUNS)/paper.pdf
 	@echo "paper: $(PAPER_RUNS)/paper.pdf"
+
+# The tuning on the validation years (06a_tune): the same trials and caps per algorithm; writes each algorithm's
+# `tuned` preset into configs/hyperparams/ and the search's record into paper/results/tuning/. The defaults finish on
+# 2 cores in about an hour; on a Ray cluster set RAY_ADDRESS (and raise TUNE_WORKERS). An interrupted run resumes.
+TUNE_TRIALS   ?= 6
+TUNE_STEPS    ?= 150000
+TUNE_SECONDS  ?= 300
+TUNE_WORKERS  ?= 2
+tune: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_tune.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p trials $(TUNE_TRIALS) -p max_steps $(TUNE_STEPS) -p max_seconds $(TUNE_SECONDS) -p workers $(TUNE_WORKERS)
+	@echo "tuned presets: configs/hyperparams/*.yaml (tuned); record: paper/results/tuning/"
 
 # Every yardstick (rules, MPCs, optima) on the test years and the real year of the default site and of each variant
 # of configs/site/; about 80 min on 2 cores for the hourly sites, longer for the 15-minute one (04a_yardsticks).
@@ -118,6 +139,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_baselines.py
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_time_to_quality.py --steps 200000
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs

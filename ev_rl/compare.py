@@ -6,9 +6,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +15,13 @@ from scipy import stats
 from .baselines import CONTROLLERS, REFERENCES, reference_kpis
 from .data import scenario_set
 from .evaluate import evaluate_controller
-from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command, train
+from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command
+from .tune import ray_session, run_trainings
 
 # %% auto #0
 __all__ = ['METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters', 'score_matrix',
-           'aggregate_scores', 'curve_bands', 'training_summary', 'typical_series', 'write_results']
+           'aggregate_scores', 'paired_comparisons', 'curve_bands', 'training_summary', 'typical_series',
+           'write_results']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
 def iqm(
@@ -79,8 +78,9 @@ def train_all(
     test_scenarios: int = 3,  # test years of the final scores
     results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
     overrides: dict[str, dict] | None = None,  # TrainParams fields per algorithm, on top of its preset
-    workers: int = 1,  # runs trained at the same time, each in its own process
+    workers: int = 1,  # runs trained at the same time (Ray trials, one CPU each)
     curve_points: int = 20,  # evaluations on the validation years per run (0: at the start and end only)
+    address: str | None = None,  # a Ray cluster's address (None: RAY_ADDRESS if set, else a local Ray)
 ) -> list[Path]:
     "Train every algorithm with every seed through `ev_rl.train.train`; the run folders, in order."
     unknown = [a for a in algorithms if a not in ALGORITHMS]
@@ -124,20 +124,17 @@ def train_all(
         for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
             reference_kpis(name, scenario, cache)
 
-    def report(p: TrainParams, summary: dict) -> Path:
+    with ray_session(address, num_cpus=workers):
+        runs = run_trainings(params, workers, storage=out / "ray", name="compare")
+    for p, run in zip(params, runs):
+        summary = json.loads((run / "summary.json").read_text())
         print(
             f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
             f"({summary['steps_per_second']:,.0f} steps/s), "
             f"test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
             flush=True,
         )
-        return out / "runs" / summary["run"]
-
-    quietly = partial(train, progress_bar=False)  # ev_rl.train.train: picklable for the worker processes
-    if workers == 1:
-        return [report(p, quietly(p)) for p in params]
-    with ProcessPoolExecutor(min(workers, len(params)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        return [report(p, summary) for p, summary in zip(params, pool.map(quietly, params))]
+    return runs
 
 # %% ../nbs/07_compare.ipynb #21045bc2
 def collect_runs(
@@ -264,6 +261,37 @@ def aggregate_scores(
             )
     return pd.DataFrame(rows)
 
+# %% ../nbs/07_compare.ipynb #9c0cd9e5
+def paired_comparisons(
+    scores: pd.DataFrame,  # `collect_runs(...)["scores"]`
+    metric: str = "objective",  # lower is better
+) -> pd.DataFrame:
+    "Each learned controller against each yardstick over seed x scenario pairs: mean difference, P(improvement), tests."
+    learned = [c for c in scores["controller"].unique() if (scores.loc[scores["controller"] == c, "seed"] >= 0).any()]
+    fixed = [c for c in scores["controller"].unique() if c not in learned]
+    rows = []
+    for agent in learned:
+        mine = scores[scores["controller"] == agent].pivot(index="seed", columns="scenario", values=metric)
+        for other in fixed:
+            theirs = scores[scores["controller"] == other].groupby("scenario")[metric].first()
+            d = (theirs[mine.columns].to_numpy()[None, :] - mine.to_numpy()).ravel()  # > 0: the agent is better
+            wins, losses = int((d > 0).sum()), int((d < 0).sum())
+            rows.append(
+                dict(
+                    controller=agent,
+                    yardstick=other,
+                    metric=metric,
+                    n_pairs=len(d),
+                    mean_difference=float(d.mean()),
+                    probability_of_improvement=float(((d > 0) + 0.5 * (d == 0)).mean()),
+                    wins=wins,
+                    losses=losses,
+                    sign_test_p=float(stats.binomtest(wins, wins + losses).pvalue) if wins + losses else 1.0,
+                    wilcoxon_p=float(stats.wilcoxon(d).pvalue) if np.any(d != 0) else 1.0,
+                )
+            )
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07_compare.ipynb #c670ca06
 def curve_bands(
     curves: pd.DataFrame,  # `collect_runs(...)["curves"]` or `["validation_curves"]` (learned controllers' rows)
@@ -339,13 +367,14 @@ def write_results(
     seed: int = 0,  # bootstrap seed
     train_wall_seconds: float | None = None,  # wall time of `train_all`, recorded in compare.json
 ) -> Path:
-    "Collect, aggregate and write scores, learning curves, training times and typical-day series; the results folder."
+    "Collect, aggregate, write scores, paired comparisons, learning curves, training times, typical days; the folder."
     base = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     out = base / "results"
     out.mkdir(parents=True, exist_ok=True)
     tables = collect_runs(run_dirs)
     tables["scores"].to_csv(out / "scores.csv", index=False)
     aggregate_scores(tables["scores"], n_resamples=n_resamples, seed=seed).to_csv(out / "aggregate.csv", index=False)
+    paired_comparisons(tables["scores"]).to_csv(out / "paired.csv", index=False)
     tables["curves"].to_csv(out / "curves.csv", index=False)
     curve_bands(tables["curves"], n_resamples=n_resamples // 2, seed=seed).to_csv(out / "curve_bands.csv", index=False)
     vc = tables["validation_curves"]

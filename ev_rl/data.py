@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,11 +24,11 @@ from .sockets import assign_sockets
 from .user_sessions import load_sessions
 
 # %% auto #0
-__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'REAL_YEAR', 'MEASURED_METER_PATH',
-           'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario', 'scenario_from_series',
-           'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario', 'heldout_scenarios',
-           'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview', 'write_scenario',
-           'read_scenario', 'write_data_folder']
+__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR',
+           'MEASURED_METER_PATH', 'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario',
+           'scenario_from_series', 'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario',
+           'heldout_scenarios', 'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview',
+           'write_scenario', 'read_scenario', 'write_data_folder']
 
 # %% ../nbs/01e_data.ipynb #4270693d
 def peak_mask(
@@ -252,6 +253,16 @@ SCENARIO_SETS = ("train", "validation", "test")
 FIRST_TEST_SEED = 900_000  # test years: seeds FIRST_TEST_SEED + 1, + 2, ...
 MAX_VALIDATION_YEARS = 1_000  # validation years: seeds FIRST_TEST_SEED - 1, - 2, ... down to FIRST_TEST_SEED - 1000
 TEST_NAMES = ("test-a", "test-b", "test-c")
+TEST_SEAL_ENV = "EV_RL_SEAL_TEST"  # set in a process (e.g. a tuning trial) that must not see a test scenario
+
+
+def _check_unsealed(what: str) -> None:
+    "Refuse to build a test scenario in a process where the test set is sealed (`TEST_SEAL_ENV` set)."
+    if os.environ.get(TEST_SEAL_ENV):
+        raise RuntimeError(
+            f"{what}: the test set is sealed in this process ({TEST_SEAL_ENV} is set, e.g. in a tuning trial); "
+            "choices are made on the validation years only"
+        )
 
 
 def _set_member(
@@ -271,6 +282,7 @@ def _set_member(
             raise ValueError(f"validation scenario {index}: there are {MAX_VALIDATION_YEARS} validation years")
         return FIRST_TEST_SEED - 1 - index, f"validation-{index + 1}"
     if name == "test":
+        _check_unsealed(f"test scenario {index}")
         if index < 0:
             raise ValueError(f"test scenario {index}: must be >= 0")
         return FIRST_TEST_SEED + 1 + index, TEST_NAMES[index] if index < len(TEST_NAMES) else f"test-{index + 1}"
@@ -402,6 +414,7 @@ def real_year_scenario(
     meter_path: str | Path = MEASURED_METER_PATH,  # the meter export
 ) -> Scenario:
     "The real year: the measured 2024 mall demand with generated PV and sessions, a test scenario for final numbers."
+    _check_unsealed(f"scenario {REAL_YEAR}")
     config = (config or SiteConfig()).with_overrides({"simulation.year": 2024})
     return scenario_from_files(
         config, meter_path=meter_path, seed=FIRST_TEST_SEED, name=REAL_YEAR, meter_options={"fill": fill}

@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,7 +35,7 @@ from .reward import COMPONENTS, episode_kpis
 # %% auto #0
 __all__ = ['ENV_ID', 'ALGORITHMS', 'HYPERPARAMETERS', 'repo_root', 'preset_path', 'load_preset', 'TrainParams', 'run_command',
            'make_run_dir', 'seed_everything', 'make_training_env', 'linear_schedule', 'algorithm_class', 'build_model',
-           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'ProgressReport',
+           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'TimeBudget', 'ProgressReport',
            'plot_dashboard', 'plot_diagnostics', 'train']
 
 # %% ../nbs/05_train_ppo.ipynb #f7b7494d
@@ -119,9 +120,11 @@ class TrainParams(_Section):
 
     algo: str = param("ppo", "-", "this notebook", "algorithm", choices=ALGORITHMS)
     preset: str = param("default", "-", _PRESET, "preset of the algorithm's hyperparameter file")
+    preset_file: str = param("", "-", "-", "file of the preset ('': configs/hyperparams/<algo>.yaml)")
     total_timesteps: int = param(
         4096, "steps", "smoke budget (make train: 1,000,000)", "environment steps to train", ge=1
     )
+    time_budget_s: float = param(0.0, "s", "convention", "wall-clock seconds of training at most (0: no limit)", ge=0)
     seed: int = param(0, "-", "convention", "seed of torch, numpy and the scenario draws", ge=0)
     device: str = param("auto", "-", "SB3", "torch device ('auto': CUDA when present)", choices=("auto", "cpu", "cuda"))
     torch_threads: int = param(1, "-", "README, Performance", "torch CPU threads", ge=1)
@@ -187,7 +190,7 @@ class TrainParams(_Section):
     def __post_init__(self):
         if self.algo not in ALGORITHMS:
             raise ConfigError(f"TrainParams.algo = {self.algo!r}: must be one of {list(ALGORITHMS)}")
-        preset = load_preset(self.algo, self.preset)
+        preset = load_preset(self.algo, self.preset, self.preset_file or None)
         for name, algos in HYPERPARAMETERS.items():
             if self.algo in algos and getattr(self, name) is None:
                 object.__setattr__(self, name, preset[name])
@@ -442,7 +445,7 @@ class RolloutObjective(BaseCallback):
 class ValidationCurve(BaseCallback):
     "Objective and gap closed on the validation years before training, every `every` steps, at the end; keeps the best."
 
-    REFERENCES = ("rule_based", "mpc_naive")  # reference levels drawn with the curve
+    REFERENCES = ("rule_based", "peak_shaving", "mpc_naive", "mpc_learned")  # reference levels drawn with the curve
 
     def __init__(
         self,
@@ -451,7 +454,9 @@ class ValidationCurve(BaseCallback):
         best_path: Path,  # where the best model is saved (SB3 adds .zip)
         cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
         forecaster: str = "seasonal_naive",  # forecaster of the observation the model is trained with
+        on_evaluation: Callable[[dict], None] | None = None,  # called with every new row (e.g. Ray Tune's report)
     ):
+        self.on_evaluation = on_evaluation
         super().__init__()
         self.scenarios, self.compiled = scenarios, [compile_scenario(s, forecaster) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
@@ -484,6 +489,8 @@ class ValidationCurve(BaseCallback):
         if self.best is None or row["objective"] < self.best["objective"]:
             self.best = row
             self.model.save(self.best_path)
+        if self.on_evaluation is not None:
+            self.on_evaluation(row)
         return row
 
     def _on_training_start(self) -> None:
@@ -494,6 +501,21 @@ class ValidationCurve(BaseCallback):
             self._next += self.every
             self.evaluate_now()
         return True
+
+# %% ../nbs/05_train_ppo.ipynb #b01c20ac
+class TimeBudget(BaseCallback):
+    "Stop training once `budget_s` wall-clock seconds have passed since it started (0: never)."
+
+    def __init__(self, budget_s: float):
+        super().__init__()
+        self.budget_s, self.spent = float(budget_s), False
+
+    def _on_training_start(self) -> None:
+        self._t0 = time.perf_counter()
+
+    def _on_step(self) -> bool:
+        self.spent = self.budget_s > 0 and time.perf_counter() - self._t0 >= self.budget_s
+        return not self.spent
 
 # %% ../nbs/05_train_ppo.ipynb #c0b3cd51
 def _duration(seconds: float) -> str:
@@ -691,6 +713,7 @@ def train(
     config: SiteConfig | None = None,  # the site (default: Iquitos)
     progress_bar: bool = False,  # SB3's progress bar (for interactive use; runs print `ProgressReport` lines)
     progress_every_s: float = 30.0,  # seconds between progress lines
+    on_validation: Callable[[dict], None] | None = None,  # called with each validation row (e.g. by a tuning trial)
 ) -> dict:
     "Train, choose the best model on the validation years, report it on the test years, write the outputs; the summary."
     config = config or SiteConfig()
@@ -704,7 +727,10 @@ def train(
     start_steps = model.num_timesteps
     cache = repo_root() / params.output_dir / "cache"
     validation = scenario_set("validation", config, params.validation_scenarios, params.validation_days)
-    curve = ValidationCurve(validation, params.validation_every, run / "best_model", cache, params.forecaster)
+    curve = ValidationCurve(
+        validation, params.validation_every, run / "best_model", cache, params.forecaster, on_validation
+    )
+    budget = TimeBudget(params.time_budget_s)
     off_policy = params.algo == "sac"
     rollout_log = RolloutObjective(min_steps=params.rollout_steps if off_policy else 0, dump=off_policy)
     report = ProgressReport(params.total_timesteps, f"{params.algo} seed {params.seed}", progress_every_s, curve)
@@ -714,7 +740,7 @@ def train(
     t0 = time.perf_counter()
     model.learn(
         params.total_timesteps,
-        callback=CallbackList([rollout_log, curve, report, checkpoints]),
+        callback=CallbackList([rollout_log, curve, report, checkpoints, budget]),
         log_interval=1,
         reset_num_timesteps=not params.resume_from,
         progress_bar=progress_bar,
@@ -746,6 +772,8 @@ def train(
         "timesteps_this_run": steps_done,
         "resumed_from": params.resume_from or None,
         "train_seconds": train_s,
+        "time_budget_s": params.time_budget_s,
+        "stopped_by_time_budget": budget.spent,
         "steps_per_second": steps_done / train_s,
         "score_seconds": score_s,
         "rollouts": rollout_log.history,

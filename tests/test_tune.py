@@ -1,0 +1,57 @@
+"""Tuning on Ray (nbs/06a_tune.ipynb): a tiny search runs end to end on a local Ray, writes its record and a `tuned`
+preset, and never reads a test scenario (its trials run with the test set sealed: a test scenario raises there)."""
+
+import json
+
+import pytest
+import yaml
+
+from ev_rl.train import load_preset, preset_path
+from ev_rl.tune import load_search_space, ray_session, tune_algorithm, write_tuning
+
+TINY = {"n_envs": 2, "scenario_pool": 2, "rollout_steps": 64, "batch_size": 32, "n_epochs": 2}
+
+
+@pytest.fixture(scope="module")
+def hyperparameter_file(tmp_path_factory):
+    "ppo.yaml with a tiny base preset and a one-parameter search space."
+    path = tmp_path_factory.mktemp("hp") / "ppo.yaml"
+    data = yaml.safe_load(preset_path("ppo").read_text())
+    env_id = next(k for k in data if k != "search")
+    data[env_id]["tiny"] = data[env_id]["default"] | TINY
+    data["search"] = {"base": "tiny", "learning_rate": {"loguniform": [0.0001, 0.001]}}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, hyperparameter_file):
+    with ray_session(num_cpus=2):
+        records = tune_algorithm(
+            "ppo",
+            trials=2,
+            max_steps=2048,
+            max_seconds=120.0,
+            evaluations=2,
+            validation_scenarios=1,
+            validation_days=2,
+            workers=2,
+            forecaster="seasonal_naive",  # the learned one would add its fit to each trial
+            storage=tmp_path / "tune",
+            hyperparameter_file=hyperparameter_file,
+        )
+    # both trials finished: a trial that built a test scenario would have raised (the seal) and be "error"
+    assert len(records) == 2 and (records["status"] == "done").all(), records
+    assert records["learning_rate"].between(0.0001, 0.001).all() and (records["timesteps"] > 0).all()
+    assert records["learning_rate"].iloc[0] == load_preset("ppo", "tiny", hyperparameter_file)["learning_rate"]
+    summary = write_tuning("ppo", records, {"trials": 2, "max_steps": 2048}, tmp_path / "record", hyperparameter_file)
+    assert (tmp_path / "record" / "ppo.csv").is_file()
+    assert json.loads((tmp_path / "record" / "ppo.json").read_text())["trials"] == 2
+    tuned = load_preset("ppo", "tuned", hyperparameter_file)
+    assert tuned["learning_rate"] == summary["tuned"]["learning_rate"] and tuned["n_envs"] == 2
+    assert load_search_space("ppo", hyperparameter_file)[0] == "tiny"  # the search space is kept
+
+
+def test_every_hyperparameter_file_has_a_valid_search_space():
+    for algo in ("ppo", "a2c", "sac"):
+        base, space = load_search_space(algo)
+        assert base == "default" and len(space) >= 5
