@@ -23,7 +23,7 @@ from ray.tune.search.optuna import OptunaSearch
 
 from .core import ConfigError
 from .data import TEST_SEAL_ENV
-from .train import HYPERPARAMETERS, TrainParams, load_preset, preset_path, repo_root, train
+from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, load_preset, preset_path, repo_root, train
 
 # %% auto #0
 __all__ = ['local_cores', 'ray_session', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial',
@@ -65,6 +65,8 @@ def load_search_space(
 ) -> tuple[str, dict[str, dict]]:
     "The base preset and the distributions of an algorithm's search space, checked against its hyperparameters."
     path = Path(path) if path is not None else preset_path(algo)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no hyperparameter file for {algo!r}")
     search = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("search")
     if not isinstance(search, dict) or not isinstance(search.get("base"), str):
         raise ConfigError(f"{path}: no `search:` entry with a `base` preset")
@@ -212,6 +214,8 @@ def tune_algorithm(
     hyperparameter_file: str | Path | None = None,  # search space and base preset (default: `preset_path(algo)`)
 ) -> pd.DataFrame:
     "Tune one algorithm on the validation years with Ray Tune (Optuna's sampler, ASHA); every trial's record."
+    if algo not in ALGORITHMS:
+        raise ValueError(f"tune_algorithm: algo = {algo!r} must be one of {ALGORITHMS}")
     for k, v in dict(trials=trials, max_steps=max_steps, evaluations=evaluations, workers=workers).items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"tune_algorithm: {k} = {v!r} must be a positive integer")
