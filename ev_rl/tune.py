@@ -209,7 +209,7 @@ def tune_algorithm(
     workers: int = 2,  # trials at the same time (one CPU each)
     seed: int = 0,  # seed of the sampler and of every trial
     forecaster: str = "learned",  # the observation's forecasts: those of the strongest realistic MPC (mpc_learned)
-    name: str | None = None,  # experiment name under runs/tune/ (default: the algorithm); an existing one resumes
+    name: str | None = None,  # experiment name under runs/tune/ (default: the algorithm and a hash of the settings)
     storage: str | Path | None = None,  # folder of the experiments (default: runs/tune under the repository root)
     hyperparameter_file: str | Path | None = None,  # search space and base preset (default: `preset_path(algo)`)
 ) -> pd.DataFrame:
@@ -223,7 +223,19 @@ def tune_algorithm(
         raise ValueError(f"tune_algorithm: max_seconds = {max_seconds!r} must be > 0")
     base, space = load_search_space(algo, hyperparameter_file)
     storage = Path(storage) if storage is not None else repo_root() / "runs" / "tune"
-    name = name or algo
+    settings = [
+        algo,
+        trials,
+        max_steps,
+        max_seconds,
+        evaluations,
+        validation_scenarios,
+        validation_days,
+        seed,
+        forecaster,
+    ]
+    key = hashlib.sha1(json.dumps([settings, base, space], sort_keys=True, default=str).encode()).hexdigest()[:10]
+    name = name or f"{algo}-{key}"  # the same search resumes where it stopped; another one starts afresh
     run = dict(
         algo=algo,
         preset=base,
