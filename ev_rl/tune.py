@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import ray
 import yaml
@@ -93,7 +94,8 @@ def _as_text(v):
 
 
 def _from_text(v):
-    "A sampled value back in TrainParams' types: '256,256' becomes (256, 256)."
+    "A sampled value back in TrainParams' types: '256,256' becomes (256, 256), NumPy scalars Python numbers."
+    v = v.item() if hasattr(v, "item") else v  # a value read back from a DataFrame column
     return tuple(int(x) for x in v.split(",")) if isinstance(v, str) and re.fullmatch(r"\d+(,\d+)*", v) else v
 
 
@@ -267,8 +269,8 @@ def tune_algorithm(
                 search_alg=OptunaSearch(points_to_evaluate=[first], seed=seed),
                 scheduler=ASHAScheduler(
                     time_attr="training_iteration",
-                    max_t=evaluations + 1,  # the evaluation before training counts as the first
-                    grace_period=max((evaluations + 1) // 4, 1),
+                    max_t=evaluations + 1,  # the evaluation before training is report 1: every trial scores the same
+                    grace_period=1 + max(evaluations // 2, 1),  # the first rung: half the budget trained
                     reduction_factor=2,
                 ),
                 num_samples=trials,
@@ -307,7 +309,12 @@ def trial_records(
             }
         )
     out = pd.DataFrame(rows)
-    out.attrs["wall_s"] = wall_s
+    spans = [(r.metrics_dataframe["timestamp"] - r.metrics_dataframe["time_total_s"]).min() for r in grid] + [
+        r.metrics_dataframe["timestamp"].max() for r in grid
+    ]
+    starts, ends = spans[: len(rows)], spans[len(rows) :]
+    # the search's span from its trials' own clocks (a restored search took its time before); else the caller's
+    out.attrs["wall_s"] = float(max(ends) - min(starts)) if rows and all(np.isfinite(starts + ends)) else wall_s
     return out
 
 # %% ../nbs/06a_tune.ipynb #9dcb6f67

@@ -19,7 +19,7 @@ def hyperparameter_file(tmp_path_factory):
     data = yaml.safe_load(preset_path("ppo").read_text())
     env_id = next(k for k in data if k != "search")
     data[env_id]["tiny"] = data[env_id]["default"] | TINY
-    data["search"] = {"base": "tiny", "learning_rate": {"loguniform": [0.0001, 0.001]}}
+    data["search"] = {"base": "tiny", "learning_rate": {"loguniform": [0.0001, 0.001]}, "n_epochs": {"choice": [1, 2]}}
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 
@@ -45,9 +45,11 @@ def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, hyperparam
     assert records["learning_rate"].iloc[0] == load_preset("ppo", "tiny", hyperparameter_file)["learning_rate"]
     summary = write_tuning("ppo", records, {"trials": 2, "max_steps": 2048}, tmp_path / "record", hyperparameter_file)
     assert (tmp_path / "record" / "ppo.csv").is_file()
-    assert json.loads((tmp_path / "record" / "ppo.json").read_text())["trials"] == 2
+    record = json.loads((tmp_path / "record" / "ppo.json").read_text())
+    assert record["trials"] == 2 and 0 < record["wall_s"] < 600  # the search's span, from its trials' clocks
     tuned = load_preset("ppo", "tuned", hyperparameter_file)
     assert tuned["learning_rate"] == summary["tuned"]["learning_rate"] and tuned["n_envs"] == 2
+    assert tuned["n_epochs"] in (1, 2) and isinstance(tuned["n_epochs"], int)
     assert load_search_space("ppo", hyperparameter_file)[0] == "tiny"  # the search space is kept
 
 
