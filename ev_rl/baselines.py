@@ -20,7 +20,7 @@ import pandas as pd
 from .data import Scenario
 from .dispatch import DispatchProblem, _highs, perfect_foresight_problem, plan_actions, solve_dispatch
 from .env import BatchedSimulator, CompiledScenario, compile_scenario, simulate
-from .forecast import FORECASTERS, Forecaster, SeasonalNaive, forecaster
+from .forecast import FORECASTERS, Forecaster, forecaster
 from .reward import COMPONENTS, episode_kpis, objective_factors
 
 # %% auto #0
@@ -156,12 +156,18 @@ class RuleBased(Controller):
     "Documented rules: EVs earliest deadline first, then PV surplus; the battery stores surplus, discharges at peak."
 
     name = "rule_based"
+    forecaster: str | Forecaster = "seasonal_naive"  # source of the forecasts (ev_rl.forecast)
+
+    def forecast_steps(self, scenario: Scenario) -> int:
+        "Steps ahead of the forecasts the rules read (the rules above: the current step only)."
+        return 1
 
     def reset(self, scenario, compiled=None):
         self.compiled = compile_scenario(scenario) if compiled is None else compiled
         cfg, sim = scenario.config, scenario.config.simulation
-        now = SeasonalNaive().issue(scenario, 1)  # the forecast of each step, issued at its start
-        self.pv_kwh, self.mall_kwh = now.pv_kw[:, 0] * sim.dt_h, now.mall_kw[:, 0] * sim.dt_h
+        horizon = self.forecast_steps(scenario)
+        self.forecast = forecaster(self.forecaster, cfg, horizon).issue(scenario, horizon)  # issued at each step
+        self.pv_kwh, self.mall_kwh = self.forecast.pv_kw[:, 0] * sim.dt_h, self.forecast.mall_kw[:, 0] * sim.dt_h
         minute = np.asarray(scenario.time.hour * 60 + scenario.time.minute)
         self.peak_steps_left = np.where(scenario.peak, (cfg.tariff.peak_end_hour * 60 - minute) // sim.dt_minutes, 0)
 
@@ -245,13 +251,12 @@ class PeakShaving(RuleBased):
             raise ValueError(f"PeakShaving: window_h = {window_h} must be > 0")
         self.forecaster, self.window_h = forecaster, window_h
 
+    def forecast_steps(self, scenario):
+        return max(1, int(round(self.window_h * scenario.config.simulation.steps_per_hour)))
+
     def reset(self, scenario, compiled=None):
-        super().reset(scenario, compiled)
-        cfg, sim = scenario.config, scenario.config.simulation
-        horizon = max(1, int(round(self.window_h * sim.steps_per_hour)))
-        self.forecast = forecaster(self.forecaster, cfg, horizon).issue(scenario, horizon)
-        self.pv_kwh, self.mall_kwh = self.forecast.pv_kw[:, 0] * sim.dt_h, self.forecast.mall_kw[:, 0] * sim.dt_h
-        self.window = np.minimum(steps_to_peak_end(scenario.peak), horizon)
+        super().reset(scenario, compiled)  # the rules' state, with this rule's longer forecasts
+        self.window = np.minimum(steps_to_peak_end(scenario.peak), self.forecast_steps(scenario))
         self.month = np.asarray(scenario.time.month)
         self.last_month_peaks_kw = np.zeros(2)  # off-peak, peak
 

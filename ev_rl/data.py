@@ -24,7 +24,7 @@ from .sockets import assign_sockets
 from .user_sessions import load_sessions
 
 # %% auto #0
-__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR',
+__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR', 'REPOSITORY',
            'MEASURED_METER_PATH', 'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario',
            'scenario_from_series', 'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario',
            'heldout_scenarios', 'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview',
@@ -404,8 +404,8 @@ def scenario_from_files(
 
 # %% ../nbs/01e_data.ipynb #c78085e7
 REAL_YEAR = "real-2024"  # name of the real-year test scenario
-_REPOSITORY = Path(str(resources.files("ev_rl"))).parent  # the checkout the package is installed from
-MEASURED_METER_PATH = _REPOSITORY / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
+REPOSITORY = Path(str(resources.files("ev_rl"))).parent  # the checkout the package is installed from
+MEASURED_METER_PATH = REPOSITORY / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
 
 
 def real_year_scenario(

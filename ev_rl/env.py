@@ -356,19 +356,12 @@ def compile_scenario(
         "month": np.asarray(scenario.time.month),
     }
     spd = 24 * cfg.simulation.steps_per_hour
-    forecast = _observation_forecaster(forecaster, cfg, spd).issue(scenario, spd)
+    forecast = ready_forecaster(forecaster, cfg, spd).issue(scenario, spd)
     exo = _scenario_columns(FeatureInputs(scenario, occupied, steps_left, per_step, forecast))
     name = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
     return CompiledScenario(
         scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name
     )
-
-
-def _observation_forecaster(spec: str | Forecaster, config: SiteConfig, horizon_steps: int) -> Forecaster:
-    "The observation's forecaster, ready; a clear error for an unknown name."
-    if not isinstance(spec, Forecaster) and spec not in FORECASTERS:
-        raise ValueError(f"forecaster = {spec!r}: must be one of {list(FORECASTERS)} or a Forecaster")
-    return ready_forecaster(spec, config, horizon_steps)
 
 # %% ../nbs/03_env.ipynb #c3788128
 def _index(

@@ -160,6 +160,14 @@ def tuning_trial(
         train(params, on_validation=report)
 
 # %% ../nbs/06a_tune.ipynb #50bf133d
+def _tuner(storage: Path, name: str, trainable, **settings) -> tune.Tuner:
+    "The experiment `name` under `storage`: restored where a run of it stopped (finished trials kept), else new."
+    path = storage / name
+    if tune.Tuner.can_restore(str(path)):
+        return tune.Tuner.restore(str(path), trainable, resume_errored=True)
+    return tune.Tuner(trainable, run_config=tune.RunConfig(name=name, storage_path=str(storage), verbose=0), **settings)
+
+
 def _train_one(config: dict, runs: list) -> None:
     "A Ray Tune trial that trains run number `config['index']` and reports where its folder is."
     summary = train(runs[config["index"]], progress_bar=False)
@@ -182,17 +190,13 @@ def run_trainings(
     key = hashlib.sha1(json.dumps([asdict(p) for p in runs], sort_keys=True, default=str).encode()).hexdigest()[:10]
     trainable = tune.with_resources(tune.with_parameters(_train_one, runs=list(runs)), {"cpu": 1})
     name = f"{name}-{key}"  # the same runs resume; other runs start a new experiment
-    path = storage / name
-    if tune.Tuner.can_restore(str(path)):
-        tuner = tune.Tuner.restore(str(path), trainable, resume_errored=True)
-    else:
-        tuner = tune.Tuner(
-            trainable,
-            param_space={"index": tune.grid_search(list(range(len(runs))))},
-            tune_config=tune.TuneConfig(max_concurrent_trials=workers),
-            run_config=tune.RunConfig(name=name, storage_path=str(storage), verbose=0),
-        )
-    grid = tuner.fit()
+    grid = _tuner(
+        storage,
+        name,
+        trainable,
+        param_space={"index": tune.grid_search(list(range(len(runs))))},
+        tune_config=tune.TuneConfig(max_concurrent_trials=workers),
+    ).fit()
     failed = [r.config["index"] for r in grid if r.error]
     if failed:
         raise RuntimeError(f"run_trainings: runs {failed} failed: {next(r.error for r in grid if r.error)}")
@@ -256,29 +260,25 @@ def tune_algorithm(
     first = {k: _as_text(preset[k]) for k in space}  # the base preset is the first trial
     trainable = tune.with_resources(tune.with_parameters(_trial_with_run, run=run), {"cpu": 1})
     t0 = time.perf_counter()
-    path = storage / name
-    if tune.Tuner.can_restore(str(path)):
-        tuner = tune.Tuner.restore(str(path), trainable, resume_errored=True)
-    else:
-        tuner = tune.Tuner(
-            trainable,
-            param_space=tune_space(space),
-            tune_config=tune.TuneConfig(
-                metric="gap_closed",
-                mode="max",
-                search_alg=OptunaSearch(points_to_evaluate=[first], seed=seed),
-                scheduler=ASHAScheduler(
-                    time_attr="training_iteration",
-                    max_t=evaluations + 1,  # the evaluation before training is report 1: every trial scores the same
-                    grace_period=1 + max(evaluations // 2, 1),  # the first rung: half the budget trained
-                    reduction_factor=2,
-                ),
-                num_samples=trials,
-                max_concurrent_trials=workers,
+    grid = _tuner(
+        storage,
+        name,
+        trainable,
+        param_space=tune_space(space),
+        tune_config=tune.TuneConfig(
+            metric="gap_closed",
+            mode="max",
+            search_alg=OptunaSearch(points_to_evaluate=[first], seed=seed),
+            scheduler=ASHAScheduler(
+                time_attr="training_iteration",
+                max_t=evaluations + 1,  # the evaluation before training is report 1: every trial scores the same
+                grace_period=1 + max(evaluations // 2, 1),  # the first rung: half the budget trained
+                reduction_factor=2,
             ),
-            run_config=tune.RunConfig(name=name, storage_path=str(storage), verbose=0),
-        )
-    grid = tuner.fit()
+            num_samples=trials,
+            max_concurrent_trials=workers,
+        ),
+    ).fit()
     return trial_records(grid, space, time.perf_counter() - t0)
 
 

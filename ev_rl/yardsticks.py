@@ -6,21 +6,19 @@
 from __future__ import annotations
 
 import time
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from .baselines import gap_closed, reference_kpis
 from .core import SiteConfig
-from .data import TEST_NAMES, Scenario, real_year_scenario, scenario_set
+from .data import REPOSITORY, TEST_NAMES, Scenario, real_year_scenario, scenario_set
 
 # %% auto #0
-__all__ = ['REPOSITORY', 'SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION', 'RESULTS', 'site_variant', 'test_scenarios',
+__all__ = ['SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION', 'RESULTS', 'site_variant', 'test_scenarios',
            'yardstick_table', 'lever_shares', 'full_table_scenarios', 'controllers_of', 'write_yardstick_table']
 
 # %% ../nbs/04a_yardsticks.ipynb #dd3b1dad
-REPOSITORY = Path(str(resources.files("ev_rl"))).parent  # the checkout the package is installed from
 SITE_VARIANTS = ("iquitos", "flexible-fleet", "ev-sized", "iquitos-15min", "bess-400kw")  # configs/site/<name>.yaml
 
 
