@@ -11,6 +11,7 @@
 #   make tune    tune PPO, A2C and SAC on the validation years (Ray Tune + Optuna): the `tuned` presets
 #   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
+#   make compare make paper without the PDF (no TeX needed)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -21,7 +22,7 @@ STAMP  := $(VENV)/.installed
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train paper yardsticks tune
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune
 
 setup: $(STAMP)
 
@@ -78,13 +79,13 @@ train: setup
 # (every number of the text included); latexmk builds the PDF into $(PAPER_RUNS)/paper.pdf.
 # LaTeX from Debian's TeX Live (booktabs and caption are in -recommended):
 #   sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk
-# Compute-matched runs: every run gets the same wall-clock budget, TIME_BUDGET seconds of training (the steps
+# Compute-matched runs: every run gets the same budget, TIME_BUDGET seconds of training (evaluations not counted; the steps
 # each reached are reported; the step caps below only bound it), with PAPER_PRESET's hyperparameters (`make tune`
 # writes `tuned`) and the observation's forecasts from PAPER_FORECASTER (`learned`: those of mpc_learned, the
 # strongest realistic yardstick). The runs are Ray trials, WORKERS at a time (RAY_ADDRESS: on a cluster).
 # The defaults finish on 2 CPU cores in about 90 minutes.
-TIME_BUDGET      ?= 480
-PAPER_PRESET     ?= default
+TIME_BUDGET      ?= 360
+PAPER_PRESET     ?= tuned
 PAPER_FORECASTER ?= learned
 PPO_STEPS        ?= 10000000
 A2C_STEPS        ?= 10000000
@@ -96,15 +97,20 @@ WORKERS          ?= 2
 CURVE_POINTS     ?= 20
 PAPER_RUNS       ?= runs/paper
 RUN_SETTINGS     := {preset: $(PAPER_PRESET), forecaster: $(PAPER_FORECASTER), time_budget_s: $(TIME_BUDGET)}
-paper: setup
-	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk"; exit 1; }
+# `make compare` is everything but the PDF (for a machine without TeX): the runs, the results, figures and tables.
+compare: setup
 	mkdir -p $(PAPER_RUNS)
-	$(BIN)/papermill nbs/07_compare.ipynb $(PAPER_RUNS)/07_compare.ipynb --cwd nbs -y "{algorithms: [ppo, a2c, sac], \
+	$(BIN)/papermill nbs/07_compare.ipynb $(PAPER_RUNS)/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -y "{algorithms: [ppo, a2c, sac], \
 	  seeds: $(SEEDS), budgets: {ppo: $(PPO_STEPS), a2c: $(A2C_STEPS), sac: $(SAC_STEPS)}, test_days: $(TEST_DAYS), \
 	  test_scenarios: $(TEST_SCENARIOS), workers: $(WORKERS), curve_points: $(CURVE_POINTS), results_dir: $(PAPER_RUNS)/compare, \
 	  overrides: {ppo: $(RUN_SETTINGS), a2c: $(RUN_SETTINGS), sac: $(RUN_SETTINGS)}}"
 	$(BIN)/papermill nbs/08_paper.ipynb $(PAPER_RUNS)/08_paper.ipynb --cwd nbs -p results_dir $(PAPER_RUNS)/compare/results \
 	  -p figures_dir figures -p tables_dir paper/tables
+
+paper: setup
+	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk (or make compare: all but the PDF)"; exit 1; }
+	$(MAKE) compare
 	cd paper && latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(CURDIR)/$(PAPER_RUNS)/latex main.tex
 	cp $(PAPER_RUNS)/latex/main.pdf $(PAPER_RUNS)/paper.pdf
 	@echo "paper: $(PAPER_RUNS)/paper.pdf"
@@ -113,8 +119,8 @@ paper: setup
 # `tuned` preset into configs/hyperparams/ and the search's record into paper/results/tuning/. The defaults finish on
 # 2 cores in about an hour; on a Ray cluster set RAY_ADDRESS (and raise TUNE_WORKERS). An interrupted run resumes.
 TUNE_TRIALS   ?= 6
-TUNE_STEPS    ?= 150000
-TUNE_SECONDS  ?= 300
+TUNE_STEPS    ?= 10000000
+TUNE_SECONDS  ?= 240
 TUNE_WORKERS  ?= 2
 tune: setup
 	mkdir -p runs
@@ -139,7 +145,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_baselines.py
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_train.py
-	$(BIN)/python benchmarks/bench_time_to_quality.py --steps 200000
+	$(BIN)/python benchmarks/bench_time_to_quality.py --seconds 120
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs

@@ -12,16 +12,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .baselines import CONTROLLERS, REFERENCES, reference_kpis
-from .data import scenario_set
+from .baselines import CONTROLLERS, REFERENCES, gap_closed, reference_kpis
+from .data import REAL_YEAR, REPOSITORY, first_days, real_year_scenario, scenario_set
 from .evaluate import evaluate_controller
 from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command
 from .tune import ray_session, run_trainings
+from .yardsticks import site_variant
 
 # %% auto #0
-__all__ = ['METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters', 'score_matrix',
-           'aggregate_scores', 'paired_comparisons', 'curve_bands', 'training_summary', 'typical_series',
-           'write_results']
+__all__ = ['METRICS', 'SITE_METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters',
+           'score_matrix', 'aggregate_scores', 'paired_comparisons', 'curve_bands', 'training_summary',
+           'time_to_quality', 'typical_series', 'score_other_sites', 'write_results']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
 def iqm(
@@ -69,6 +70,19 @@ def stratified_bootstrap_ci(
     )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
+# %% ../nbs/07_compare.ipynb #8ab2f110
+def _curve_schedule(
+    steps: int,  # the run's step budget
+    time_budget_s: float,  # its budget of training seconds (0: none)
+    points: int,  # evaluations on the validation years (0: at the start and end only)
+) -> dict:
+    "A run's validation schedule: `points` evaluations over its training seconds if it has a time budget, else steps."
+    if not points:
+        return dict(validation_every=0, validation_every_s=0.0)
+    if time_budget_s > 0:  # compute-matched runs: every algorithm scored at the same training seconds
+        return dict(validation_every=0, validation_every_s=time_budget_s / points)
+    return dict(validation_every=max(steps // points, 1), validation_every_s=0.0)
+
 # %% ../nbs/07_compare.ipynb #114729d1
 def train_all(
     algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
@@ -110,7 +124,7 @@ def train_all(
             references=REFERENCES,
             output_dir=str(out / "runs"),
             checkpoint_every=int(budgets[a]),
-            validation_every=max(int(budgets[a]) // curve_points, 1) if curve_points else 0,
+            **_curve_schedule(int(budgets[a]), float(overrides.get(a, {}).get("time_budget_s", 0.0)), curve_points),
             **overrides.get(a, {}),
         )
         for a in algorithms
@@ -161,7 +175,7 @@ def collect_runs(
                 continue
             seen.add((name, "curve"))
             validation_curves.append(
-                {"algorithm": name, "seed": -1, "timesteps": np.nan, "objective": np.nan, "gap_closed": gap}
+                {"algorithm": name, "seed": -1, "timesteps": np.nan, "train_seconds": np.nan, "gap_closed": gap}
             )
         training.append(
             {
@@ -180,7 +194,7 @@ def collect_runs(
         "curves": pd.DataFrame(curves),
         "training": pd.DataFrame(training),
         "validation_curves": pd.DataFrame(
-            validation_curves, columns=["algorithm", "seed", "timesteps", "objective", "gap_closed"]
+            validation_curves, columns=["algorithm", "seed", "timesteps", "train_seconds", "objective", "gap_closed"]
         ),
     }
 
@@ -218,6 +232,7 @@ METRICS = [
     "curtailed_kwh",
     "peak_import_kw",
 ]  # the KPIs aggregated and tabulated per controller
+SITE_METRICS = ["objective", "gap_closed", "total_cost_pen", "co2_grid_kg", "grid_import_kwh", "ev_delivered_share"]
 
 # %% ../nbs/07_compare.ipynb #9cff29c0
 def score_matrix(
@@ -338,6 +353,45 @@ def training_summary(
         }
     ).reset_index()
 
+# %% ../nbs/07_compare.ipynb #b07a520b
+def time_to_quality(
+    validation_curves: pd.DataFrame,  # `collect_runs(...)["validation_curves"]`
+    reference: str = "mpc_learned",  # the yardstick to beat (one of ValidationCurve.REFERENCES)
+    fraction: float = 0.9,  # share of the final gap closed
+) -> pd.DataFrame:
+    "Per learned run: final validation gap closed, seconds and steps to beat `reference` and to reach `fraction` of it."
+    levels = validation_curves[validation_curves["seed"] < 0].set_index("algorithm")["gap_closed"]
+    if reference not in levels:
+        raise ValueError(f"time_to_quality: no reference level {reference!r} in the curves ({list(levels.index)})")
+    rows = []
+    for (algo, seed), g in validation_curves[validation_curves["seed"] >= 0].groupby(["algorithm", "seed"], sort=False):
+        g = g.sort_values("timesteps")
+        final, seconds = float(g["gap_closed"].iloc[-1]), g["train_seconds"].to_numpy(float)
+
+        def first(mask) -> tuple[float, float]:
+            hit = np.flatnonzero(mask)
+            return (seconds[hit[0]], float(g["timesteps"].iloc[hit[0]])) if len(hit) else (np.nan, np.nan)
+
+        beat_s, beat_steps = first(g["gap_closed"].to_numpy() > levels[reference])
+        near_s, near_steps = first(g["gap_closed"].to_numpy() >= fraction * final) if final > 0 else (np.nan, np.nan)
+        late = g[seconds >= 0.75 * seconds[-1]]["gap_closed"]
+        rows.append(
+            {
+                "algorithm": algo,
+                "seed": seed,
+                "final_gap_closed": final,
+                "train_seconds": seconds[-1],
+                "timesteps": float(g["timesteps"].iloc[-1]),
+                f"seconds_to_beat_{reference}": beat_s,
+                f"steps_to_beat_{reference}": beat_steps,
+                f"seconds_to_{round(100 * fraction)}pct": near_s,
+                f"steps_to_{round(100 * fraction)}pct": near_steps,
+                "last_quarter_gain": final - float(late.iloc[0]),
+                f"{reference}_gap_closed": float(levels[reference]),
+            }
+        )
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07_compare.ipynb #77df1d9c
 def typical_series(
     run_dirs: list[str | Path],  # the run folders
@@ -358,6 +412,37 @@ def typical_series(
         out[algo] = series[series["scenario"] == scenario.name].reset_index(drop=True)
     return out
 
+# %% ../nbs/07_compare.ipynb #689fb13a
+def score_other_sites(
+    run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
+    sites: list[str] = ("flexible-fleet",),  # site variants of 04a_yardsticks, scored on their test years
+    real_year: bool = True,  # and the real 2024 year of the default site
+    test_scenarios: int = 3,  # test years per site
+    test_days: int = 365,  # days of each test scenario (365: the whole year)
+    cache_dir: str | Path | None = REPOSITORY / "runs" / "cache",  # cache of the yardsticks' KPIs
+) -> pd.DataFrame:
+    "Rows (test_set, scenario, controller, seed, run, KPIs): each run's best model, not retrained, and the yardsticks."
+    sets = {site: scenario_set("test", site_variant(site), test_scenarios, test_days) for site in sites}
+    if real_year:
+        year = real_year_scenario()
+        whole = test_days >= year.n_steps // (24 * year.config.simulation.steps_per_hour)
+        sets[REAL_YEAR] = [year if whole else first_days(year, test_days)]
+    rows = []
+    for test_set, scenarios in sets.items():
+        for s in scenarios:
+            kpis = {name: dict(reference_kpis(name, s, cache_dir)) for name in REFERENCES}
+            unc, opt = kpis["uncontrolled"]["objective"], kpis["optimum"]["objective"]
+            for name, k in kpis.items():
+                k["gap_closed"] = gap_closed(k["objective"], unc, opt)
+                rows.append({"test_set": test_set, "scenario": s.name, "controller": name, "seed": -1, "run": "", **k})
+        for run in map(Path, run_dirs):
+            p = json.loads((run / "summary.json").read_text())["params"]
+            record, _ = evaluate_controller(run / "best_model.zip", scenarios, cache_dir, p["algo"])
+            for scenario, k in record["scenarios"].items():
+                row = {"test_set": test_set, "scenario": scenario, "controller": p["algo"], "seed": p["seed"]}
+                rows.append({**row, "run": run.name, **k})
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07_compare.ipynb #bc7b0ead
 def write_results(
     results_dir: str | Path,  # the comparison's folder (relative: to the repository root)
@@ -366,8 +451,9 @@ def write_results(
     n_resamples: int = 2000,  # bootstrap resamples
     seed: int = 0,  # bootstrap seed
     train_wall_seconds: float | None = None,  # wall time of `train_all`, recorded in compare.json
+    site_scores: pd.DataFrame | None = None,  # `score_other_sites(...)`: written with its aggregates and pairs
 ) -> Path:
-    "Collect, aggregate, write scores, paired comparisons, learning curves, training times, typical days; the folder."
+    "Collect, aggregate, write scores, paired comparisons, curves, time to quality, training times, other sites."
     base = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     out = base / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -385,7 +471,17 @@ def write_results(
         if len(learned)
         else pd.DataFrame(columns=["algorithm", "timesteps", "iqm", "ci_low", "ci_high", "n_seeds"])
     ).to_csv(out / "validation_curve_bands.csv", index=False)
+    time_to_quality(vc).to_csv(out / "time_to_quality.csv", index=False)
     tables["training"].to_csv(out / "training.csv", index=False)
+    if site_scores is not None:
+        site_scores.to_csv(out / "site_scores.csv", index=False)
+        by_set = list(site_scores.groupby("test_set", sort=False))
+        pd.concat([aggregate_scores(g, SITE_METRICS, n_resamples, seed).assign(test_set=k) for k, g in by_set]).to_csv(
+            out / "site_aggregate.csv", index=False
+        )
+        pd.concat([paired_comparisons(g).assign(test_set=k) for k, g in by_set]).to_csv(
+            out / "site_paired.csv", index=False
+        )
     (out / "hyperparameters.json").write_text(json.dumps(hyperparameters(run_dirs).to_dict(), indent=1))
     training_summary(tables["training"]).to_csv(out / "training_summary.csv", index=False)
     for name, series in typical_series(run_dirs, tables["scores"], base / "runs" / "cache").items():

@@ -136,6 +136,13 @@ class TrainParams(_Section):
         "steps between evaluations on the validation years (0: at the start and end only)",
         ge=0,
     )
+    validation_every_s: float = param(
+        0.0,
+        "s",
+        "convention",
+        "training seconds between evaluations on the validation years (0: every validation_every steps instead)",
+        ge=0,
+    )
     validation_scenarios: int = param(3, "-", "01e_data", "validation years", ge=1, le=MAX_VALIDATION_YEARS)
     validation_days: int = param(14, "days", "convention", "days of each validation year, from 1 January", ge=1, le=366)
     test_scenarios: int = param(1, "-", "01e_data", "test years of the final report (0: none)", ge=0, le=100)
@@ -443,7 +450,8 @@ class RolloutObjective(BaseCallback):
 
 # %% ../nbs/05_train_ppo.ipynb #2f5ad98f
 class ValidationCurve(BaseCallback):
-    "Objective and gap closed on the validation years before training, every `every` steps, at the end; keeps the best."
+    """Objective and gap closed on the validation years before training, every `every` steps (or `every_s` training
+    seconds), at the end; keeps the best. Its clock counts training time only: evaluations are not training."""
 
     REFERENCES = ("rule_based", "peak_shaving", "mpc_naive", "mpc_learned")  # reference levels drawn with the curve
 
@@ -455,11 +463,14 @@ class ValidationCurve(BaseCallback):
         cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
         forecaster: str = "seasonal_naive",  # forecaster of the observation the model is trained with
         on_evaluation: Callable[[dict], None] | None = None,  # called with every new row (e.g. Ray Tune's report)
+        every_s: float = 0.0,  # training seconds between evaluations (> 0: instead of `every`)
     ):
         self.on_evaluation = on_evaluation
         super().__init__()
         self.scenarios, self.compiled = scenarios, [compile_scenario(s, forecaster) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
+        self.every_s, self._next_s = float(every_s), float(every_s)
+        self._t0, self.evaluation_s = None, 0.0  # training started (perf_counter); seconds spent evaluating
         kpis = {
             name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
             for name in ("uncontrolled", "optimum", *self.REFERENCES)
@@ -473,13 +484,19 @@ class ValidationCurve(BaseCallback):
         "Mean gap closed over the scenarios."
         return float(np.mean([gap_closed(j, unc, opt) for j, (unc, opt) in zip(objectives, self._bounds)]))
 
+    def training_seconds(self) -> float:
+        "Wall-clock seconds since training started, less the time spent in evaluations (0 before the start)."
+        return 0.0 if self._t0 is None else time.perf_counter() - self._t0 - self.evaluation_s
+
     def evaluate_now(self) -> dict:
-        "Evaluate the current policy, append a row (timesteps, objective, gap_closed); save the model if it is best."
+        "Evaluate the current policy, append a row (timesteps, train_seconds, objective, gap_closed); save the best."
         if self.history and self.history[-1]["timesteps"] == self.num_timesteps:
             return self.history[-1]
+        seconds, t0 = self.training_seconds(), time.perf_counter()
         objective = policy_objectives(self.model, self.compiled)
         row = {
             "timesteps": self.num_timesteps,
+            "train_seconds": seconds,
             "objective": float(objective.mean()),
             "gap_closed": self._mean_gap(objective),
         }
@@ -489,32 +506,43 @@ class ValidationCurve(BaseCallback):
         if self.best is None or row["objective"] < self.best["objective"]:
             self.best = row
             self.model.save(self.best_path)
+        self.evaluation_s += time.perf_counter() - t0
         if self.on_evaluation is not None:
             self.on_evaluation(row)
         return row
 
     def _on_training_start(self) -> None:
+        self._t0 = time.perf_counter()
         self.evaluate_now()
 
     def _on_step(self) -> bool:
-        if self.every and self.num_timesteps >= self._next:
+        if self.every_s > 0:
+            if self.training_seconds() >= self._next_s:
+                self._next_s += self.every_s
+                self.evaluate_now()
+        elif self.every and self.num_timesteps >= self._next:
             self._next += self.every
             self.evaluate_now()
         return True
 
 # %% ../nbs/05_train_ppo.ipynb #b01c20ac
 class TimeBudget(BaseCallback):
-    "Stop training once `budget_s` wall-clock seconds have passed since it started (0: never)."
+    "Stop training once `budget_s` seconds of training have passed (0: never); by `clock`, else the wall clock."
 
-    def __init__(self, budget_s: float):
+    def __init__(
+        self,
+        budget_s: float,  # seconds of training
+        clock: Callable[[], float] | None = None,  # training seconds so far (e.g. `ValidationCurve.training_seconds`)
+    ):
         super().__init__()
-        self.budget_s, self.spent = float(budget_s), False
+        self.budget_s, self.spent, self.clock = float(budget_s), False, clock
 
     def _on_training_start(self) -> None:
         self._t0 = time.perf_counter()
 
     def _on_step(self) -> bool:
-        self.spent = self.budget_s > 0 and time.perf_counter() - self._t0 >= self.budget_s
+        used = self.clock() if self.clock is not None else time.perf_counter() - self._t0
+        self.spent = self.budget_s > 0 and used >= self.budget_s
         return not self.spent
 
 # %% ../nbs/05_train_ppo.ipynb #c0b3cd51
@@ -728,9 +756,15 @@ def train(
     cache = repo_root() / params.output_dir / "cache"
     validation = scenario_set("validation", config, params.validation_scenarios, params.validation_days)
     curve = ValidationCurve(
-        validation, params.validation_every, run / "best_model", cache, params.forecaster, on_validation
+        validation,
+        params.validation_every,
+        run / "best_model",
+        cache,
+        params.forecaster,
+        on_validation,
+        params.validation_every_s,
     )
-    budget = TimeBudget(params.time_budget_s)
+    budget = TimeBudget(params.time_budget_s, clock=curve.training_seconds)
     off_policy = params.algo == "sac"
     rollout_log = RolloutObjective(min_steps=params.rollout_steps if off_policy else 0, dump=off_policy)
     report = ProgressReport(params.total_timesteps, f"{params.algo} seed {params.seed}", progress_every_s, curve)
@@ -745,7 +779,8 @@ def train(
         reset_num_timesteps=not params.resume_from,
         progress_bar=progress_bar,
     )
-    train_s = time.perf_counter() - t0
+    train_s = curve.training_seconds()  # without the evaluations
+    wall_s = time.perf_counter() - t0
     model.save(run / "final_model")
     curve.evaluate_now()  # the last point of the curve, and the last candidate
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
@@ -772,6 +807,8 @@ def train(
         "timesteps_this_run": steps_done,
         "resumed_from": params.resume_from or None,
         "train_seconds": train_s,
+        "evaluation_seconds": curve.evaluation_s,
+        "learn_wall_seconds": wall_s,
         "time_budget_s": params.time_budget_s,
         "stopped_by_time_budget": budget.spent,
         "steps_per_second": steps_done / train_s,

@@ -131,7 +131,7 @@ def sealed_test_set():
 def trial_params(
     config: dict,  # a trial's configuration: the sampled hyperparameters and the fixed `_run` settings
 ) -> TrainParams:
-    "The TrainParams of a tuning trial: validation only, its step and time caps, evaluations along the way."
+    "The TrainParams of a tuning trial: validation only, its step and time caps, evaluations at equal training seconds."
     run = dict(config["_run"])
     sampled = {k: _from_text(v) for k, v in config.items() if k != "_run"}
     steps, points = int(run.pop("max_steps")), int(run.pop("evaluations"))
@@ -139,7 +139,8 @@ def trial_params(
         **run,
         **sampled,
         total_timesteps=steps,
-        validation_every=max(steps // points, 1),
+        validation_every=0,
+        validation_every_s=float(run["time_budget_s"]) / points,  # every algorithm scored at the same seconds
         checkpoint_every=steps,
         test_scenarios=0,
         references=("uncontrolled", "optimum"),
@@ -207,7 +208,7 @@ def run_trainings(
 def tune_algorithm(
     algo: str,  # one of ALGORITHMS
     trials: int = 8,  # configurations tried (the same for every algorithm)
-    max_steps: int = 200_000,  # environment steps per trial at most (the same for every algorithm)
+    max_steps: int = 10_000_000,  # environment steps per trial at most (a bound: the wall clock should stop trials)
     max_seconds: float = 600.0,  # wall-clock seconds of training per trial at most (the same for every algorithm)
     evaluations: int = 4,  # validation evaluations per trial (ASHA's rungs)
     validation_scenarios: int = 2,  # validation years each evaluation runs
