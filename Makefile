@@ -12,6 +12,9 @@
 #   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
 #   make compare make paper without the PDF (no TeX needed)
+#   make figures every figure and table of the paper from the committed compact results (paper/results/), ~1 min
+#   make pdf     the PDF from the figures and tables as they are
+#   make long-run / make prior-ppo  the long PPO run and the prior study's PPO settings re-run (paper/results/)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -21,8 +24,13 @@ STAMP  := $(VENV)/.installed
 # process collapses throughput (see README, "Performance").
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
+# The same seed gives the same numbers bit for bit on AVX2 and AVX-512 machines: NumPy's AVX-512 kernels (sin, cos,
+# exp, sums) round some results differently in the last bit, which changes the generated scenarios (found when the
+# bitwise record of tests/, made on an AVX2 machine, failed on an AVX-512 one); torch's kernels likewise.
+export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
+export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo
 
 setup: $(STAMP)
 
@@ -77,14 +85,17 @@ train: setup
 # The paper, from a fresh clone: 07_compare trains every algorithm with every seed through 05's code and
 # scores them with the yardsticks on the test years; 08_paper writes figures/ and paper/tables/
 # (every number of the text included); latexmk builds the PDF into $(PAPER_RUNS)/paper.pdf.
-# LaTeX from Debian's TeX Live (booktabs and caption are in -recommended):
-#   sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk
+# LaTeX from Debian's TeX Live (natbib and microtype included):
+#   sudo apt-get install -y texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk
 # Compute-matched runs: every run gets the same budget, TIME_BUDGET seconds of training (evaluations not counted; the steps
 # each reached are reported; the step caps below only bound it), with PAPER_PRESET's hyperparameters (`make tune`
 # writes `tuned`) and the observation's forecasts from PAPER_FORECASTER (`learned`: those of mpc_learned, the
 # strongest realistic yardstick). The runs are Ray trials, WORKERS at a time (RAY_ADDRESS: on a cluster).
 # The defaults finish on 2 CPU cores in about 90 minutes.
-TIME_BUDGET      ?= 360
+TIME_BUDGET      ?= 300
+# The agents: the three algorithms with 39 actions, and ppo_battery (PPO sets the battery; the sockets follow the
+# earliest-deadline rule of rule_based), which runs with PPO's preset.
+AGENTS           ?= [ppo, ppo_battery, a2c, sac]
 PAPER_PRESET     ?= tuned
 PAPER_FORECASTER ?= learned
 PPO_STEPS        ?= 10000000
@@ -96,24 +107,66 @@ TEST_SCENARIOS   ?= 3
 WORKERS          ?= 2
 CURVE_POINTS     ?= 20
 PAPER_RUNS       ?= runs/paper
+# Test sets beside the default site's test years, scored without retraining: site variants of configs/site/ with
+# their test years, and the real 2024 year.
+OTHER_SITES      ?= {flexible-fleet: 3, bess-400kw: 1, ev-demand-x2: 1}
 RUN_SETTINGS     := {preset: $(PAPER_PRESET), forecaster: $(PAPER_FORECASTER), time_budget_s: $(TIME_BUDGET)}
-# `make compare` is everything but the PDF (for a machine without TeX): the runs, the results, figures and tables.
+COMPACT          := paper/results/compare
+# `make compare` is everything but the PDF (for a machine without TeX): the runs, the results, their compact copy in
+# $(COMPACT) (committed), and the figures and tables drawn from it.
 compare: setup
 	mkdir -p $(PAPER_RUNS)
 	$(BIN)/papermill nbs/07_compare.ipynb $(PAPER_RUNS)/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
-	  -y "{algorithms: [ppo, a2c, sac], \
-	  seeds: $(SEEDS), budgets: {ppo: $(PPO_STEPS), a2c: $(A2C_STEPS), sac: $(SAC_STEPS)}, test_days: $(TEST_DAYS), \
+	  -y "{algorithms: $(AGENTS), \
+	  seeds: $(SEEDS), budgets: {ppo: $(PPO_STEPS), ppo_battery: $(PPO_STEPS), a2c: $(A2C_STEPS), sac: $(SAC_STEPS)}, test_days: $(TEST_DAYS), \
 	  test_scenarios: $(TEST_SCENARIOS), workers: $(WORKERS), curve_points: $(CURVE_POINTS), results_dir: $(PAPER_RUNS)/compare, \
-	  overrides: {ppo: $(RUN_SETTINGS), a2c: $(RUN_SETTINGS), sac: $(RUN_SETTINGS)}}"
+	  other_sites: $(OTHER_SITES), \
+	  overrides: {ppo: $(RUN_SETTINGS), ppo_battery: $(RUN_SETTINGS), a2c: $(RUN_SETTINGS), sac: $(RUN_SETTINGS)}}"
 	$(BIN)/papermill nbs/08_paper.ipynb $(PAPER_RUNS)/08_paper.ipynb --cwd nbs -p results_dir $(PAPER_RUNS)/compare/results \
-	  -p figures_dir figures -p tables_dir paper/tables
+	  -p compact_dir $(COMPACT) -p figures_dir figures -p tables_dir paper/tables
 
-paper: setup
-	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended latexmk (or make compare: all but the PDF)"; exit 1; }
-	$(MAKE) compare
+# Every figure and table of the paper from the committed compact results, without training (about a minute).
+figures: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/08_paper.ipynb runs/08_paper.ipynb --cwd nbs -p results_dir $(COMPACT) \
+	  -p figures_dir figures -p tables_dir paper/tables
+	@echo "figures: figures/; tables: paper/tables/ (make pdf builds the PDF from them)"
+
+# The PDF from the figures and tables as they are (after make figures or make compare).
+pdf:
+	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk"; exit 1; }
+	mkdir -p $(PAPER_RUNS)
 	cd paper && latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(CURDIR)/$(PAPER_RUNS)/latex main.tex
 	cp $(PAPER_RUNS)/latex/main.pdf $(PAPER_RUNS)/paper.pdf
 	@echo "paper: $(PAPER_RUNS)/paper.pdf"
+
+# One PPO run with the comparison's preset and forecasts, far beyond its budget, scored on the validation years (its
+# learning curve: where it flattens) and once on the test years; its record goes to paper/results/long_run/ (about
+# 25 min of training on one core, 30 in all).
+LONG_STEPS ?= 4000000
+long-run: setup
+	mkdir -p runs/long
+	$(BIN)/papermill nbs/05_train_ppo.ipynb runs/long/05_train_ppo.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p preset $(PAPER_PRESET) -p forecaster $(PAPER_FORECASTER) -p total_timesteps $(LONG_STEPS) -p validation_every 100000 \
+	  -p validation_days 14 -p validation_scenarios 3 -p test_scenarios $(TEST_SCENARIOS) -p test_days $(TEST_DAYS) \
+	  -p checkpoint_every 500000 -p output_dir runs/long
+	$(BIN)/python -c "from ev_rl.compare import write_run_record; print(write_run_record('runs/long', 'paper/results/long_run'))"
+
+# The prior study's PPO settings (the prior-study preset) at its budget, 87,600 steps, 3 seeds, scored on the test
+# years: paper/results/prior_study_ppo.csv (about 15 min on 2 cores).
+prior-ppo: setup
+	mkdir -p runs/prior_ppo
+	$(BIN)/papermill nbs/07_compare.ipynb runs/prior_ppo/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -y "{algorithms: [ppo], seeds: [0, 1, 2], budgets: {ppo: 87600}, test_days: $(TEST_DAYS), test_scenarios: $(TEST_SCENARIOS), \
+	  workers: $(WORKERS), curve_points: 4, results_dir: runs/prior_ppo, other_sites: [], real_year: false, \
+	  overrides: {ppo: {preset: prior-study}}}"
+	$(BIN)/python -c "import pandas as pd; s = pd.read_csv('runs/prior_ppo/results/scores.csv'); \
+	  s[s.controller == 'ppo'].to_csv('paper/results/prior_study_ppo.csv', index=False); print('paper/results/prior_study_ppo.csv')"
+
+paper: setup
+	@command -v latexmk >/dev/null || { echo "latexmk not found: sudo apt-get install -y texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk (or make compare: all but the PDF)"; exit 1; }
+	$(MAKE) compare
+	$(MAKE) pdf
 
 # The tuning on the validation years (06a_tune): the same trials and caps per algorithm; writes each algorithm's
 # `tuned` preset into configs/hyperparams/ and the search's record into paper/results/tuning/. The defaults finish on

@@ -24,8 +24,9 @@ from .forecast import FORECASTERS, Forecaster, forecaster
 from .reward import COMPONENTS, episode_kpis, objective_factors
 
 # %% auto #0
-__all__ = ['LEVERS', 'CONTROLLERS', 'REFERENCES', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller', 'rollout',
-           'evaluate', 'constraint_violations', 'Uncontrolled', 'RuleBased', 'shaving_level_kw', 'steps_to_peak_end',
+__all__ = ['EV_CONTROLS', 'LEVERS', 'CONTROLLERS', 'REFERENCES', 'KPI_COLUMNS', 'Controller', 'PolicyController', 'as_controller',
+           'rollout', 'evaluate', 'constraint_violations', 'Uncontrolled', 'earliest_deadline_kwh', 'socket_setpoints',
+           'RuleBased', 'EarliestDeadlineEVs', 'EarliestDeadlinePolicy', 'shaving_level_kw', 'steps_to_peak_end',
            'PeakShaving', 'PerfectForesight', 'MPC', 'yardstick', 'gap_closed', 'reference_kpis', 'kpi_table',
            'series_frame', 'plot_dispatch']
 
@@ -54,6 +55,8 @@ class Controller:
 # %% ../nbs/04_baselines.ipynb #31e1c48b
 class PolicyController(Controller):
     "A trained policy as a controller: its deterministic action for each observation (e.g. an SB3 model)."
+
+    ev_control = "agent"  # who sets the sockets: the policy (see `EV_CONTROLS`)
 
     def __init__(
         self,
@@ -151,6 +154,42 @@ class Uncontrolled(Controller):
     def act(self, observation, simulator):
         return np.r_[0.0, np.ones(simulator.n_sockets)]
 
+# %% ../nbs/04_baselines.ipynb #acae54e37e7d407bbb7b55eff062a284
+def earliest_deadline_kwh(
+    remaining_kwh: np.ndarray,  # (N, S) energy each plugged vehicle still asks for, kWh (0 at a free socket)
+    limit_kwh: np.ndarray,  # (N, S) energy each socket can give this step (power limit x step), kWh (0 if free)
+    steps_left: np.ndarray,  # (N, S) steps until the vehicle leaves, this one included (0 if free)
+    surplus_kwh: np.ndarray,  # (N,) forecast PV energy less mall demand of the step, kWh (negative: no surplus)
+    peak: np.ndarray,  # (N,) bool, the step is in the peak period
+) -> np.ndarray:
+    "Energy per socket (N, S), kWh: each vehicle's deadline minimum, then PV surplus off-peak, earliest leaving first."
+    remaining, limit = np.asarray(remaining_kwh, float), np.asarray(limit_kwh, float)
+    left = np.asarray(steps_left, float)
+    ev = np.clip(remaining - (left - 1.0) * limit, 0.0, limit)
+    surplus = np.asarray(surplus_kwh, float) - ev.sum(axis=1)
+    shared = (surplus > 0) & ~np.asarray(peak, bool)
+    if not shared.any():
+        return ev
+    room = np.maximum(np.minimum(limit, remaining) - ev, 0.0)
+    order = np.argsort(np.where(room > 0, left, np.inf), axis=1, kind="stable")  # earliest departure first
+    room_sorted = np.take_along_axis(room, order, axis=1)
+    before = np.cumsum(room_sorted, axis=1) - room_sorted  # what the vehicles ahead in the order take
+    extra = np.clip(surplus[:, None] - before, 0.0, room_sorted) * shared[:, None]
+    np.put_along_axis(ev, order, np.take_along_axis(ev, order, axis=1) + extra, axis=1)
+    return ev
+
+
+def socket_setpoints(
+    ev_kwh: np.ndarray,  # energy per socket, kWh (any shape)
+    limit_kwh: np.ndarray,  # what each socket can give this step, kWh (same shape; 0 if free)
+) -> np.ndarray:
+    "The socket setpoints in [-1, 1] that deliver `ev_kwh`: u = 2 E / limit - 1, and -1 at a free socket."
+    limit = np.asarray(limit_kwh, float)
+    open_ = limit > 0
+    return np.clip(
+        np.where(open_, 2.0 * np.asarray(ev_kwh, float) / np.where(open_, limit, 1.0) - 1.0, -1.0), -1.0, 1.0
+    )
+
 # %% ../nbs/04_baselines.ipynb #88bf6a49
 class RuleBased(Controller):
     "Documented rules: EVs earliest deadline first, then PV surplus; the battery stores surplus, discharges at peak."
@@ -174,16 +213,13 @@ class RuleBased(Controller):
     def ev_energy(self, simulator: BatchedSimulator) -> np.ndarray:
         "Energy per socket this step, kWh: each vehicle's deadline minimum, then PV surplus, earliest departure first."
         c, t = self.compiled, int(simulator.t[0])
-        dt, peak = c.scenario.config.simulation.dt_h, bool(c.scenario.peak[t])
-        remaining, limit, left = simulator.remaining_kwh[0], c.pmax_kw[t] * dt, c.steps_left[t].astype(float)
-        ev = np.clip(remaining - (left - 1.0) * limit, 0.0, limit)
-        surplus = self.pv_kwh[t] - self.mall_kwh[t] - ev.sum()
-        if surplus > 0 and not peak:
-            room = np.maximum(np.minimum(limit, remaining) - ev, 0.0)
-            order = np.argsort(np.where(room > 0, left, np.inf), kind="stable")
-            before = np.cumsum(room[order]) - room[order]
-            ev[order] += np.clip(surplus - before, 0.0, room[order])
-        return ev
+        return earliest_deadline_kwh(
+            simulator.remaining_kwh[:1],
+            c.pmax_kw[t][None] * c.scenario.config.simulation.dt_h,
+            c.steps_left[t][None],
+            np.array([self.pv_kwh[t] - self.mall_kwh[t]]),
+            np.array([bool(c.scenario.peak[t])]),
+        )[0]
 
     def battery_setpoint(self, simulator: BatchedSimulator, ev_kwh: float) -> float:
         "Battery setpoint: discharge the usable energy over the peak period, store a PV surplus otherwise."
@@ -197,10 +233,66 @@ class RuleBased(Controller):
 
     def act(self, observation, simulator):
         c, t = self.compiled, int(simulator.t[0])
-        limit = c.pmax_kw[t] * c.scenario.config.simulation.dt_h
         ev = self.ev_energy(simulator)
-        sockets = np.where(limit > 0, 2.0 * ev / np.where(limit > 0, limit, 1.0) - 1.0, -1.0)
+        sockets = socket_setpoints(ev, c.pmax_kw[t] * c.scenario.config.simulation.dt_h)
         return np.clip(np.r_[self.battery_setpoint(simulator, ev.sum()), sockets], -1.0, 1.0)
+
+# %% ../nbs/04_baselines.ipynb #72eea5119410473aa328ad9291626812
+class EarliestDeadlineEVs:
+    "The vehicles of `RuleBased` for every copy of a `BatchedSimulator`: the earliest-deadline rule's setpoints."
+
+    def __init__(
+        self,
+        bank: list[CompiledScenario],  # the simulator's scenario bank (`simulator.bank`)
+        source: str | Forecaster = "seasonal_naive",  # forecaster of the step's PV and mall demand (as `RuleBased`)
+    ):
+        cfg = bank[0].scenario.config
+        dt = cfg.simulation.dt_h
+        self.bank, self.n_steps = bank, bank[0].n_steps
+        self.limit_kwh = np.concatenate([c.pmax_kw * dt for c in bank])  # (K*T, S), the simulator's row order
+        self.steps_left = np.concatenate([c.steps_left for c in bank])
+        issued = [forecaster(source, cfg, 1).issue(c.scenario, 1) for c in bank]
+        self.surplus_kwh = np.concatenate([(f.pv_kw[:, 0] - f.mall_kw[:, 0]) * dt for f in issued])
+        self.peak = np.concatenate([np.asarray(c.scenario.peak, bool) for c in bank])
+
+    def setpoints(
+        self,
+        simulator: BatchedSimulator,  # a simulator over `bank`, before its step
+    ) -> np.ndarray:
+        "Socket setpoints (N, S) in [-1, 1] of every copy at its current step."
+        if simulator.bank is not self.bank:
+            raise ValueError("EarliestDeadlineEVs: the simulator runs another scenario bank than the one given")
+        rows = simulator.scenario_index * self.n_steps + simulator.t
+        limit = self.limit_kwh[rows]
+        ev = earliest_deadline_kwh(
+            simulator.remaining_kwh, limit, self.steps_left[rows], self.surplus_kwh[rows], self.peak[rows]
+        )
+        return socket_setpoints(ev, limit)
+
+
+class EarliestDeadlinePolicy(PolicyController):
+    "A trained battery-only policy as a controller: its battery setpoint; the sockets by the earliest-deadline rule."
+
+    ev_control = "earliest_deadline"
+
+    def reset(self, scenario, compiled=None):
+        self._evs = None  # built on the first step, over the simulator's bank
+
+    def act(self, observation, simulator):
+        battery = super().act(observation, simulator)
+        if battery.shape != (1,):
+            raise ValueError(
+                f"{self.name}: the model gives {battery.size} actions; a battery-only policy gives 1 (the battery)"
+            )
+        if getattr(self, "_evs", None) is None or self._evs.bank is not simulator.bank:
+            self._evs = EarliestDeadlineEVs(simulator.bank)
+        return np.r_[battery, self._evs.setpoints(simulator)[0]]
+
+
+EV_CONTROLS = {  # who sets the sockets -> the controller of a trained policy
+    "agent": PolicyController,  # the policy: 1 + S actions
+    "earliest_deadline": EarliestDeadlinePolicy,  # the rule; the policy sets the battery only (1 action)
+}
 
 # %% ../nbs/04_baselines.ipynb #b0601aac
 def shaving_level_kw(

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +16,23 @@ from scipy import stats
 from .baselines import CONTROLLERS, REFERENCES, gap_closed, reference_kpis
 from .data import REAL_YEAR, REPOSITORY, first_days, real_year_scenario, scenario_set
 from .evaluate import evaluate_controller
-from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, ValidationCurve, repo_root, run_command
+from ev_rl.train import (
+    HYPERPARAMETERS,
+    TrainParams,
+    ValidationCurve,
+    agent_name,
+    agent_settings,
+    repo_root,
+    run_command,
+)
 from .tune import ray_session, run_trainings
 from .yardsticks import site_variant
 
 # %% auto #0
-__all__ = ['METRICS', 'SITE_METRICS', 'iqm', 'stratified_bootstrap_ci', 'train_all', 'collect_runs', 'hyperparameters',
-           'score_matrix', 'aggregate_scores', 'paired_comparisons', 'curve_bands', 'training_summary',
-           'time_to_quality', 'typical_series', 'score_other_sites', 'write_results']
+__all__ = ['METRICS', 'SITE_METRICS', 'COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'iqm', 'stratified_bootstrap_ci',
+           'train_all', 'collect_runs', 'hyperparameters', 'score_matrix', 'aggregate_scores', 'paired_comparisons',
+           'curve_bands', 'training_summary', 'time_to_quality', 'typical_series', 'score_other_sites', 'write_results',
+           'compact_results', 'write_run_record']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
 def iqm(
@@ -85,21 +95,26 @@ def _curve_schedule(
 
 # %% ../nbs/07_compare.ipynb #114729d1
 def train_all(
-    algorithms: list[str],  # algorithms ("ppo", "a2c", "sac")
-    seeds: list[int],  # training seeds, the same for every algorithm
-    budgets: dict[str, int],  # environment steps per algorithm
+    algorithms: list[str],  # agents: "ppo", "a2c", "sac", or the battery-only "ppo_battery" (see `agent_settings`)
+    seeds: list[int],  # training seeds, the same for every agent
+    budgets: dict[str, int],  # environment steps per agent
     test_days: int = 365,  # days of each test year
     test_scenarios: int = 3,  # test years of the final scores
     results_dir: str | Path = "runs/compare",  # output folder (relative: to the repository root)
-    overrides: dict[str, dict] | None = None,  # TrainParams fields per algorithm, on top of its preset
+    overrides: dict[str, dict] | None = None,  # TrainParams fields per agent, on top of its algorithm's preset
     workers: int = 1,  # runs trained at the same time (Ray trials, one CPU each)
     curve_points: int = 20,  # evaluations on the validation years per run (0: at the start and end only)
     address: str | None = None,  # a Ray cluster's address (None: RAY_ADDRESS if set, else a local Ray)
 ) -> list[Path]:
-    "Train every algorithm with every seed through `ev_rl.train.train`; the run folders, in order."
-    unknown = [a for a in algorithms if a not in ALGORITHMS]
-    if unknown or not algorithms:
-        raise ValueError(f"parameter algorithms = {algorithms!r}: choose from {ALGORITHMS}")
+    "Train every agent with every seed through `ev_rl.train.train`; the run folders, in order."
+    if not algorithms:
+        raise ValueError("parameter algorithms: no agent to train")
+    settings = {}
+    for a in algorithms:
+        try:
+            settings[a] = agent_settings(a)
+        except ValueError as e:
+            raise ValueError(f"parameter algorithms: {e}") from None
     missing = [a for a in algorithms if a not in budgets]
     if missing:
         raise ValueError(f"parameter budgets: no budget for {missing}")
@@ -109,14 +124,16 @@ def train_all(
         raise ValueError(f"parameter workers = {workers!r}: must be a positive integer")
     if isinstance(curve_points, bool) or not isinstance(curve_points, int) or curve_points < 0:
         raise ValueError(f"parameter curve_points = {curve_points!r}: must be a non-negative integer")
-    stray = [a for a in (overrides or {}) if a not in ALGORITHMS]
-    if stray:
-        raise ValueError(f"parameter overrides: settings for {stray}; the algorithms are {ALGORITHMS}")
+    for a in overrides or {}:  # settings of an agent not trained here are allowed, of no agent are an error
+        try:
+            agent_settings(a)
+        except ValueError as e:
+            raise ValueError(f"parameter overrides: {e}") from None
     out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     overrides = overrides or {}
     params = [
         TrainParams(
-            algo=a,
+            **settings[a],
             seed=int(s),
             total_timesteps=int(budgets[a]),
             test_days=test_days,
@@ -143,9 +160,9 @@ def train_all(
     for p, run in zip(params, runs):
         summary = json.loads((run / "summary.json").read_text())
         print(
-            f"{p.algo} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
+            f"{p.agent} seed {p.seed}: {summary['timesteps']:,} steps in {summary['train_seconds']:.0f} s "
             f"({summary['steps_per_second']:,.0f} steps/s), "
-            f"test gap closed {summary['test_mean'][p.algo]['gap_closed']:.3f}",
+            f"test gap closed {summary['test_mean'][p.agent]['gap_closed']:.3f}",
             flush=True,
         )
     return runs
@@ -159,7 +176,7 @@ def collect_runs(
     for run in map(Path, run_dirs):
         summary = json.loads((run / "summary.json").read_text())
         test = json.loads((run / "test.json").read_text())
-        algo, seed = summary["params"]["algo"], summary["params"]["seed"]
+        algo, seed = summary.get("agent", summary["params"]["algo"]), summary["params"]["seed"]
         for scenario, by_controller in test["scenarios"].items():
             for name, kpis in by_controller.items():
                 if name in CONTROLLERS:
@@ -202,18 +219,20 @@ def collect_runs(
 def hyperparameters(
     run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
 ) -> pd.DataFrame:
-    "The settings each algorithm was trained with: hyperparameters (None: not used) and budget by algorithm."
+    "The settings each agent was trained with: hyperparameters (None: not used), budget and socket control by agent."
     settings = {}
     for run in map(Path, run_dirs):
         p = json.loads((run / "summary.json").read_text())["params"]
+        agent = agent_name(p["algo"], p.get("ev_control", "agent"))
         mine = {
             "total_timesteps": p["total_timesteps"],
             "preset": p["preset"],
+            "ev_control": p.get("ev_control", "agent"),
             **{k: (p[k] if p["algo"] in used else None) for k, used in HYPERPARAMETERS.items()},
         }
-        if settings.setdefault(p["algo"], mine) != mine:
-            raise ValueError(f"run {run.name}: trained with other settings than the earlier seeds of {p['algo']}")
-    return pd.DataFrame(settings, index=["total_timesteps", "preset", *HYPERPARAMETERS], dtype=object)
+        if settings.setdefault(agent, mine) != mine:
+            raise ValueError(f"run {run.name}: trained with other settings than the earlier seeds of {agent}")
+    return pd.DataFrame(settings, index=["total_timesteps", "preset", "ev_control", *HYPERPARAMETERS], dtype=object)
 
 # %% ../nbs/07_compare.ipynb #dc6d0c9d
 METRICS = [
@@ -415,14 +434,15 @@ def typical_series(
 # %% ../nbs/07_compare.ipynb #689fb13a
 def score_other_sites(
     run_dirs: list[str | Path],  # run folders written by `ev_rl.train.train`
-    sites: list[str] = ("flexible-fleet",),  # site variants of 04a_yardsticks, scored on their test years
+    sites: list[str] | dict[str, int] = ("flexible-fleet",),  # site variants of 04a_yardsticks (or variant -> years)
     real_year: bool = True,  # and the real 2024 year of the default site
-    test_scenarios: int = 3,  # test years per site
+    test_scenarios: int = 3,  # test years per site (where `sites` does not give them)
     test_days: int = 365,  # days of each test scenario (365: the whole year)
     cache_dir: str | Path | None = REPOSITORY / "runs" / "cache",  # cache of the yardsticks' KPIs
 ) -> pd.DataFrame:
     "Rows (test_set, scenario, controller, seed, run, KPIs): each run's best model, not retrained, and the yardsticks."
-    sets = {site: scenario_set("test", site_variant(site), test_scenarios, test_days) for site in sites}
+    years = dict(sites) if isinstance(sites, dict) else {site: test_scenarios for site in sites}
+    sets = {site: scenario_set("test", site_variant(site), int(n), test_days) for site, n in years.items()}
     if real_year:
         year = real_year_scenario()
         whole = test_days >= year.n_steps // (24 * year.config.simulation.steps_per_hour)
@@ -439,7 +459,12 @@ def score_other_sites(
             p = json.loads((run / "summary.json").read_text())["params"]
             record, _ = evaluate_controller(run / "best_model.zip", scenarios, cache_dir, p["algo"])
             for scenario, k in record["scenarios"].items():
-                row = {"test_set": test_set, "scenario": scenario, "controller": p["algo"], "seed": p["seed"]}
+                row = {
+                    "test_set": test_set,
+                    "scenario": scenario,
+                    "controller": record["controller"],
+                    "seed": p["seed"],
+                }
                 rows.append({**row, "run": run.name, **k})
     return pd.DataFrame(rows)
 
@@ -499,4 +524,96 @@ def write_results(
             indent=1,
         )
     )
+    return out
+
+# %% ../nbs/07_compare.ipynb #acae54e37e7d407bbb7b55eff062a284
+COMPACT_FILES = (
+    "scores.csv",
+    "aggregate.csv",
+    "paired.csv",
+    "curve_bands.csv",
+    "validation_curves.csv",
+    "validation_curve_bands.csv",
+    "time_to_quality.csv",
+    "training.csv",
+    "training_summary.csv",
+    "site_scores.csv",
+    "site_aggregate.csv",
+    "site_paired.csv",
+    "hyperparameters.json",
+    "compare.json",
+)  # the tables 08_paper reads, copied as they are
+SERIES_COLUMNS = (
+    "scenario",
+    "time",
+    "pv_kwh",
+    "grid_import_kwh",
+    "grid_export_kwh",
+    "curtailed_kwh",
+    "mall_kwh",
+    "ev_kwh",
+    "bess_charge_kwh",
+    "bess_discharge_kwh",
+    "bess_soc",
+)  # the columns of the dispatch series that the figures draw
+
+
+def compact_results(
+    results_dir: str | Path,  # the `results/` folder of `write_results`
+    out_dir: str | Path,  # where the compact copy goes (emptied first)
+) -> Path:
+    "A copy of the results the paper reads, a few MB: the tables as they are, the dispatch series gzipped and trimmed."
+    src, out = Path(results_dir), Path(out_dir)
+    missing = [n for n in ("scores.csv", "aggregate.csv", "compare.json") if not (src / n).is_file()]
+    if missing:
+        raise FileNotFoundError(f"compact_results: {src} has no {missing}; is it the results folder of write_results?")
+    if src.resolve() == out.resolve():
+        raise ValueError(f"compact_results: results_dir and out_dir are the same folder ({src})")
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.iterdir():  # nothing of an earlier comparison survives
+        if old.is_file():
+            old.unlink()
+    for name in COMPACT_FILES:
+        if (src / name).is_file():
+            shutil.copyfile(src / name, out / name)
+    for path in sorted(src.glob("timeseries_*.csv")):
+        series = pd.read_csv(path, usecols=list(SERIES_COLUMNS))
+        series.to_csv(out / f"{path.name}.gz", index=False, compression={"method": "gzip", "mtime": 0})
+    return out
+
+# %% ../nbs/07_compare.ipynb #72eea5119410473aa328ad9291626812
+RECORD_KEYS = (
+    "run",
+    "agent",
+    "params",
+    "device",
+    "timesteps",
+    "train_seconds",
+    "evaluation_seconds",
+    "steps_per_second",
+    "best_model_timesteps",
+    "learning_curve_references",
+    "validation_mean",
+    "test_mean",
+)  # what a run's record keeps of its summary.json
+
+
+def write_run_record(
+    runs_dir: str | Path,  # a run folder, or a folder of run folders (the newest is taken)
+    out_dir: str | Path,  # where the record goes: learning_curve.csv and summary.json
+) -> Path:
+    "The record of one run: its validation learning curve as CSV and its summary without the rollouts."
+    runs_dir = Path(runs_dir)
+    if (runs_dir / "summary.json").is_file():
+        run = runs_dir
+    else:  # run folders end in their start time, YYYYmmdd-HHMMSS
+        found = sorted((p.parent for p in runs_dir.glob("*/summary.json")), key=lambda r: r.name.rsplit("__", 1)[-1])
+        if not found:
+            raise FileNotFoundError(f"write_run_record: no run folder with a summary.json in {runs_dir}")
+        run = found[-1]
+    summary = json.loads((run / "summary.json").read_text())
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(summary["learning_curve"]).to_csv(out / "learning_curve.csv", index=False)
+    (out / "summary.json").write_text(json.dumps({k: summary.get(k) for k in RECORD_KEYS}, indent=1))
     return out

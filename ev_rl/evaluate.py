@@ -15,8 +15,8 @@ import yaml
 
 from ev_rl.baselines import (
     CONTROLLERS,
+    EV_CONTROLS,
     Controller,
-    PolicyController,
     gap_closed,
     kpi_table,
     plot_dispatch,
@@ -28,7 +28,7 @@ from ev_rl.baselines import (
 from .core import SiteConfig
 from .data import Scenario, scenario_set
 from .reward import episode_kpis
-from .train import ALGORITHMS, algorithm_class, repo_root, run_command
+from .train import ALGORITHMS, agent_name, algorithm_class, repo_root, run_command
 
 # %% auto #0
 __all__ = ['load_controller', 'evaluate_controller', 'typical_day', 'plot_typical_day', 'run_evaluation']
@@ -68,7 +68,7 @@ def load_controller(
     spec: str | Path,  # a yardstick's name (a key of CONTROLLERS) or the path of a saved SB3 model
     algo: str = "",  # algorithm of a saved model; "" infers it (see `_model_algo`)
 ) -> tuple[str, Controller]:
-    "A yardstick of 04_baselines by name, or a saved PPO/A2C/SAC model on the CPU with its run's forecaster."
+    "A yardstick of 04_baselines by name, or a saved SB3 model on the CPU with its run's forecaster and socket control."
     if algo and algo not in ALGORITHMS:
         raise ValueError(f"parameter algo = {algo!r}: must be one of {ALGORITHMS} or ''")
     if str(spec) in CONTROLLERS:
@@ -80,10 +80,12 @@ def load_controller(
         raise ValueError(
             f"parameter controller = {str(spec)!r}: neither a yardstick {list(CONTROLLERS)} nor an existing model file"
         )
-    name = _model_algo(path, algo)
-    model = algorithm_class(name).load(path, device="cpu")
+    algo = _model_algo(path, algo)
+    model = algorithm_class(algo).load(path, device="cpu")
     forecaster = _run_param(path, "forecaster") or "seasonal_naive"  # the observation it was trained with
-    return name, PolicyController(model, name=name, forecaster=forecaster)
+    ev_control = _run_param(path, "ev_control") or "agent"  # who set the sockets in training
+    name = agent_name(algo, ev_control)
+    return name, EV_CONTROLS[ev_control](model, name=name, forecaster=forecaster)
 
 # %% ../nbs/06_evaluate.ipynb #749c7217
 def evaluate_controller(

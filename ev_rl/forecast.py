@@ -5,8 +5,13 @@
 # %% ../nbs/01f_forecast.ipynb #65fb3d8d
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +19,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
-from .data import Scenario, scenario_set
+from .data import REPOSITORY, Scenario, scenario_set
 
 # %% auto #0
 __all__ = ['FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive', 'configured_mall_kw',
@@ -170,9 +175,12 @@ class Learned(Forecaster):
         max_horizon_steps: int = 24,  # longest horizon it is fitted for, steps
         issue_stride: int = 5,  # fit on every `issue_stride`-th issue step of each training year
         seed: int = 0,  # seed of the trees' validation split
+        cache_dir: str | Path | None = None,  # folder of issued forecasts, reused across processes (None: no cache)
     ):
         self.max_horizon_steps, self.issue_stride, self.seed = max_horizon_steps, issue_stride, seed
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.models: dict | None = None
+        self.fingerprint: str | None = None  # of the fitted models and of this module's code
 
     def _scales(self, config: SiteConfig) -> dict[str, float]:
         return {"pv_kw": config.pv.ac_capacity_kw, "mall_kw": config.mall.peak_kw}
@@ -195,7 +203,16 @@ class Learned(Forecaster):
             model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
             with threadpool_limits(1):
                 self.models[key] = model.fit(np.concatenate(X), np.concatenate(y))
+        code = (resources.files("ev_rl") / "forecast.py").read_bytes()  # a change of the code misses the cache
+        self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code).hexdigest()[:16]
         return self
+
+    def _cache_file(self, scenario: Scenario, horizon_steps: int) -> Path:
+        "Where the forecasts of `scenario` are cached: named by the models, the series, the calendar and the horizon."
+        h = hashlib.sha256(self.fingerprint.encode())
+        for part in (scenario.pv_kw, scenario.mall_kw, scenario.time.asi8, self._scales(scenario.config)):
+            h.update(np.ascontiguousarray(part).tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
+        return self.cache_dir / f"learned__{h.hexdigest()[:20]}__h{horizon_steps}.npz"
 
     def issue(self, scenario, horizon_steps):
         if self.models is None:
@@ -205,6 +222,10 @@ class Learned(Forecaster):
                 f"Learned.issue: horizon_steps = {horizon_steps} exceeds the fitted max_horizon_steps = "
                 f"{self.max_horizon_steps}"
             )
+        path = self._cache_file(scenario, horizon_steps) if self.cache_dir is not None else None
+        if path is not None and path.is_file():
+            with np.load(path) as f:
+                return Forecast(f["pv_kw"], f["mall_kw"])
         spd = 24 * scenario.config.simulation.steps_per_hour
         target = target_steps(scenario.n_steps, horizon_steps)
         out = {}
@@ -213,6 +234,11 @@ class Learned(Forecaster):
             with threadpool_limits(1):
                 pred = self.models[key].predict(X).reshape(target.shape)
             out[key] = np.where(target < scenario.n_steps, np.maximum(pred, 0.0) * scale, np.nan)
+        if path is not None:  # written under another name, then renamed: parallel runs never read half a file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
+            np.savez(part, **out)
+            os.replace(part, path)
         return Forecast(out["pv_kw"], out["mall_kw"])
 
 # %% ../nbs/01f_forecast.ipynb #b93c97c2
@@ -223,7 +249,8 @@ TRAINING_YEARS = 4  # training years the `learned` forecaster of `forecaster(...
 @lru_cache(maxsize=8)
 def _fitted_learned(config: SiteConfig, max_horizon_steps: int) -> Learned:
     "The learned forecaster of a site, fitted on its first TRAINING_YEARS training years (cached per process)."
-    return Learned(max_horizon_steps).fit(scenario_set("train", config, TRAINING_YEARS))
+    cache = REPOSITORY / "runs" / "cache" / "forecasts"  # its forecasts, across processes
+    return Learned(max_horizon_steps, cache_dir=cache).fit(scenario_set("train", config, TRAINING_YEARS))
 
 
 def forecaster(

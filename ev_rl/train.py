@@ -19,13 +19,22 @@ import numpy as np
 import pandas as pd
 import torch
 import yaml
+from gymnasium import spaces
 from stable_baselines3 import A2C, PPO, SAC
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList, CheckpointCallback
 from stable_baselines3.common.logger import Logger, make_output_format
 from stable_baselines3.common.utils import set_random_seed
-from stable_baselines3.common.vec_env import VecMonitor
+from stable_baselines3.common.vec_env import VecEnvWrapper, VecMonitor
 
-from .baselines import CONTROLLERS, REFERENCES, PolicyController, gap_closed, reference_kpis, series_frame
+from ev_rl.baselines import (
+    CONTROLLERS,
+    EV_CONTROLS,
+    REFERENCES,
+    EarliestDeadlineEVs,
+    gap_closed,
+    reference_kpis,
+    series_frame,
+)
 from .core import ConfigError, SiteConfig, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario, simulate
@@ -33,10 +42,11 @@ from .forecast import FORECASTERS
 from .reward import COMPONENTS, episode_kpis
 
 # %% auto #0
-__all__ = ['ENV_ID', 'ALGORITHMS', 'HYPERPARAMETERS', 'repo_root', 'preset_path', 'load_preset', 'TrainParams', 'run_command',
-           'make_run_dir', 'seed_everything', 'make_training_env', 'linear_schedule', 'algorithm_class', 'build_model',
-           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'TimeBudget', 'ProgressReport',
-           'plot_dashboard', 'plot_diagnostics', 'train']
+__all__ = ['ENV_ID', 'ALGORITHMS', 'HYPERPARAMETERS', 'repo_root', 'preset_path', 'load_preset', 'agent_name', 'agent_settings',
+           'TrainParams', 'run_command', 'make_run_dir', 'seed_everything', 'EarliestDeadlineVecEnv',
+           'make_training_env', 'linear_schedule', 'algorithm_class', 'build_model', 'policy_objectives',
+           'score_policy', 'RolloutObjective', 'ValidationCurve', 'TimeBudget', 'ProgressReport', 'plot_dashboard',
+           'plot_diagnostics', 'train']
 
 # %% ../nbs/05_train_ppo.ipynb #f7b7494d
 ENV_ID = "ev_rl/IquitosMall-v0"
@@ -114,6 +124,25 @@ def load_preset(
 _PRESET = "configs/hyperparams/<algo>.yaml"
 
 
+def agent_name(
+    algo: str,  # one of ALGORITHMS
+    ev_control: str = "agent",  # a key of EV_CONTROLS
+) -> str:
+    "An agent's name: `ppo` for the 39-action agent, `ppo_battery` for the battery-only one (EVs by the rule)."
+    return algo if ev_control == "agent" else f"{algo}_battery"
+
+
+def agent_settings(
+    name: str,  # an agent's name, e.g. "ppo" or "ppo_battery"
+) -> dict:
+    "The TrainParams fields (`algo`, `ev_control`) of an agent's name; the inverse of `agent_name`."
+    algo, _, variant = name.partition("_")
+    if algo in ALGORITHMS and variant in ("", "battery"):
+        return dict(algo=algo, ev_control="earliest_deadline" if variant else "agent")
+    choices = [agent_name(a, e) for a in ALGORITHMS for e in EV_CONTROLS]
+    raise ValueError(f"agent {name!r}: must be one of {choices}")
+
+
 @dataclass(frozen=True)
 class TrainParams(_Section):
     "Everything a training run needs, validated on construction; hyperparameters left None come from the preset."
@@ -156,6 +185,13 @@ class TrainParams(_Section):
         "01f_forecast",
         "forecaster of the observation's PV and mall forecasts",
         choices=tuple(FORECASTERS),
+    )
+    ev_control: str = param(
+        "agent",
+        "-",
+        "04_baselines",
+        "who sets the sockets: the agent, or the earliest-deadline rule (the agent sets the battery only)",
+        choices=tuple(EV_CONTROLS),
     )
     output_dir: str = param("runs", "-", "convention", "folder of the run folders (relative: to the repository root)")
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
@@ -217,6 +253,11 @@ class TrainParams(_Section):
         if self.resume_from and not Path(self.resume_from).is_file():
             self._fail("resume_from", "no such checkpoint file")
 
+    @property
+    def agent(self) -> str:
+        "The agent's name in tables and plots: the algorithm, with `_battery` when it sets the battery only."
+        return agent_name(self.algo, self.ev_control)
+
     def hyperparameters(self) -> dict:
         "The hyperparameters the run's algorithm uses, as resolved."
         return {k: getattr(self, k) for k, algos in HYPERPARAMETERS.items() if self.algo in algos}
@@ -262,7 +303,7 @@ def make_run_dir(params: TrainParams) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     root = Path(params.output_dir)
     root = root if root.is_absolute() else repo_root() / root
-    run = root / f"{ENV_ID.replace('/', '-')}__{params.algo}__{params.seed}__{stamp}"
+    run = root / f"{ENV_ID.replace('/', '-')}__{params.agent}__{params.seed}__{stamp}"
     run.mkdir(parents=True, exist_ok=False)
     (run / "params.yaml").write_text(
         yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}, sort_keys=False)
@@ -280,15 +321,40 @@ def seed_everything(
     set_random_seed(seed)
 
 
+class EarliestDeadlineVecEnv(VecEnvWrapper):
+    "The batched VecEnv with one action, the battery: the sockets follow the earliest-deadline rule (04_baselines)."
+
+    def __init__(
+        self,
+        venv: IquitosMallVecEnv,  # the 39-action batched VecEnv
+    ):
+        super().__init__(venv, action_space=spaces.Box(-1.0, 1.0, (1,), np.float32))
+        self.evs = EarliestDeadlineEVs(venv.sim.bank)
+
+    def reset(self):
+        return self.venv.reset()
+
+    def step_async(self, actions: np.ndarray) -> None:
+        battery = np.asarray(actions, dtype=float)
+        if battery.shape not in ((self.num_envs, 1), (self.num_envs,)):
+            raise ValueError(f"actions must have shape ({self.num_envs}, 1), the battery only; got {battery.shape}")
+        self.venv.step_async(np.column_stack([battery.reshape(-1), self.evs.setpoints(self.venv.sim)]))
+
+    def step_wait(self):
+        return self.venv.step_wait()
+
+
 def make_training_env(
-    params: TrainParams,  # the run (n_envs, scenario_pool, seed, forecaster)
+    params: TrainParams,  # the run (n_envs, scenario_pool, seed, forecaster, ev_control)
     config: SiteConfig | None = None,  # the site (default: Iquitos)
 ) -> VecMonitor:
-    "The batched training VecEnv on the training years, wrapped in VecMonitor for episode statistics."
+    "The batched training VecEnv on the training years (battery-only if the rule sets the sockets), in VecMonitor."
     venv = IquitosMallVecEnv(
         params.n_envs, config=config, scenario_pool=params.scenario_pool, seed=params.seed, forecaster=params.forecaster
     )
     venv.seed(params.seed)
+    if params.ev_control == "earliest_deadline":
+        venv = EarliestDeadlineVecEnv(venv)
     return VecMonitor(venv)
 
 
@@ -367,9 +433,10 @@ def build_model(
 def policy_objectives(
     model,  # an SB3 model (run deterministically)
     compiled: list[CompiledScenario],  # the scenarios, compiled
+    ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
 ) -> np.ndarray:
     "Objective J of the model's deterministic policy on each compiled scenario."
-    act = PolicyController(model).act
+    act = EV_CONTROLS[ev_control](model).act
     return np.array([episode_kpis(simulate(c, act), c.scenario)["objective"] for c in compiled])
 
 # %% ../nbs/05_train_ppo.ipynb #e17c40c6
@@ -380,10 +447,11 @@ def score_policy(
     cache_dir: Path | None = None,  # cache of the yardsticks' KPIs
     agent_name: str = "ppo",  # the model's name in the record
     forecaster: str = "seasonal_naive",  # forecaster of the observation the model was trained with
+    ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     "KPIs of the model and the yardsticks per scenario (with gap closed) and their mean, the model's series and trace."
     record, series, trace = {"scenarios": {}}, [], None
-    act = PolicyController(model, name=agent_name).act
+    act = EV_CONTROLS[ev_control](model, name=agent_name).act
     for scenario in scenarios:
         run = simulate(compile_scenario(scenario, forecaster), act, record=True)
         kpis = {
@@ -464,12 +532,14 @@ class ValidationCurve(BaseCallback):
         forecaster: str = "seasonal_naive",  # forecaster of the observation the model is trained with
         on_evaluation: Callable[[dict], None] | None = None,  # called with every new row (e.g. Ray Tune's report)
         every_s: float = 0.0,  # training seconds between evaluations (> 0: instead of `every`)
+        ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
     ):
         self.on_evaluation = on_evaluation
         super().__init__()
         self.scenarios, self.compiled = scenarios, [compile_scenario(s, forecaster) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
         self.every_s, self._next_s = float(every_s), float(every_s)
+        self.ev_control = ev_control
         self._t0, self.evaluation_s = None, 0.0  # training started (perf_counter); seconds spent evaluating
         kpis = {
             name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
@@ -493,7 +563,7 @@ class ValidationCurve(BaseCallback):
         if self.history and self.history[-1]["timesteps"] == self.num_timesteps:
             return self.history[-1]
         seconds, t0 = self.training_seconds(), time.perf_counter()
-        objective = policy_objectives(self.model, self.compiled)
+        objective = policy_objectives(self.model, self.compiled, self.ev_control)
         row = {
             "timesteps": self.num_timesteps,
             "train_seconds": seconds,
@@ -612,7 +682,7 @@ def plot_dashboard(
     fig, axes = plt.subplots(1, 3, figsize=(18, 5), constrained_layout=True)
     ax = axes[0]
     roll = pd.DataFrame(summary["rollouts"])
-    agent = summary["params"]["algo"].upper()
+    agent = summary.get("agent", summary["params"]["algo"]).upper()
     if len(roll):  # rollouts cover a few days each, so their objective swings with the season: show a rolling mean
         ax.plot(
             roll["timesteps"],
@@ -763,11 +833,12 @@ def train(
         params.forecaster,
         on_validation,
         params.validation_every_s,
+        params.ev_control,
     )
     budget = TimeBudget(params.time_budget_s, clock=curve.training_seconds)
     off_policy = params.algo == "sac"
     rollout_log = RolloutObjective(min_steps=params.rollout_steps if off_policy else 0, dump=off_policy)
-    report = ProgressReport(params.total_timesteps, f"{params.algo} seed {params.seed}", progress_every_s, curve)
+    report = ProgressReport(params.total_timesteps, f"{params.agent} seed {params.seed}", progress_every_s, curve)
     checkpoints = CheckpointCallback(
         max(params.checkpoint_every // params.n_envs, 1), str(run / "checkpoints"), name_prefix=params.algo
     )
@@ -785,14 +856,15 @@ def train(
     curve.evaluate_now()  # the last point of the curve, and the last candidate
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
     t1 = time.perf_counter()
-    val_record, val_series, val_trace = score_policy(
-        best, validation, params.references, cache, params.algo, params.forecaster
+    score = lambda scenarios: score_policy(
+        best, scenarios, params.references, cache, params.agent, params.forecaster, params.ev_control
     )
+    val_record, val_series, val_trace = score(validation)
     _write_json(run / "validation.json", val_record)
     test_record, series, trace = val_record, val_series, val_trace
     if params.test_scenarios:
         tests = scenario_set("test", config, params.test_scenarios, params.test_days)
-        test_record, series, trace = score_policy(best, tests, params.references, cache, params.algo, params.forecaster)
+        test_record, series, trace = score(tests)
         _write_json(run / "test.json", test_record)
     score_s = time.perf_counter() - t1
     series.to_csv(run / "timeseries.csv", index=False, float_format="%.5g")
@@ -800,6 +872,7 @@ def train(
     steps_done = model.num_timesteps - start_steps
     summary = {
         "run": run.name,
+        "agent": params.agent,
         "params": asdict(params),
         "hyperparameters": params.hyperparameters(),
         "device": str(model.device),

@@ -27,11 +27,14 @@ from .data import TEST_SEAL_ENV
 from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, load_preset, preset_path, repo_root, train
 
 # %% auto #0
-__all__ = ['local_cores', 'ray_session', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial',
-           'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset',
-           'write_tuning']
+__all__ = ['SAME_NUMBERS_ENV', 'local_cores', 'ray_session', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params',
+           'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text',
+           'write_tuned_preset', 'write_tuning']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
+SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
+
+
 def local_cores() -> int:
     "CPU cores this process may use."
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -49,7 +52,11 @@ def ray_session(
     address = address or os.environ.get("RAY_ADDRESS") or None
     # a loaded 2-core machine starts Ray's processes slowly: wait longer than the default before giving up
     os.environ.setdefault("RAY_raylet_start_wait_time_s", "120")
-    env = {"env_vars": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TUNE_DISABLE_AUTO_CALLBACK_LOGGERS": "1"}}
+    env_vars = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TUNE_DISABLE_AUTO_CALLBACK_LOGGERS": "1"}
+    for key in SAME_NUMBERS_ENV:  # the same kernels on every node, as on this machine (the Makefile sets them)
+        if key in os.environ:
+            env_vars[key] = os.environ[key]
+    env = {"env_vars": env_vars}
     if address:
         ray.init(address=address, runtime_env=env, log_to_driver=False)
     else:

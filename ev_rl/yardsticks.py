@@ -19,7 +19,14 @@ __all__ = ['SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION', 'RESULTS'
            'yardstick_table', 'lever_shares', 'full_table_scenarios', 'controllers_of', 'write_yardstick_table']
 
 # %% ../nbs/04a_yardsticks.ipynb #dd3b1dad
-SITE_VARIANTS = ("iquitos", "flexible-fleet", "ev-sized", "iquitos-15min", "bess-400kw")  # configs/site/<name>.yaml
+SITE_VARIANTS = (
+    "iquitos",
+    "flexible-fleet",
+    "ev-sized",
+    "iquitos-15min",
+    "bess-400kw",
+    "ev-demand-x2",
+)  # configs/site/<name>.yaml
 
 
 def site_variant(
