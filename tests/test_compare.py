@@ -40,7 +40,8 @@ def tiny_paper(tmp_path_factory) -> Path:
     }
     _papermill("07_compare.ipynb", work / "07_compare.ipynb", "-y", json.dumps(params))
     (work / "paper").mkdir()
-    shutil.copy(ROOT / "paper" / "main.tex", work / "paper" / "main.tex")
+    for name in ("main.tex", "related_work.tex", "refs.bib"):  # the paper's sources; its tables come from the run
+        shutil.copy(ROOT / "paper" / name, work / "paper" / name)
     _papermill(
         "08_paper.ipynb",
         work / "08_paper.ipynb",
@@ -54,6 +55,7 @@ def tiny_paper(tmp_path_factory) -> Path:
         "tables_dir",
         str(work / "paper" / "tables"),
     )
+    shutil.copy(ROOT / "figures" / "data_overview.png", work / "figures")  # made by make data, not by 08
     return work / "paper"
 
 
@@ -110,6 +112,13 @@ LATEX_COMMANDS = {
     "le",
     "ge",
     "tanh",
+    "Delta",
+    "bibliography",
+    "bibliographystyle",
+    "footnotesize",
+    "scriptsize",
+    "setlength",
+    "tabcolsep",
 }
 
 
