@@ -274,9 +274,7 @@ class EarliestDeadlinePolicy(PolicyController):
     "A trained battery-only policy as a controller: its battery setpoint; the sockets by the earliest-deadline rule."
 
     ev_control = "earliest_deadline"
-
-    def reset(self, scenario, compiled=None):
-        self._evs = None  # built on the first step, over the simulator's bank
+    _evs: EarliestDeadlineEVs | None = None  # the rule over the simulator's bank, built at its first step
 
     def act(self, observation, simulator):
         battery = super().act(observation, simulator)
@@ -284,7 +282,7 @@ class EarliestDeadlinePolicy(PolicyController):
             raise ValueError(
                 f"{self.name}: the model gives {battery.size} actions; a battery-only policy gives 1 (the battery)"
             )
-        if getattr(self, "_evs", None) is None or self._evs.bank is not simulator.bank:
+        if self._evs is None or self._evs.bank is not simulator.bank:
             self._evs = EarliestDeadlineEVs(simulator.bank)
         return np.r_[battery, self._evs.setpoints(simulator)[0]]
 
