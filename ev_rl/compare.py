@@ -30,9 +30,9 @@ from .yardsticks import site_variant
 
 # %% auto #0
 __all__ = ['METRICS', 'SITE_METRICS', 'COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'iqm', 'stratified_bootstrap_ci',
-           'train_all', 'collect_runs', 'hyperparameters', 'score_matrix', 'aggregate_scores', 'paired_comparisons',
-           'curve_bands', 'training_summary', 'time_to_quality', 'typical_series', 'score_other_sites', 'write_results',
-           'compact_results', 'write_run_record']
+           'run_agent', 'train_all', 'collect_runs', 'hyperparameters', 'score_matrix', 'aggregate_scores',
+           'paired_comparisons', 'curve_bands', 'training_summary', 'time_to_quality', 'typical_series',
+           'score_other_sites', 'write_results', 'compact_results', 'write_run_record']
 
 # %% ../nbs/07_compare.ipynb #2fb433dd
 def iqm(
@@ -94,6 +94,24 @@ def _curve_schedule(
     return dict(validation_every=max(steps // points, 1), validation_every_s=0.0)
 
 # %% ../nbs/07_compare.ipynb #114729d1
+def _agent_settings(
+    name: str,  # an agent's name
+    parameter: str,  # the parameter that named it, for the error
+) -> dict:
+    "`agent_settings(name)`, its error naming the parameter."
+    try:
+        return agent_settings(name)
+    except ValueError as e:
+        raise ValueError(f"parameter {parameter}: {e}") from None
+
+
+def run_agent(
+    params: dict,  # a run's params (summary.json's "params")
+) -> str:
+    "The agent a run trained: its algorithm's name, with `_battery` when the rule set the sockets."
+    return agent_name(params["algo"], params.get("ev_control", "agent"))
+
+
 def train_all(
     algorithms: list[str],  # agents: "ppo", "a2c", "sac", or the battery-only "ppo_battery" (see `agent_settings`)
     seeds: list[int],  # training seeds, the same for every agent
@@ -109,12 +127,7 @@ def train_all(
     "Train every agent with every seed through `ev_rl.train.train`; the run folders, in order."
     if not algorithms:
         raise ValueError("parameter algorithms: no agent to train")
-    settings = {}
-    for a in algorithms:
-        try:
-            settings[a] = agent_settings(a)
-        except ValueError as e:
-            raise ValueError(f"parameter algorithms: {e}") from None
+    settings = {a: _agent_settings(a, "algorithms") for a in algorithms}
     missing = [a for a in algorithms if a not in budgets]
     if missing:
         raise ValueError(f"parameter budgets: no budget for {missing}")
@@ -125,10 +138,7 @@ def train_all(
     if isinstance(curve_points, bool) or not isinstance(curve_points, int) or curve_points < 0:
         raise ValueError(f"parameter curve_points = {curve_points!r}: must be a non-negative integer")
     for a in overrides or {}:  # settings of an agent not trained here are allowed, of no agent are an error
-        try:
-            agent_settings(a)
-        except ValueError as e:
-            raise ValueError(f"parameter overrides: {e}") from None
+        _agent_settings(a, "overrides")
     out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
     overrides = overrides or {}
     params = [
@@ -176,7 +186,7 @@ def collect_runs(
     for run in map(Path, run_dirs):
         summary = json.loads((run / "summary.json").read_text())
         test = json.loads((run / "test.json").read_text())
-        algo, seed = summary.get("agent", summary["params"]["algo"]), summary["params"]["seed"]
+        algo, seed = run_agent(summary["params"]), summary["params"]["seed"]
         for scenario, by_controller in test["scenarios"].items():
             for name, kpis in by_controller.items():
                 if name in CONTROLLERS:
@@ -223,7 +233,7 @@ def hyperparameters(
     settings = {}
     for run in map(Path, run_dirs):
         p = json.loads((run / "summary.json").read_text())["params"]
-        agent = agent_name(p["algo"], p.get("ev_control", "agent"))
+        agent = run_agent(p)
         mine = {
             "total_timesteps": p["total_timesteps"],
             "preset": p["preset"],
