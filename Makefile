@@ -30,7 +30,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo levers
 
 setup: $(STAMP)
 
@@ -180,6 +180,17 @@ tune: setup
 	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_tune.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -p trials $(TUNE_TRIALS) -p max_steps $(TUNE_STEPS) -p max_seconds $(TUNE_SECONDS) -p workers $(TUNE_WORKERS)
 	@echo "tuned presets: configs/hyperparams/*.yaml (tuned); record: paper/results/tuning/"
+
+# The levers of the protocol issue on the validation years (06a_tune, job=levers): the headline PPO and one change
+# each (reward scaling, the observation's forecasts, network size, the battery-only action space), the same seeds and
+# steps; writes paper/results/levers.csv (about 45 min on 2 cores). An interrupted run resumes.
+LEVER_SEEDS   ?= [0, 1, 2]
+LEVER_STEPS   ?= 700000
+levers: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_levers.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p job levers -y "{lever_seeds: $(LEVER_SEEDS)}" -p lever_steps $(LEVER_STEPS) -p workers $(TUNE_WORKERS)
+	@echo "table: paper/results/levers.csv"
 
 # Every yardstick (rules, MPCs, optima) on the test years and the real year of the default site and of each variant
 # of configs/site/; about 80 min on 2 cores for the hourly sites, longer for the 15-minute one (04a_yardsticks).

@@ -24,7 +24,7 @@ from stable_baselines3 import A2C, PPO, SAC
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList, CheckpointCallback
 from stable_baselines3.common.logger import Logger, make_output_format
 from stable_baselines3.common.utils import set_random_seed
-from stable_baselines3.common.vec_env import VecEnvWrapper, VecMonitor
+from stable_baselines3.common.vec_env import VecEnvWrapper, VecMonitor, VecNormalize
 
 from ev_rl.baselines import (
     CONTROLLERS,
@@ -42,8 +42,8 @@ from .forecast import FORECASTERS
 from .reward import COMPONENTS, episode_kpis
 
 # %% auto #0
-__all__ = ['ENV_ID', 'ALGORITHMS', 'HYPERPARAMETERS', 'repo_root', 'preset_path', 'load_preset', 'agent_name', 'agent_settings',
-           'TrainParams', 'run_command', 'make_run_dir', 'seed_everything', 'EarliestDeadlineVecEnv',
+__all__ = ['ENV_ID', 'ALGORITHMS', 'HYPERPARAMETERS', 'REWARD_SCALINGS', 'repo_root', 'preset_path', 'load_preset', 'agent_name',
+           'agent_settings', 'TrainParams', 'run_command', 'make_run_dir', 'seed_everything', 'EarliestDeadlineVecEnv',
            'make_training_env', 'linear_schedule', 'algorithm_class', 'build_model', 'policy_objectives',
            'score_policy', 'RolloutObjective', 'ValidationCurve', 'TimeBudget', 'ProgressReport', 'plot_dashboard',
            'plot_diagnostics', 'train']
@@ -122,6 +122,7 @@ def load_preset(
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
 _PRESET = "configs/hyperparams/<algo>.yaml"
+REWARD_SCALINGS = ("none", "return_std")  # see `make_training_env`
 
 
 def agent_name(
@@ -192,6 +193,13 @@ class TrainParams(_Section):
         "04_baselines",
         "who sets the sockets: the agent, or the earliest-deadline rule (the agent sets the battery only)",
         choices=tuple(EV_CONTROLS),
+    )
+    reward_scaling: str = param(
+        "none",
+        "-",
+        "Engstrom et al. 2020",
+        "the reward the algorithm learns from: 'none', or 'return_std' (SB3's VecNormalize; restarts on resume)",
+        choices=REWARD_SCALINGS,
     )
     output_dir: str = param("runs", "-", "convention", "folder of the run folders (relative: to the repository root)")
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
@@ -347,7 +355,7 @@ class EarliestDeadlineVecEnv(VecEnvWrapper):
 def make_training_env(
     params: TrainParams,  # the run (n_envs, scenario_pool, seed, forecaster, ev_control)
     config: SiteConfig | None = None,  # the site (default: Iquitos)
-) -> VecMonitor:
+) -> VecMonitor | VecNormalize:
     "The batched training VecEnv on the training years (battery-only if the rule sets the sockets), in VecMonitor."
     venv = IquitosMallVecEnv(
         params.n_envs, config=config, scenario_pool=params.scenario_pool, seed=params.seed, forecaster=params.forecaster
@@ -355,7 +363,10 @@ def make_training_env(
     venv.seed(params.seed)
     if params.ev_control == "earliest_deadline":
         venv = EarliestDeadlineVecEnv(venv)
-    return VecMonitor(venv)
+    venv = VecMonitor(venv)  # episode returns of the objective, unscaled
+    if params.reward_scaling == "return_std":
+        venv = VecNormalize(venv, norm_obs=False, norm_reward=True, gamma=params.gamma)
+    return venv
 
 
 def linear_schedule(

@@ -5,6 +5,7 @@
 # %% ../nbs/06a_tune.ipynb #fc9bc434
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,14 +23,24 @@ from ray import tune
 from ray.tune.schedulers import ASHAScheduler
 from ray.tune.search.optuna import OptunaSearch
 
+from .baselines import reference_kpis
 from .core import ConfigError
-from .data import TEST_SEAL_ENV
-from .train import ALGORITHMS, HYPERPARAMETERS, TrainParams, load_preset, preset_path, repo_root, train
+from .data import TEST_SEAL_ENV, scenario_set
+from ev_rl.train import (
+    ALGORITHMS,
+    HYPERPARAMETERS,
+    TrainParams,
+    ValidationCurve,
+    load_preset,
+    preset_path,
+    repo_root,
+    train,
+)
 
 # %% auto #0
-__all__ = ['SAME_NUMBERS_ENV', 'local_cores', 'ray_session', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params',
-           'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text',
-           'write_tuned_preset', 'write_tuning']
+__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVERS', 'local_cores', 'ray_session', 'load_search_space', 'tune_space',
+           'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records',
+           'tuned_preset_text', 'write_tuned_preset', 'write_tuning', 'lever_params', 'lever_table', 'lever_study']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
 SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
@@ -176,9 +187,10 @@ def _tuner(storage: Path, name: str, trainable, **settings) -> tune.Tuner:
     return tune.Tuner(trainable, run_config=tune.RunConfig(name=name, storage_path=str(storage), verbose=0), **settings)
 
 
-def _train_one(config: dict, runs: list) -> None:
-    "A Ray Tune trial that trains run number `config['index']` and reports where its folder is."
-    summary = train(runs[config["index"]], progress_bar=False)
+def _train_one(config: dict, runs: list, seal_test: bool = False) -> None:
+    "A Ray Tune trial that trains run number `config['index']` (with the test set sealed) and reports its folder."
+    with sealed_test_set() if seal_test else contextlib.nullcontext():
+        summary = train(runs[config["index"]], progress_bar=False)
     tune.report({"run_dir": str(Path(runs[config["index"]].output_dir) / summary["run"]), "done": 1})
 
 
@@ -187,6 +199,7 @@ def run_trainings(
     workers: int = 1,  # runs trained at the same time
     storage: str | Path | None = None,  # folder of the Ray experiment (default: runs/ray under the repository root)
     name: str = "trainings",  # experiment name (with a hash of the runs: the same runs resume where they stopped)
+    seal_test: bool = False,  # build no test scenario in any run (runs that make choices: validation only)
 ) -> list[Path]:
     "Train every run as a trial of one Ray Tune experiment, `workers` at a time; their run folders, in order."
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -196,7 +209,7 @@ def run_trainings(
         raise ValueError(f"run_trainings: output_dir {relative[0]!r} must be absolute (Ray workers have their own cwd)")
     storage = Path(storage) if storage is not None else repo_root() / "runs" / "ray"
     key = hashlib.sha1(json.dumps([asdict(p) for p in runs], sort_keys=True, default=str).encode()).hexdigest()[:10]
-    trainable = tune.with_resources(tune.with_parameters(_train_one, runs=list(runs)), {"cpu": 1})
+    trainable = tune.with_resources(tune.with_parameters(_train_one, runs=list(runs), seal_test=seal_test), {"cpu": 1})
     name = f"{name}-{key}"  # the same runs resume; other runs start a new experiment
     grid = _tuner(
         storage,
@@ -396,3 +409,101 @@ def write_tuning(
     )
     write_tuned_preset(algo, values, line, hyperparameter_file)
     return summary
+
+# %% ../nbs/06a_tune.ipynb #acae54e37e7d407bbb7b55eff062a284
+HEADLINE = dict(algo="ppo", preset="tuned", forecaster="learned")  # the headline agent of make compare
+LEVERS = {  # one change each from HEADLINE
+    "headline": {},
+    "reward_scaling": {"reward_scaling": "return_std"},
+    "naive_forecasts": {"forecaster": "seasonal_naive"},
+    "perfect_forecasts": {"forecaster": "perfect"},
+    "wide_policy": {"policy_net": (256, 256)},
+    "battery_only": {"ev_control": "earliest_deadline"},
+}
+
+
+def lever_params(
+    levers: dict[str, dict],  # lever name -> the TrainParams fields it changes (see LEVERS)
+    seeds: list[int],  # training seeds, the same for every lever
+    total_timesteps: int,  # environment steps of every run
+    evaluations: int = 10,  # validation evaluations per run, at equal steps
+    base: dict | None = None,  # the TrainParams every lever starts from (default: HEADLINE)
+    output_dir: str | Path = "runs/levers/runs",  # the run folders (relative: to the repository root)
+    **settings,  # other TrainParams fields of every run (validation_scenarios, validation_days, ...)
+) -> list[tuple[str, TrainParams]]:
+    "The runs of a lever study, (lever, TrainParams), levers x seeds: validation only, equal steps."
+    if not levers or not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"lever_params: levers ({list(levers)}) and distinct seeds ({seeds!r}) must be non-empty")
+    if isinstance(evaluations, bool) or not isinstance(evaluations, int) or evaluations < 1:
+        raise ValueError(f"lever_params: evaluations = {evaluations!r} must be a positive integer")
+    out = Path(output_dir) if Path(output_dir).is_absolute() else repo_root() / output_dir
+    common = dict(
+        total_timesteps=int(total_timesteps),
+        validation_every=max(int(total_timesteps) // evaluations, 1),
+        checkpoint_every=int(total_timesteps),
+        test_scenarios=0,
+        references=("uncontrolled", "optimum"),
+        output_dir=str(out),
+        **settings,
+    )
+    runs = []
+    for lever, change in levers.items():
+        clash = set(change) & set(common)
+        if clash:
+            raise ValueError(f"lever {lever!r}: changes {sorted(clash)}, which every run of the study shares")
+        for seed in seeds:
+            try:
+                runs.append(
+                    (lever, TrainParams(**{**(HEADLINE if base is None else base), **common, **change, "seed": seed}))
+                )
+            except (TypeError, ConfigError) as e:
+                raise ValueError(f"lever {lever!r}: {e}") from None
+    return runs
+
+
+def lever_table(
+    levers: list[str],  # each run's lever
+    run_dirs: list[str | Path],  # its folder, written by `ev_rl.train.train`
+) -> pd.DataFrame:
+    "One row per run: lever, seed, validation gap closed of the kept model and of the last evaluation, steps, time."
+    rows = []
+    for lever, run in zip(levers, map(Path, run_dirs)):
+        s = json.loads((run / "summary.json").read_text())
+        rows.append(
+            {
+                "lever": lever,
+                "seed": s["params"]["seed"],
+                "gap_closed": s["validation_mean"][s["agent"]]["gap_closed"],
+                "last_gap_closed": s["learning_curve"][-1]["gap_closed"],
+                "mpc_learned_gap_closed": s["learning_curve_references"].get("mpc_learned", float("nan")),
+                "timesteps": s["timesteps"],
+                "train_seconds": s["train_seconds"],
+                "steps_per_second": s["steps_per_second"],
+                "run": run.name,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def lever_study(
+    levers: dict[str, dict] = LEVERS,  # lever name -> the TrainParams fields it changes
+    seeds: list[int] = (0, 1, 2),  # training seeds
+    total_timesteps: int = 700_000,  # environment steps per run (PPO's reach in make compare's 300 s)
+    evaluations: int = 10,  # validation evaluations per run
+    workers: int = 1,  # runs at the same time (Ray trials, one CPU each)
+    results_dir: str | Path = "runs/levers",  # output folder (relative: to the repository root)
+    address: str | None = None,  # a Ray cluster (None: RAY_ADDRESS if set, else this machine)
+    base: dict | None = None,  # the TrainParams every lever starts from (default: HEADLINE)
+    **settings,  # other TrainParams fields of every run
+) -> pd.DataFrame:
+    "Train the headline agent and each lever's variant on Ray, the test set sealed; `lever_table` of the runs."
+    out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
+    runs = lever_params(levers, list(seeds), total_timesteps, evaluations, base, out / "runs", **settings)
+    p = runs[0][1]
+    with sealed_test_set():  # the validation yardsticks once, before the runs read them in parallel
+        for scenario in scenario_set("validation", None, p.validation_scenarios, p.validation_days):
+            for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
+                reference_kpis(name, scenario, out / "runs" / "cache")
+    with ray_session(address, num_cpus=workers):
+        dirs = run_trainings([r for _, r in runs], workers, storage=out / "ray", name="levers", seal_test=True)
+    return lever_table([lever for lever, _ in runs], dirs)

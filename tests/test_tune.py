@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from ev_rl.train import load_preset, preset_path
-from ev_rl.tune import load_search_space, ray_session, tune_algorithm, write_tuning
+from ev_rl.tune import lever_study, load_search_space, ray_session, tune_algorithm, write_tuning
 
 TINY = {"n_envs": 2, "scenario_pool": 2, "rollout_steps": 64, "batch_size": 32, "n_epochs": 2}
 
@@ -57,3 +57,29 @@ def test_every_hyperparameter_file_has_a_valid_search_space():
     for algo in ("ppo", "a2c", "sac"):
         base, space = load_search_space(algo)
         assert base == "default" and len(space) >= 5
+
+
+def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path):
+    "Two levers x one seed on a local Ray: one row per run, validation scores only (the test set is sealed)."
+    base = {"algo": "ppo", "preset": "default", "forecaster": "seasonal_naive", **TINY}
+    levers = {"headline": {}, "reward_scaling": {"reward_scaling": "return_std"}}
+    table = lever_study(
+        levers,
+        seeds=[0],
+        total_timesteps=1024,
+        evaluations=2,
+        workers=2,
+        results_dir=tmp_path,
+        base=base,
+        validation_scenarios=1,
+        validation_days=2,
+    )
+    assert list(table["lever"]) == ["headline", "reward_scaling"] and (table["timesteps"] == 1024).all()
+    assert table["gap_closed"].notna().all() and (table["gap_closed"] >= table["last_gap_closed"] - 1e-12).all()
+    for run in table["run"]:  # a run that had built a test scenario would have raised in its trial (the seal)
+        summary = json.loads(next(tmp_path.glob(f"runs/{run}/summary.json")).read_text())
+        assert summary["report_set"] == "validation" and summary["test_mean"] is None
+    scaled = json.loads(next(tmp_path.glob(f"runs/{table['run'][1]}/summary.json")).read_text())["params"]
+    assert scaled["reward_scaling"] == "return_std" and scaled["forecaster"] == "seasonal_naive"
+    # the scaled reward changes what PPO learns, not how it is scored
+    assert table["gap_closed"][0] != table["gap_closed"][1]
