@@ -183,7 +183,7 @@ tune: setup
 
 # The levers of the protocol issue on the validation years (06a_tune, job=levers): the headline PPO and one change
 # each (reward scaling, the observation's forecasts, network size, the battery-only action space), the same seeds and
-# steps; writes paper/results/levers.csv (about 45 min on 2 cores). An interrupted run resumes.
+# steps; writes paper/results/levers.csv (77 min on 2 cores). An interrupted run resumes.
 LEVER_SEEDS   ?= [0, 1, 2]
 LEVER_STEPS   ?= 700000
 levers: setup
