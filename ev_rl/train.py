@@ -5,6 +5,7 @@
 # %% ../nbs/05_train_ppo.ipynb #4513861a
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shlex
@@ -307,12 +308,19 @@ def run_command() -> str:
 
 
 def make_run_dir(params: TrainParams) -> Path:
-    "Create the run folder; write the resolved parameters and the command that made it."
+    "Create a new run folder (never an existing one); write the resolved parameters and the command that made it."
     stamp = time.strftime("%Y%m%d-%H%M%S")
     root = Path(params.output_dir)
     root = root if root.is_absolute() else repo_root() / root
-    run = root / f"{ENV_ID.replace('/', '-')}__{params.agent}__{params.seed}__{stamp}"
-    run.mkdir(parents=True, exist_ok=False)
+    name = f"{ENV_ID.replace('/', '-')}__{params.agent}__{params.seed}__{stamp}"
+    root.mkdir(parents=True, exist_ok=True)
+    for n in itertools.count(1):  # runs of one agent and seed started in the same second: -2, -3, ...
+        run = root / (name if n == 1 else f"{name}-{n}")
+        try:
+            run.mkdir()  # atomic: two processes never get the same folder
+            break
+        except FileExistsError:
+            continue
     (run / "params.yaml").write_text(
         yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}, sort_keys=False)
     )
