@@ -104,6 +104,8 @@ LATEX_COMMANDS = {
     "usepackage",
     "centering",
     "cite",
+    "citep",
+    "citet",
     "footnote",
     "item",
     "subsection",
