@@ -66,7 +66,7 @@ sync: setup
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
 
-# Hyperparameters are data: configs/hyperparams/{ppo,a2c,sac}.yaml, one preset per entry (README, "Training").
+# Hyperparameters are data: configs/hyperparams/<algo>/<preset>.yaml in rl-zoo's format, one preset per file (README, "Training").
 # The targets below name presets; they hold no hyperparameter values.
 
 # The full run: PPO for TRAIN_STEPS steps with the TRAIN_PRESET preset; the learning curve and the best model on the
@@ -179,7 +179,7 @@ tune: setup
 	mkdir -p runs
 	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_tune.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -p trials $(TUNE_TRIALS) -p max_steps $(TUNE_STEPS) -p max_seconds $(TUNE_SECONDS) -p workers $(TUNE_WORKERS)
-	@echo "tuned presets: configs/hyperparams/*.yaml (tuned); record: paper/results/tuning/"
+	@echo "tuned presets: configs/hyperparams/*/tuned.yaml; record: paper/results/tuning/"
 
 # The levers of the protocol issue on the validation years (06a_tune, job=levers): the headline PPO and one change
 # each (reward scaling, the observation's forecasts, network size, the battery-only action space), the same seeds and

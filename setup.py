@@ -6,9 +6,11 @@ from configparser import ConfigParser
 from pathlib import Path
 
 import setuptools
+from setuptools.command.build_py import build_py
 
+HERE = Path(__file__).parent
 config = ConfigParser(delimiters=["="])
-config.read(Path(__file__).parent / "settings.ini", encoding="utf-8")
+config.read(HERE / "settings.ini", encoding="utf-8")
 cfg = config["DEFAULT"]
 
 expected = ["version", "description", "keywords", "author", "author_email", "license",
@@ -24,6 +26,42 @@ lic = licenses[cfg["license"].lower()]
 requirements = cfg.get("requirements", "").split()
 dev_requirements = cfg.get("dev_requirements", "").split()
 min_python = cfg["min_python"]
+resource_dirs = cfg.get("resources", "").split()
+
+
+class BuildWithResources(build_py):
+    """build_py that also copies the inputs named in settings.ini (`resources`: presets, site variants, the measured
+    year, the loaders' examples) into ev_rl/_resources/ of the *build* folder, where `ev_rl.paths.resource` finds them
+    once installed. The checkout keeps them at its top (configs/, data/) and is never written to; an editable install
+    reads them from the checkout."""
+
+    def _resource_files(self) -> list[tuple[Path, Path]]:
+        "(source in the checkout, destination in the build folder) for every input file."
+        target = Path(self.build_lib) / cfg["lib_path"] / "_resources"
+        pairs = []
+        for rel in resource_dirs:
+            folder = HERE / rel
+            if not folder.is_dir():
+                raise SystemExit(f"settings.ini: resources names {rel}, which is not a folder of {HERE}")
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                    pairs.append((path, target / rel / path.relative_to(folder)))
+        return pairs
+
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return
+        for source, destination in self._resource_files():
+            self.mkpath(str(destination.parent))
+            self.copy_file(str(source), str(destination))
+
+    def get_outputs(self, include_bytecode=True):
+        outputs = super().get_outputs(include_bytecode)
+        if getattr(self, "editable_mode", False):
+            return outputs
+        return outputs + [str(destination) for _, destination in self._resource_files()]
+
 
 setuptools.setup(
     name=cfg["repo"],
@@ -41,9 +79,10 @@ setuptools.setup(
     install_requires=requirements,
     extras_require={"dev": dev_requirements},
     python_requires=">=" + min_python,
-    long_description=(Path(__file__).parent / "README.md").read_text(encoding="utf-8"),
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     zip_safe=False,
+    cmdclass={"build_py": BuildWithResources},
     entry_points={"nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     version=cfg["version"],
     description=cfg["description"],

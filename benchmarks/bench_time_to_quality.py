@@ -29,7 +29,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.0, help="seconds of training (0: --steps decides)")
     parser.add_argument("--steps", type=int, default=1_000_000, help="training steps at most")
-    parser.add_argument("--preset", default="default", help="PPO preset of configs/hyperparams/ppo.yaml")
+    parser.add_argument("--preset", default="default", help="PPO preset of configs/hyperparams/ppo/")
     parser.add_argument("--forecaster", default="learned", help="forecasts of the observation")
     parser.add_argument("--points", type=int, default=20, help="validation evaluations")
     args = parser.parse_args()
@@ -53,9 +53,9 @@ def main():
         checkpoint_every=args.steps,
     )
     summary = train(params)
-    curve = pd.DataFrame(summary["learning_curve"]).assign(algorithm="ppo", seed=params.seed)
+    curve = pd.DataFrame(summary["learning_curve"]).assign(controller="ppo", seed=params.seed)
     levels = pd.DataFrame(
-        [{"algorithm": k, "seed": -1, "gap_closed": v} for k, v in summary["learning_curve_references"].items()]
+        [{"controller": k, "seed": -1, "gap_closed": v} for k, v in summary["learning_curve_references"].items()]
     )
     q = time_to_quality(pd.concat([curve, levels], ignore_index=True)).iloc[0]
     print(

@@ -61,7 +61,8 @@ def main():
         **SEED_HYPERPARAMETERS,
     )
     reference = timed_learn(seed_like, args.steps)
-    params = TrainParams(total_timesteps=args.steps, device=args.device, n_envs=16, scenario_pool=16)
+    copies = {"n_envs": 16, "env_kwargs.scenario_pool": 16}  # the default preset's
+    params = TrainParams(total_timesteps=args.steps, device=args.device, hyperparams=copies)
     pipeline = timed_learn(build_model(params, make_training_env(params, config)), args.steps)
     print(f"seed-like (DummyVecEnv, 1 env)     {reference:8,.0f} steps/s")
     print(

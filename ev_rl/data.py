@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 from .core import DataError, SiteConfig
 from .mall import generate_mall_demand
 from .meter import load_meter_export, to_time_step
+from .paths import resolve, resource
 from .pv import pv_ac_kw, pv_performance, simulate_weather
 from .pvgis import load_pvgis_hourly
 from .sessions import generate_sessions, sessions_to_steps
@@ -24,8 +24,8 @@ from .sockets import assign_sockets
 from .user_sessions import load_sessions
 
 # %% auto #0
-__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR', 'REPOSITORY',
-           'MEASURED_METER_PATH', 'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario',
+__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR',
+           'MEASURED_METER', 'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario',
            'scenario_from_series', 'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario',
            'heldout_scenarios', 'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview',
            'write_scenario', 'read_scenario', 'write_data_folder']
@@ -404,18 +404,18 @@ def scenario_from_files(
 
 # %% ../nbs/01e_data.ipynb #c78085e7
 REAL_YEAR = "real-2024"  # name of the real-year test scenario
-REPOSITORY = Path(str(resources.files("ev_rl"))).parent  # the checkout the package is installed from
-MEASURED_METER_PATH = REPOSITORY / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
+MEASURED_METER = "data/measured/iquitos_mall_meter_2024_15min.csv"  # the measured year, an input of the package
 
-
+# %% ../nbs/01e_data.ipynb #85de1d64
 def real_year_scenario(
     config: SiteConfig | None = None,  # site configuration (default: Iquitos); its year is set to 2024
     fill: str = "previous_week",  # meter outages: "previous_week", "interpolate" or "none" (kept as zero demand)
-    meter_path: str | Path = MEASURED_METER_PATH,  # the meter export
+    meter_path: str | Path | None = None,  # the meter export (default: the measured year, `MEASURED_METER`)
 ) -> Scenario:
     "The real year: the measured 2024 mall demand with generated PV and sessions, a test scenario for final numbers."
     _check_unsealed(f"scenario {REAL_YEAR}")
     config = (config or SiteConfig()).with_overrides({"simulation.year": 2024})
+    meter_path = resource(MEASURED_METER) if meter_path is None else meter_path
     return scenario_from_files(
         config, meter_path=meter_path, seed=FIRST_TEST_SEED, name=REAL_YEAR, meter_options={"fill": fill}
     )
@@ -726,15 +726,15 @@ study of the site (location, plant, fleet, tariff, emission factors), the utilit
 {cal}
 """
 
-
+# %% ../nbs/01e_data.ipynb #af0e5f00
 def write_data_folder(
-    root: str | Path = "../data",  # the repository's data/ folder
+    root: str | Path = "data",  # the data/ folder (relative: from the checkout, see `ev_rl.paths.resolve`)
     config: SiteConfig | None = None,  # configuration (default: Iquitos)
-    figure_path: str | Path | None = "../figures/data_overview.png",  # overview figure (None: skip)
+    figure_path: str | Path | None = "figures/data_overview.png",  # overview figure (relative: as root; None: skip)
 ) -> list[Path]:
     "Write the default scenario and the test years, the data card and the overview figure; returns the written paths."
     config = config or SiteConfig()
-    root = Path(root)
+    root = resolve(root)
     default = make_scenario(config, config.simulation.seed, name="default")
     heldout = heldout_scenarios(config)
     written = [write_scenario(s, root / "scenarios" / s.name) for s in [default, *heldout]]
@@ -744,8 +744,9 @@ def write_data_folder(
         import matplotlib.pyplot as plt
 
         fig = plot_data_overview(default)
-        Path(figure_path).parent.mkdir(parents=True, exist_ok=True)
+        figure_path = resolve(figure_path)
+        figure_path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(figure_path, dpi=150, metadata={"Software": None})
         plt.close(fig)
-        written.append(Path(figure_path))
+        written.append(figure_path)
     return written

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from .core import SiteConfig
 from .env import CompiledScenario
 from .reward import objective_factors
+from .site import battery_setpoint, socket_setpoint
 
 # %% auto #0
 __all__ = ['DispatchProblem', 'perfect_foresight_problem', 'DispatchLP', 'build_dispatch_lp', 'DispatchPlan', 'solve_dispatch',
@@ -329,6 +330,6 @@ def plan_actions(
     "The setpoints that carry out a plan in the simulator, shape (H, 1 + S), in [-1, 1]."
     cfg = p.config
     a = np.full((p.n_steps, 1 + cfg.ev.n_sockets), -1.0)
-    a[:, 0] = (plan.charge_kwh - plan.discharge_kwh) / (cfg.bess.power_kw * cfg.simulation.dt_h)
-    a[p.cell_step, 1 + p.cell_socket] = 2.0 * plan.cell_kwh / p.cell_limit_kwh - 1.0
-    return np.clip(a, -1.0, 1.0)
+    a[:, 0] = battery_setpoint(plan.charge_kwh - plan.discharge_kwh, cfg.bess.power_kw * cfg.simulation.dt_h)
+    a[p.cell_step, 1 + p.cell_socket] = socket_setpoint(plan.cell_kwh, p.cell_limit_kwh)
+    return a

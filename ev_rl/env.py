@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
 
 import gymnasium as gym
 import numba
@@ -20,265 +18,37 @@ from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
 from .core import SiteConfig
 from .data import Scenario, training_scenario
-from .forecast import FORECASTERS, Forecast, Forecaster, configured_mall_kw
+from .forecast import FORECASTERS, Forecaster, configured_mall_kw
 from .forecast import forecaster as ready_forecaster
-from .reward import COMPONENTS, DemandChargeMeter, _raw_costs, objective_factors
-from .sockets import assign_sockets, socket_types
+from .reward import COMPONENTS, TRAJECTORY_KEYS, DemandChargeMeter, _raw_costs, objective_factors
+from ev_rl.site import (  # noqa: F401 (the observation's names, re-exported where 03_env defined them before)
+    FORECAST_STEPS,
+    HOURS_TO_DEPARTURE_SCALE_H,
+    MALL_HEADROOM,
+    N_SITE_FEATURES,
+    NORM,
+    OBS_SIZE,
+    OBSERVATION,
+    STATE_COLUMN,
+    Feature,
+    FeatureInputs,
+    SiteState,
+    _index,
+    _named_array,
+    _observe,
+    battery_energy_kwh,
+    battery_kwh_of_sockets,
+    exogenous_columns,
+    observation_index,
+    observation_norms,
+    observation_size,
+    socket_energy_kwh,
+)
+from .sockets import assign_sockets
 
 # %% auto #0
-__all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'STATE_COLUMN', 'OBS_SIZE',
-           'N_SITE_FEATURES', 'SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'NORM', 'FeatureInputs', 'Feature',
-           'observation_index', 'observation_size', 'CompiledScenario', 'compile_scenario', 'BatchedSimulator',
-           'simulate', 'IquitosMallEnv', 'IquitosMallVecEnv']
-
-# %% ../nbs/03_env.ipynb #21598939
-MALL_HEADROOM = (
-    1.2  # mall (and import) power is divided by this times its calibrated peak, so a higher year fits in [0, 1]
-)
-HOURS_TO_DEPARTURE_SCALE_H = (
-    12.0  # hours until departure are divided by this (capped at 1): stays are shorter than 12 h
-)
-FORECAST_STEPS = 8  # steps ahead of the short-term PV and mall forecasts in the observation
-
-
-@dataclass(frozen=True)
-class FeatureInputs:
-    "What the per-scenario features are computed from: the scenario, its socket occupancy and per-step counts."
-
-    scenario: Scenario
-    occupied: np.ndarray  # (T, S) bool, a session is plugged into the socket
-    steps_left: np.ndarray  # (T, S) steps until the plugged session leaves (0 if free)
-    per_step: dict  # per-step counts of `compile_scenario`: queue, occupied_by_type, departing, ...
-    forecast: Forecast  # the env forecaster's PV and mall forecasts issued at each step, over the next 24 h
-
-    @property
-    def config(self) -> SiteConfig:
-        return self.scenario.config
-
-    @property
-    def hour(self) -> np.ndarray:
-        "Local clock time of each step start, h."
-        return np.asarray(self.scenario.time.hour + self.scenario.time.minute / 60.0)
-
-    @property
-    def steps_per_day(self) -> int:
-        return 24 * self.config.simulation.steps_per_hour
-
-    def previous(self, series: str) -> np.ndarray:
-        "The measured `pv_kw` or `mall_kw` of the step before each step, kW; before the first, its no-history value."
-        s = self.scenario
-        first = 0.0 if series == "pv_kw" else configured_mall_kw(self.config, s.time[:1])[0]
-        return np.r_[first, getattr(s, series)[:-1]]
-
-    def ahead(self, series: str, steps: int) -> np.ndarray:
-        "The forecast of `pv_kw` or `mall_kw` for steps t .. t + steps - 1 issued at t, kW, (T, steps).."
-        fc = getattr(self.forecast, series)[:, :steps]
-        t = np.arange(len(fc))[:, None]
-        inside = np.minimum(np.arange(steps)[None, :], len(fc) - 1 - t)  # beyond the end: the last step's forecast
-        return np.take_along_axis(fc, inside, axis=1)
-
-    @property
-    def mall_scale_kw(self) -> float:
-        return MALL_HEADROOM * self.config.mall.peak_kw
-
-    def cyclic(self, x: np.ndarray, period: float) -> list[np.ndarray]:
-        "(sin + 1)/2 and (cos + 1)/2 of a periodic quantity."
-        return [(np.sin(2 * np.pi * x / period) + 1) / 2, (np.cos(2 * np.pi * x / period) + 1) / 2]
-
-    def per_type(self, counts: np.ndarray) -> np.ndarray:
-        "Per-type counts over the sockets of each type (types without sockets: over 1)."
-        return counts / np.maximum(np.array([v.sockets for v in self.config.ev.vehicles], float), 1)
-
-# %% ../nbs/03_env.ipynb #6e80db69
-_WIDTHS = ("1", "2", "sockets", "types", "forecast")
-
-
-@dataclass(frozen=True)
-class Feature:
-    "A block of observation columns: name, width, meaning, scale; `columns` computes it per scenario (None: the step)."
-
-    name: str  # key of the block in `observation_index`
-    width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (FORECAST_STEPS)
-    meaning: str  # what the columns hold
-    scale: str  # what the value is divided by to lie in [0, 1] ("" if it already does)
-    columns: Callable[[FeatureInputs], Any] | None = (
-        None  # per-scenario columns, (T,) or (T, width); None: from the state
-    )
-
-    def __post_init__(self):
-        if self.width not in _WIDTHS:
-            raise ValueError(f"Feature {self.name!r}: width {self.width!r} is not one of {_WIDTHS}")
-
-    def n_columns(self, config: SiteConfig) -> int:
-        "Number of columns of the block for a site."
-        return {
-            "1": 1,
-            "2": 2,
-            "sockets": config.ev.n_sockets,
-            "types": len(config.ev.vehicles),
-            "forecast": FORECAST_STEPS,
-        }[self.width]
-
-# %% ../nbs/03_env.ipynb #e80c9a18
-def _queue_columns(x: FeatureInputs) -> np.ndarray:
-    return x.per_type(x.per_step["queue"])
-
-
-def _free_columns(x: FeatureInputs) -> np.ndarray:
-    return 1.0 - x.per_type(x.per_step["occupied_by_type"])
-
-
-_IMPORT_SCALE = f"{MALL_HEADROOM:g} x (mall peak + sockets + battery power)"
-
-OBSERVATION = (
-    Feature("socket_occupied", "sockets", "socket occupied (1) or free (0)", "", lambda x: x.occupied),
-    Feature(
-        "hours_to_departure",
-        "sockets",
-        "hours until the plugged vehicle leaves (capped at 1)",
-        f"{HOURS_TO_DEPARTURE_SCALE_H:g} h",
-        lambda x: np.minimum(x.steps_left * (x.config.simulation.dt_h / HOURS_TO_DEPARTURE_SCALE_H), 1.0),
-    ),
-    Feature(
-        "pv_previous",
-        "1",
-        "PV of the previous step",
-        "AC rating",
-        lambda x: x.previous("pv_kw") / x.config.pv.ac_capacity_kw,
-    ),
-    Feature(
-        "mall_previous",
-        "1",
-        "mall demand of the previous step",
-        f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.previous("mall_kw") / x.mall_scale_kw,
-    ),
-    Feature(
-        "pv_forecast",
-        "forecast",
-        "PV forecast for steps t..t+7 (the env's forecaster)",
-        "AC rating",
-        lambda x: x.ahead("pv_kw", FORECAST_STEPS) / x.config.pv.ac_capacity_kw,
-    ),
-    Feature(
-        "mall_forecast",
-        "forecast",
-        "mall forecast for steps t..t+7 (the env's forecaster)",
-        f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.ahead("mall_kw", FORECAST_STEPS) / x.mall_scale_kw,
-    ),
-    Feature(
-        "price",
-        "1",
-        "energy price",
-        "peak price",
-        lambda x: x.scenario.price_per_kwh / max(x.config.tariff.peak_price_per_kwh, 1e-9),
-    ),
-    Feature("peak_period", "1", "peak-tariff step (1) or not (0)", "", lambda x: x.scenario.peak),
-    Feature(
-        "hours_to_peak",
-        "1",
-        "hours until the next peak period starts",
-        "24 h",
-        lambda x: (x.config.tariff.peak_start_hour - x.hour) % 24 / 24.0,
-    ),
-    Feature("hour_of_day", "2", "hour of day, (sin + 1)/2 and (cos + 1)/2", "", lambda x: x.cyclic(x.hour, 24)),
-    Feature(
-        "day_of_week",
-        "2",
-        "day of week, (sin + 1)/2 and (cos + 1)/2",
-        "",
-        lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_week), 7),
-    ),
-    Feature(
-        "day_of_year",
-        "2",
-        "day of year, (sin + 1)/2 and (cos + 1)/2",
-        "",
-        lambda x: x.cyclic(np.asarray(x.scenario.time.day_of_year) - 1, 365.25),
-    ),
-    Feature("weekend", "1", "weekend (1) or not (0)", "", lambda x: np.asarray(x.scenario.time.day_of_week) >= 5),
-    Feature(
-        "mall_open",
-        "1",
-        "mall open (1) or closed (0)",
-        "",
-        lambda x: (x.hour >= x.config.ev.open_hour) & (x.hour < x.config.ev.close_hour),
-    ),
-    Feature("queue", "types", "vehicles queueing per type (capped at 1)", "sockets of the type", _queue_columns),
-    Feature("free_sockets", "types", "free sockets per type", "sockets of the type", _free_columns),
-    Feature(
-        "departing",
-        "1",
-        "vehicles leaving at the end of this step",
-        "sockets",
-        lambda x: x.per_step["departing"] / max(x.config.ev.n_sockets, 1),
-    ),
-    Feature(
-        "pv_day_ahead",
-        "1",
-        "PV forecast, mean over the next 24 h (the env's forecaster)",
-        "AC rating",
-        lambda x: x.ahead("pv_kw", x.steps_per_day).mean(1) / x.config.pv.ac_capacity_kw,
-    ),
-    Feature(
-        "mall_day_ahead",
-        "1",
-        "mall forecast, mean over the next 24 h (the env's forecaster)",
-        f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.ahead("mall_kw", x.steps_per_day).mean(1) / x.mall_scale_kw,
-    ),
-    # from here on the controller's state, written by `_observe` at every step
-    Feature(
-        "ev_energy_asked", "sockets", "energy the plugged vehicle still asks for (capped at 1)", "its battery capacity"
-    ),
-    Feature("bess_soc", "1", "battery state of charge", ""),
-    Feature("ev_energy_asked_total", "1", "EV energy still asked for on all sockets", "their batteries' capacity"),
-    Feature("previous_import", "1", "grid import of the previous step", _IMPORT_SCALE),
-    Feature("month_peak_import", "1", "this month's highest peak-period import so far", _IMPORT_SCALE),
-    Feature("month_offpeak_import", "1", "this month's highest off-peak import so far", _IMPORT_SCALE),
-    Feature("previous_bess_setpoint", "1", "previous battery setpoint, (u + 1)/2", ""),
-)
-_SCENARIO_FEATURES = tuple(f for f in OBSERVATION if f.columns is not None)
-_STATE_FEATURES = tuple(f for f in OBSERVATION if f.columns is None)
-# the state's scalar features, as column offsets after the per-socket block (the kernel writes them by these names)
-STATE_COLUMN = namedtuple("StateColumn", [f.name for f in _STATE_FEATURES[1:]])(*range(len(_STATE_FEATURES) - 1))
-
-# %% ../nbs/03_env.ipynb #0d7ced30
-def observation_index(
-    config: SiteConfig,  # the site (number of sockets and vehicle types)
-) -> dict[str, slice]:
-    "The columns of each block of `OBSERVATION`, in order: name -> slice."
-    out, start = {}, 0
-    for f in OBSERVATION:
-        out[f.name] = slice(start, start + f.n_columns(config))
-        start = out[f.name].stop
-    return out
-
-
-def observation_size(
-    config: SiteConfig,  # the site
-) -> int:
-    "Length of the observation vector."
-    return sum(f.n_columns(config) for f in OBSERVATION)
-
-
-OBS_SIZE = observation_size(SiteConfig())  # 156 for the 38 sockets of the Iquitos site
-N_SITE_FEATURES = OBS_SIZE - 3 * SiteConfig().ev.n_sockets  # 42: the columns that are not per socket
-
-# %% ../nbs/03_env.ipynb #b5b0e30d
-def _scenario_columns(x: FeatureInputs) -> np.ndarray:
-    "The per-scenario blocks of OBSERVATION side by side, (T, F) float32 clipped to [0, 1]."
-    blocks = []
-    for f in _SCENARIO_FEATURES:
-        cols = f.columns(x)
-        block = np.column_stack(cols if isinstance(cols, list) else [cols])
-        if block.shape != (x.scenario.n_steps, f.n_columns(x.config)):
-            raise ValueError(
-                f"observation feature {f.name!r}: {block.shape[1]} columns, declared {f.n_columns(x.config)}"
-            )
-        blocks.append(block)
-    return np.clip(np.column_stack(blocks), 0.0, 1.0).astype(np.float32)
+__all__ = ['SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'CompiledScenario', 'compile_scenario', 'BatchedSimulator', 'simulate',
+           'IquitosMallEnv', 'IquitosMallVecEnv']
 
 # %% ../nbs/03_env.ipynb #b4da314a
 def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -301,7 +71,7 @@ class CompiledScenario:
     departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
     steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
     per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
-    exo: np.ndarray  # (T, F) float32 in [0, 1]: the per-scenario blocks of OBSERVATION (all but the state's)
+    exo: np.ndarray  # (T, F) float32 in [0, 1]: the exogenous blocks of OBSERVATION
     forecaster: str = "seasonal_naive"  # name of the forecaster of the observation's forecasts
 
     @property
@@ -315,7 +85,7 @@ def compile_scenario(
 ) -> CompiledScenario:
     "A scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
-    n_sockets, types = cfg.ev.n_sockets, socket_types(cfg)
+    n_sockets = cfg.ev.n_sockets
     plan = assign_sockets(cfg, ses)
     served = np.flatnonzero(plan["socket"].to_numpy() >= 0)
     sock, plug = plan["socket"].to_numpy()[served], plan["plug_step"].to_numpy()[served]
@@ -351,27 +121,18 @@ def compile_scenario(
         "turned_away": np.bincount(give_up, minlength=n)[:n].astype(float),
         "turned_away_kwh": np.bincount(give_up, weights=energy[away], minlength=n)[:n],
         "queue": np.cumsum(queue, axis=0)[:n],
-        "occupied_by_type": np.column_stack([occupied[:, types == k].sum(1) for k in range(len(cfg.ev.vehicles))]),
         "departing": departing.sum(1).astype(float),
         "month": np.asarray(scenario.time.month),
     }
     spd = 24 * cfg.simulation.steps_per_hour
     forecast = ready_forecaster(forecaster, cfg, spd).issue(scenario, spd)
-    exo = _scenario_columns(FeatureInputs(scenario, occupied, steps_left, per_step, forecast))
+    exo = exogenous_columns(FeatureInputs.of_scenario(scenario, occupied, steps_left, per_step["queue"], forecast))
     name = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
     return CompiledScenario(
         scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name
     )
 
 # %% ../nbs/03_env.ipynb #c3788128
-def _index(
-    name: str,  # name of the index type
-    keys: tuple[str, ...],  # the names, in order
-):
-    "A named tuple of the positions 0, 1, ... of `keys`: the kernels read `FLOW.grid_import_kwh` instead of a bare 1."
-    return namedtuple(name, keys)(*range(len(keys)))
-
-
 _SCALARS = (
     "pv_kwh",
     "mall_kwh",
@@ -387,30 +148,10 @@ _SCALARS = (
 )  # per bank row (scenario, step)
 _SOCKET_PLANES = ("start_kwh", "limit_kwh", "departing")  # per bank row and socket
 _BESS = ("power_kwh", "e_min_kwh", "e_max_kwh", "eta_charge", "eta_discharge", "export_max_kwh", "dt_h", "capacity_kwh")
-_FLOW_KEYS = (
-    "pv_kwh",
-    "grid_import_kwh",
-    "grid_export_kwh",
-    "curtailed_kwh",
-    "mall_kwh",
-    "ev_kwh",
-    "bess_charge_kwh",
-    "bess_discharge_kwh",
-    "bess_soc",
-    "bess_clipped_kwh",
-    "ev_clipped_kwh",
-    "ev_unmet_kwh",
-    "ev_turned_away_kwh",
-    "vehicles_arrived",
-    "vehicles_plugged",
-    "vehicles_departed",
-    "vehicles_fully_charged",
-    "vehicles_turned_away",
-)
+_FLOW_KEYS = (*TRAJECTORY_KEYS, "bess_clipped_kwh", "ev_clipped_kwh")  # the flows, then what was clipped
 _OUTPUT_ROWS = (*_FLOW_KEYS, "demand_charge_pen", "reward", "ev_by_type")  # then one row per type, raw costs, terms
 _CONTEXT = ("import_kw", "peak", "month", "price", "co2", "previous_import_kwh", "ev_not_delivered_kwh")
-_NORMS = ("capacity_kwh", "ev_energy_kwh", "import_kwh", "dt_h")
-SCALAR, SOCKET, BESS, ROW, CONTEXT, NORM = (
+SCALAR, SOCKET, BESS, ROW, CONTEXT = (
     _index(n, k)
     for n, k in [
         ("Scalar", _SCALARS),
@@ -418,21 +159,10 @@ SCALAR, SOCKET, BESS, ROW, CONTEXT, NORM = (
         ("Bess", _BESS),
         ("Row", _OUTPUT_ROWS),
         ("Context", _CONTEXT),
-        ("Norm", _NORMS),
     ]
 )
 
 # %% ../nbs/03_env.ipynb #cd48879c
-def _named_array(
-    keys: tuple[str, ...],  # the names, in the order the kernel reads them
-    **values: float,  # one value per name
-) -> np.ndarray:
-    "A float64 array of `values` in the order of `keys` (every key given once)."
-    if set(values) != set(keys):
-        raise TypeError(f"_named_array: expected {keys}, got {tuple(values)}")
-    return np.array([values[k] for k in keys], float)
-
-
 def _check_indices(
     index: np.ndarray,  # requested indices
     size: int,  # valid indices are 0 .. size - 1
@@ -484,9 +214,7 @@ def _advance(
             k += 1
         for j in range(n_sockets):
             limit, leaving = sock[row, SOCKET.limit_kwh, j], sock[row, SOCKET.departing, j]
-            want = (
-                (min(max(actions[i, 1 + j], -1.0), 1.0) + 1.0) * 0.5 * limit
-            )  # setpoints beyond [-1, 1]: clipped first
+            want = socket_energy_kwh(actions[i, 1 + j], limit)  # a setpoint beyond [-1, 1]: clipped first
             e = min(min(want, limit), remaining[i, j])
             left = remaining[i, j] - e
             missing = left * leaving
@@ -504,7 +232,8 @@ def _advance(
 
         # Battery: grid-side setpoint, clipped to the power rating, the SOC window and the site's load
         u = min(max(actions[i, 0], -1.0), 1.0)  # setpoints beyond [-1, 1]: clipped first
-        want_ch, want_dis = max(u, 0.0) * p, max(-u, 0.0) * p
+        want = battery_energy_kwh(u, p)
+        want_ch, want_dis = max(want, 0.0), max(-want, 0.0)
         charge = min(min(want_ch, p), (e_max - energy[i]) / eta_c)
         discharge = min(min(want_dis, p), (energy[i] - e_min) * eta_d)
         discharge = min(discharge, mall + ev + export_max)  # no discharging into nothing
@@ -548,57 +277,6 @@ def _advance(
             for j in range(n_sockets):
                 remaining[i, j] += sock[row + 1, SOCKET.start_kwh, j]
 
-# %% ../nbs/03_env.ipynb #d2bad204
-@numba.njit(cache=True, inline="always")
-def _unit(x: float) -> float:
-    "x clipped to [0, 1]."
-    return min(max(x, 0.0), 1.0)
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _observe(
-    exo: np.ndarray,  # (K T, F) float32: exogenous features per bank row
-    scalars: np.ndarray,  # (K T, 11): the columns of `_SCALARS`
-    row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
-    t: np.ndarray,  # (N,) int: step of each copy (n_steps at the end of an episode: the last step's row)
-    n_steps: int,  # steps per episode
-    remaining: np.ndarray,  # (N, S) energy the plugged vehicles still ask for, kWh
-    battery_kwh: np.ndarray,  # (S,) battery capacity of each socket's vehicle type, kWh
-    energy: np.ndarray,  # (N,) battery energy, kWh
-    previous_import: np.ndarray,  # (N,) grid import of the previous step, kWh
-    previous_setpoint: np.ndarray,  # (N,) previous battery setpoint
-    max_kw: np.ndarray,  # (N, 2) this month's highest import so far, off-peak and peak, kW
-    meter_month: np.ndarray,  # (N,) month of those maxima
-    norms: np.ndarray,  # the scales of `_NORMS` (read as NORM.name): battery, EV energy and import (kWh), dt (h)
-    obs: np.ndarray,  # (N, F + S + 6) float32: the observations (layout: OBSERVATION)
-):
-    "Compiled: the observation of every copy at its current step, written to `obs` (clipped to [0, 1])."
-    capacity, ev_norm, import_norm, dt_h = (
-        norms[NORM.capacity_kwh],
-        norms[NORM.ev_energy_kwh],
-        norms[NORM.import_kwh],
-        norms[NORM.dt_h],
-    )
-    n_exo, n_sockets = exo.shape[1], remaining.shape[1]
-    for i in range(remaining.shape[0]):
-        row = row_base[i] + min(t[i], n_steps - 1)
-        for f in range(n_exo):
-            obs[i, f] = exo[row, f]
-        asked = 0.0
-        for j in range(n_sockets):
-            obs[i, n_exo + j] = min(remaining[i, j] / battery_kwh[j], 1.0)
-            asked += remaining[i, j]
-        scale = (
-            (1.0 if meter_month[i] == scalars[row, SCALAR.month] else 0.0) * dt_h / import_norm
-        )  # another month's: 0
-        base = n_exo + n_sockets
-        obs[i, base + STATE_COLUMN.bess_soc] = _unit(energy[i] / capacity)
-        obs[i, base + STATE_COLUMN.ev_energy_asked_total] = _unit(asked / ev_norm)
-        obs[i, base + STATE_COLUMN.previous_import] = _unit(previous_import[i] / import_norm)
-        obs[i, base + STATE_COLUMN.month_peak_import] = _unit(max_kw[i, 1] * scale)
-        obs[i, base + STATE_COLUMN.month_offpeak_import] = _unit(max_kw[i, 0] * scale)
-        obs[i, base + STATE_COLUMN.previous_bess_setpoint] = _unit((previous_setpoint[i] + 1.0) * 0.5)
-
 # %% ../nbs/03_env.ipynb #ad64bcfa
 class BatchedSimulator:
     "N copies of the site stepped together by the compiled `_advance`, each on one of a bank of compiled scenarios."
@@ -633,9 +311,9 @@ class BatchedSimulator:
         )
         self._scalars = np.concatenate([np.column_stack([series(c)[k] for k in _SCALARS]) for c in bank])  # (K*T, 11)
         self._exo = np.concatenate([c.exo for c in bank])  # (K*T, F) float32
-        types = socket_types(cfg)
+        self._month = np.ascontiguousarray(self._scalars[:, SCALAR.month])  # (K*T,) the observation's month
         self._type_ends = np.cumsum([v.sockets for v in cfg.ev.vehicles]).astype(np.int64)
-        self._battery_of_socket = np.array([v.battery_kwh for v in cfg.ev.vehicles], float)[types]
+        self._battery_of_socket = battery_kwh_of_sockets(cfg)
         b = cfg.bess
         self._cap = b.capacity_kwh
         self._bess = _named_array(
@@ -650,16 +328,7 @@ class BatchedSimulator:
             capacity_kwh=b.capacity_kwh,
         )
         self._neg_factors = -np.array([objective_factors(cfg)[c] for c in COMPONENTS])[:, None]
-        import_scale_kwh = (
-            MALL_HEADROOM * (cfg.mall.peak_kw + self.n_sockets * cfg.ev.socket_power_kw + b.power_kw) * dt
-        )
-        self._norms = _named_array(
-            _NORMS,
-            capacity_kwh=b.capacity_kwh,
-            ev_energy_kwh=self._battery_of_socket.sum(),
-            import_kwh=import_scale_kwh,
-            dt_h=dt,
-        )
+        self._norms = observation_norms(cfg)
         self._export_price = cfg.tariff.export_price_per_kwh
         # Rows of the step's output matrix: the kernel's flows, demand charge, reward, EV energy per type, costs, terms
         self._n_types = len(cfg.ev.vehicles)
@@ -779,7 +448,7 @@ class BatchedSimulator:
         obs = np.empty((self.n_envs, self._exo.shape[1] + self.n_sockets + 6), np.float32)
         _observe(
             self._exo,
-            self._scalars,
+            self._month,
             self._row_base,
             self.t,
             self.n_steps,
@@ -794,6 +463,37 @@ class BatchedSimulator:
             obs,
         )
         return obs
+
+    def state(
+        self,
+        i: int = 0,  # the copy
+    ) -> SiteState:
+        "The site state of copy `i` at its current step, in physical units (what a controller may read)."
+        t = int(self.t[i])
+        if t >= self.n_steps:
+            raise IndexError(f"state({i}): the copy's episode has ended (step {t} of {self.n_steps}); reset it first")
+        c = self.bank[self.scenario_index[i]]
+        s = c.scenario
+        return SiteState(
+            config=self.config,
+            time=s.time[t],
+            step=t,
+            pv_kw=float(s.pv_kw[t - 1]) if t else 0.0,
+            mall_kw=float(s.mall_kw[t - 1]) if t else float(configured_mall_kw(self.config, s.time[:1])[0]),
+            price_per_kwh=float(s.price_per_kwh[t]),
+            peak_period=bool(s.peak[t]),
+            bess_energy_kwh=float(self.energy_kwh[i]),
+            socket_occupied=c.session_index[t] >= 0,
+            socket_energy_asked_kwh=self.remaining_kwh[i].copy(),
+            socket_steps_to_departure=c.steps_left[t].copy(),
+            socket_max_kw=c.pmax_kw[t].copy(),
+            queue=c.per_step["queue"][t].copy(),
+            billed_peaks_kw=self.demand.max_kw[i].copy(),
+            billed_month=int(self.demand.month[i]),
+            previous_import_kwh=float(self.previous_import_kwh[i]),
+            previous_bess_setpoint=float(self.previous_bess_setpoint[i]),
+            first_step=bool(self.first_step[i]),
+        )
 
 # %% ../nbs/03_env.ipynb #13a37e86
 def simulate(

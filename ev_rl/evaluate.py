@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .agents import ALGOS, agent_name, algorithm_class
 from ev_rl.baselines import (
     CONTROLLERS,
     EV_CONTROLS,
     Controller,
+    as_controller,
     gap_closed,
     kpi_table,
     plot_dispatch,
@@ -27,8 +29,9 @@ from ev_rl.baselines import (
 )
 from .core import SiteConfig
 from .data import Scenario, scenario_set
+from .paths import cache_root, resolve
 from .reward import episode_kpis
-from .train import ALGORITHMS, agent_name, algorithm_class, repo_root, run_command
+from .train import run_command
 
 # %% auto #0
 __all__ = ['load_controller', 'evaluate_controller', 'typical_day', 'plot_typical_day', 'run_evaluation']
@@ -56,21 +59,24 @@ def _model_algo(
     if found:
         return found
     prefix = path.name.split("_")[0].lower()
-    if prefix in ALGORITHMS:
+    if prefix in ALGOS:
         return prefix
     raise ValueError(
-        f"controller {str(path)!r}: cannot tell its algorithm (no params.yaml beside it, no 'ppo_'/'a2c_'/'sac_' "
-        f"prefix); pass algo as one of {ALGORITHMS}"
+        f"controller {str(path)!r}: cannot tell its algorithm (no params.yaml beside it, no algorithm prefix "
+        f"such as 'ppo_'); pass algo as one of {list(ALGOS)}"
     )
 
 # %% ../nbs/06_evaluate.ipynb #5ea8c52b
 def load_controller(
-    spec: str | Path,  # a yardstick's name (a key of CONTROLLERS) or the path of a saved SB3 model
+    spec,  # a yardstick's name (a key of CONTROLLERS), the path of a saved SB3 model, a Controller, or a model
     algo: str = "",  # algorithm of a saved model; "" infers it (see `_model_algo`)
 ) -> tuple[str, Controller]:
-    "A yardstick of 04_baselines by name, or a saved SB3 model on the CPU with its run's forecaster and socket control."
-    if algo and algo not in ALGORITHMS:
-        raise ValueError(f"parameter algo = {algo!r}: must be one of {ALGORITHMS} or ''")
+    "A yardstick by name, a saved SB3 model on the CPU with its run's forecaster and socket control, or `spec` itself."
+    if algo and algo not in ALGOS:
+        raise ValueError(f"parameter algo = {algo!r}: must be one of {list(ALGOS)} or ''")
+    if isinstance(spec, Controller) or callable(getattr(spec, "predict", None)):
+        controller = as_controller(spec)  # a policy with .predict (SB3, or any Gymnasium-style one) is wrapped
+        return controller.name, controller
     if str(spec) in CONTROLLERS:
         return str(spec), yardstick(str(spec))
     path = Path(spec)
@@ -89,14 +95,17 @@ def load_controller(
 
 # %% ../nbs/06_evaluate.ipynb #749c7217
 def evaluate_controller(
-    spec: str | Path,  # a baseline name or a saved SB3 model (see `load_controller`)
+    spec,  # a yardstick name, a saved SB3 model, a Controller or a model (see `load_controller`)
     scenarios: list[Scenario],  # the scenarios to run, e.g. `scenario_set("test", ...)`
     cache_dir: str | Path | None = None,  # cache of the reference controllers' KPIs (None: no cache)
     algo: str = "",  # algorithm of a saved model ("" infers it)
 ) -> tuple[dict, pd.DataFrame]:
     "KPIs per scenario (with gap closed) and their mean, and the per-step time series, of one controller."
     name, ctl = load_controller(spec, algo)
-    record, frames = {"controller": name, "source": str(spec), "scenarios": {}}, []
+    record, frames = (
+        {"controller": name, "source": str(spec) if isinstance(spec, str | Path) else name, "scenarios": {}},
+        [],
+    )
     for scenario in scenarios:
         trajectory = rollout(ctl, scenario)
         kpis = episode_kpis(trajectory, scenario)
@@ -146,15 +155,14 @@ def run_evaluation(
     spec: str | Path,  # a baseline name or a saved SB3 model
     n_scenarios: int = 3,  # test years
     eval_days: int = 365,  # days of each scenario
-    output_dir: str | Path = "runs/evaluate",  # output folder (relative: to the repository root)
-    cache_dir: str | Path | None = "runs/cache",  # reference KPIs cache (relative: to the repository root)
+    output_dir: str | Path = "runs/evaluate",  # output folder (relative: to the checkout, or the working folder)
+    cache_dir: str | Path | None = "",  # reference KPIs cache ("": paths.cache_root(); None: no cache)
     algo: str = "",  # algorithm of a saved model ("" infers it)
     config: SiteConfig | None = None,  # site configuration (default: Iquitos)
 ) -> tuple[dict, pd.DataFrame]:
     "Evaluate a controller on the test years and write kpis.json, kpis.csv, timeseries.csv and typical_day.png."
-    root = repo_root()
-    out = Path(output_dir) if Path(output_dir).is_absolute() else root / output_dir
-    cache = None if cache_dir is None else (Path(cache_dir) if Path(cache_dir).is_absolute() else root / cache_dir)
+    out = resolve(output_dir)
+    cache = None if cache_dir is None else cache_root() if cache_dir == "" else resolve(cache_dir)
     scenarios = scenario_set("test", config, n_scenarios, eval_days)
     record, series = evaluate_controller(spec, scenarios, cache, algo)
     out.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ import os
 import pickle
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,8 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
-from .data import REPOSITORY, Scenario, scenario_set
+from .data import Scenario, scenario_set
+from .paths import cache_root, code_fingerprint
 
 # %% auto #0
 __all__ = ['FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive', 'configured_mall_kw',
@@ -59,6 +59,15 @@ class Forecaster:
         "The forecasts issued at every step of `scenario`."
         raise NotImplementedError
 
+    def issue_at(
+        self,
+        history,  # a `Scenario`, or any object with its `config`, `time`, `pv_kw`, `mall_kw` (see below)
+        step: int,  # the issuing step: an index of `history.time`
+        horizon_steps: int,  # H
+    ) -> Forecast:
+        "The forecasts issued at one step, arrays (H,): from the history before it, as `issue` gives them."
+        raise NotImplementedError
+
 # %% ../nbs/01f_forecast.ipynb #601b8d8a
 def target_steps(
     n_steps: int,  # T, steps of the scenario
@@ -71,23 +80,24 @@ def target_steps(
 
 
 def seasonal_naive(
-    series_kw: np.ndarray,  # a series over the scenario, kW
+    series_kw: np.ndarray,  # a series over the scenario, kW (only the values before each issuing step are read)
     season_steps: int,  # season length: one day for PV, one week for the mall
     horizon_steps: int,  # H
     fallback_kw: np.ndarray,  # (T,) value for a target step whose season has no history before t
+    issue_steps: np.ndarray | None = None,  # the issuing steps (default: every step of the series)
 ) -> np.ndarray:
-    "Seasonal-naive forecasts (T, H): the value of the target step's latest season before the issue step t."
-    series_kw = np.asarray(series_kw, float)
-    target = target_steps(len(series_kw), horizon_steps)
-    lead = target - np.arange(len(series_kw))[:, None]
+    "Seasonal-naive forecasts (n, H): the value of the target step's latest season before the issue step t."
+    series_kw, n = np.asarray(series_kw, float), len(fallback_kw)
+    issue = np.arange(n) if issue_steps is None else np.asarray(issue_steps)
+    lead = np.arange(horizon_steps)[None, :]
+    target = issue[:, None] + lead
     source = target - (lead // season_steps + 1) * season_steps  # always before t: t + h - s (h // s + 1) < t
-    inside = target < len(series_kw)
     out = np.where(
         source >= 0,
         series_kw[np.clip(source, 0, None)],
-        np.asarray(fallback_kw, float)[np.minimum(target, len(series_kw) - 1)],
+        np.asarray(fallback_kw, float)[np.minimum(target, n - 1)],
     )
-    return np.where(inside, out, np.nan)
+    return np.where(target < n, out, np.nan)
 
 # %% ../nbs/01f_forecast.ipynb #1406fa00
 def configured_mall_kw(
@@ -116,6 +126,16 @@ class SeasonalNaive(Forecaster):
             ),
         )
 
+    def issue_at(self, history, step, horizon_steps):
+        spd, n, issue = 24 * history.config.simulation.steps_per_hour, len(history.time), np.array([step])
+        past = lambda s: np.r_[np.asarray(s, float)[:step], np.nan]  # the values before the step, and a pad
+        return Forecast(
+            seasonal_naive(past(history.pv_kw), spd, horizon_steps, np.zeros(n), issue)[0],
+            seasonal_naive(
+                past(history.mall_kw), 7 * spd, horizon_steps, configured_mall_kw(history.config, history.time), issue
+            )[0],
+        )
+
 
 class Perfect(Forecaster):
     "The actual series: what no controller can know, as an upper bound of what forecasts can give."
@@ -128,6 +148,11 @@ class Perfect(Forecaster):
             target < scenario.n_steps, np.asarray(s, float)[np.minimum(target, scenario.n_steps - 1)], np.nan
         )
         return Forecast(pick(scenario.pv_kw), pick(scenario.mall_kw))
+
+    def issue_at(self, history, step, horizon_steps):
+        n, target = len(history.time), step + np.arange(horizon_steps)
+        pick = lambda s: np.where(target < n, np.asarray(s, float)[np.minimum(target, n - 1)], np.nan)
+        return Forecast(pick(history.pv_kw), pick(history.mall_kw))  # the future: the history must hold it
 
 # %% ../nbs/01f_forecast.ipynb #0b92e096
 def _lagged(x: np.ndarray, target: np.ndarray, lead: np.ndarray, season: int) -> np.ndarray:
@@ -203,8 +228,8 @@ class Learned(Forecaster):
             model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
             with threadpool_limits(1):
                 self.models[key] = model.fit(np.concatenate(X), np.concatenate(y))
-        code = (resources.files("ev_rl") / "forecast.py").read_bytes()  # a change of the code misses the cache
-        self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code).hexdigest()[:16]
+        code = code_fingerprint(Learned, forecast_features, _lagged, target_steps)  # edited code misses the cache
+        self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code.encode()).hexdigest()[:16]
         return self
 
     def _cache_file(self, scenario: Scenario, horizon_steps: int) -> Path:
@@ -214,7 +239,8 @@ class Learned(Forecaster):
             h.update(np.ascontiguousarray(part).tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
         return self.cache_dir / f"learned__{h.hexdigest()[:20]}__h{horizon_steps}.npz"
 
-    def issue(self, scenario, horizon_steps):
+    def _check_ready(self, horizon_steps: int) -> None:
+        "Refuse to issue before fitting, or beyond the fitted horizon."
         if self.models is None:
             raise RuntimeError("Learned.issue: fit the forecaster on training scenarios first")
         if horizon_steps > self.max_horizon_steps:
@@ -222,6 +248,9 @@ class Learned(Forecaster):
                 f"Learned.issue: horizon_steps = {horizon_steps} exceeds the fitted max_horizon_steps = "
                 f"{self.max_horizon_steps}"
             )
+
+    def issue(self, scenario, horizon_steps):
+        self._check_ready(horizon_steps)
         path = self._cache_file(scenario, horizon_steps) if self.cache_dir is not None else None
         if path is not None and path.is_file():
             with np.load(path) as f:
@@ -241,6 +270,20 @@ class Learned(Forecaster):
             os.replace(part, path)
         return Forecast(out["pv_kw"], out["mall_kw"])
 
+    def issue_at(self, history, step, horizon_steps):
+        self._check_ready(horizon_steps)
+        spd, n = 24 * history.config.simulation.steps_per_hour, len(history.time)
+        stop, target = min(n, step + horizon_steps), step + np.arange(horizon_steps)
+        out = {}
+        for key, scale in self._scales(history.config).items():
+            series = np.full(stop, np.nan)  # what is known at the step: the values before it
+            series[:step] = np.asarray(getattr(history, key), float)[:step] / scale
+            X = forecast_features(series, history.time[:stop], horizon_steps, spd)
+            with threadpool_limits(1):
+                pred = self.models[key].predict(X[step * horizon_steps : (step + 1) * horizon_steps])
+            out[key] = np.where(target < n, np.maximum(pred, 0.0) * scale, np.nan)
+        return Forecast(out["pv_kw"], out["mall_kw"])
+
 # %% ../nbs/01f_forecast.ipynb #b93c97c2
 FORECASTERS: dict[str, type[Forecaster]] = {c.name: c for c in (SeasonalNaive, Learned, Perfect)}
 TRAINING_YEARS = 4  # training years the `learned` forecaster of `forecaster(...)` is fitted on
@@ -249,7 +292,7 @@ TRAINING_YEARS = 4  # training years the `learned` forecaster of `forecaster(...
 @lru_cache(maxsize=8)
 def _fitted_learned(config: SiteConfig, max_horizon_steps: int) -> Learned:
     "The learned forecaster of a site, fitted on its first TRAINING_YEARS training years (cached per process)."
-    cache = REPOSITORY / "runs" / "cache" / "forecasts"  # its forecasts, across processes
+    cache = cache_root() / "forecasts"  # its forecasts, across processes (EV_RL_CACHE moves it)
     return Learned(max_horizon_steps, cache_dir=cache).fit(scenario_set("train", config, TRAINING_YEARS))
 
 

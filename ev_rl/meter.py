@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from .core import DataError, SiteConfig
 
 # %% auto #0
-__all__ = ['load_meter_export', 'write_meter_export', 'to_time_step']
+__all__ = ['MeterOptions', 'load_meter_export', 'write_meter_export', 'to_time_step']
 
 # %% ../nbs/01b_meter.ipynb #9d04dfae
 _UNIT_KWH = {"wh": 1e-3, "kwh": 1.0, "mwh": 1e3}
@@ -41,6 +42,52 @@ _ISO = (
     "%Y/%m/%d %H:%M:%S",
 )
 _FILLS = ("none", "nan", "interpolate", "previous_week")
+
+# %% ../nbs/01b_meter.ipynb #58fef6cc
+@dataclass
+class MeterOptions:
+    "How `load_meter_export` reads a file: its options, checked on construction; None detects or takes the site's."
+
+    time_column: str | None = None  # column of the time stamps; default: detected by name, or the first of two
+    energy_column: str | None = None  # column of the interval energies; default: detected by name, or the other of two
+    unit: str | None = None  # "Wh", "kWh", "MWh" per interval or mean "W", "kW", "MW"; default: the header's, else kWh
+    label: str = "end"  # time stamps mark the interval "end" (period-ending, the utility's) or "start"
+    timezone: str | None = None  # IANA zone of the (local, DST-free) time stamps; default: the site's
+    fill: str = "none"  # what to do with outages and gaps: "none", "nan", "interpolate", "previous_week"
+    expect_full_year: bool = False  # require exactly one calendar year of intervals
+    expected_peak_kw: float | None = None  # plausibility bound of the peak, kW; default: 10 x the site's metered peak
+    sep: str | None = None  # column separator; default: sniffed from the header line
+    decimal: str | None = None  # decimal mark; default: ',' if the values have commas and sep is not ','
+    dayfirst: bool = True  # slashed dates are day/month/year (False: month/day/year)
+    date_format: str | None = None  # explicit strptime format of the time stamps; default: detected
+    skip_lines: int = 0  # lines before the header line
+    encoding: str | None = None  # text encoding; default: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
+
+    def __post_init__(self):
+        if self.timezone is None or self.expected_peak_kw is None:
+            site = SiteConfig()
+            self.timezone = site.location.timezone if self.timezone is None else self.timezone
+            self.expected_peak_kw = 10 * site.mall.peak_kw if self.expected_peak_kw is None else self.expected_peak_kw
+        if self.unit is not None and str(self.unit).lower() not in _UNIT_NAME:
+            raise ValueError(
+                f"unit = {self.unit!r}: must be 'Wh', 'kWh' or 'MWh' (energy per interval) or 'W', 'kW' or 'MW' "
+                "(mean power)"
+            )
+        if self.label not in ("end", "start"):
+            raise ValueError(f"label = {self.label!r}: must be 'end' (period-ending time stamps) or 'start'")
+        if self.fill not in _FILLS:
+            raise ValueError(f"fill = {self.fill!r}: must be one of {_FILLS}")
+        try:
+            pd.Timestamp("2024-01-01", tz=self.timezone)
+        except Exception:
+            raise ValueError(f"timezone = {self.timezone!r}: not a known time zone") from None
+        if not self.expected_peak_kw > 0:
+            raise ValueError(f"expected_peak_kw = {self.expected_peak_kw!r}: must be > 0")
+
+    @property
+    def header_line(self) -> int:
+        "Line number of the header line in the file (1-based)."
+        return self.skip_lines + 1
 
 # %% ../nbs/01b_meter.ipynb #104f8141
 def _decode(
@@ -93,7 +140,7 @@ def _decode(
         )
     return text, {"utf-8-sig": "utf-8"}.get(name, name)
 
-
+# %% ../nbs/01b_meter.ipynb #3c21c6aa
 def _read_rows(
     path: Path,  # the file
     sep: str | None,  # column separator, or None to sniff it from the header line
@@ -182,6 +229,23 @@ def _choose_columns(
     if t == e:
         raise DataError("the time and energy columns are the same", path=path, column=header[t], row=header_line)
     return t, e
+
+# %% ../nbs/01b_meter.ipynb #f12076f5
+def _resolve_unit(
+    column: str,  # name of the energy (or power) column
+    unit: str | None,  # the unit option, or None to take it from the header
+    path: Path,  # the file, for messages
+    header_line: int,  # line number of the header
+) -> str:
+    "The values' unit ('Wh' ... 'MW'): the header's, else `unit`, else kW for a power column, else kWh."
+    named = _HEADER_UNIT.search(column) or _HEADER_POWER_UNIT.search(column)  # an energy unit first, then a power unit
+    if unit is None:
+        unit = named.group(1) if named else "kW" if _POWER_NAMES.search(column) else "kWh"
+    elif named and named.group(1).lower() != unit.lower():
+        raise DataError(
+            f"the header says {named.group(1)} but unit={unit!r}", path=path, column=column, row=header_line
+        )
+    return _UNIT_NAME[unit.lower()]
 
 # %% ../nbs/01b_meter.ipynb #2d8361ec
 def _first(
@@ -272,6 +336,141 @@ def _parse_times(
         )
     return pd.DatetimeIndex(t), fmt
 
+# %% ../nbs/01b_meter.ipynb #080334f6
+def _interval_grid(
+    labels: pd.DatetimeIndex,  # the rows' time stamps (naive local time), in file order
+    numbers: np.ndarray,  # line number of each row
+    path: Path,  # the file, for messages
+    column: str,  # the time column, for messages
+) -> tuple[np.ndarray, int]:
+    "Each stamp in seconds since the epoch and the interval (min); one row, disorder, mixed or off-grid stamps fail."
+    if len(labels) < 2:
+        raise DataError(
+            "one data row only: the interval length cannot be inferred", path=path, column=column, row=int(numbers[0])
+        )
+    label_s = labels.as_unit("s").asi8  # seconds since the epoch, whatever the parsed resolution
+    diff_s = np.diff(label_s)
+    if (diff_s <= 0).any():
+        i = _first(diff_s <= 0)
+        what = "duplicated time stamp" if diff_s[i] == 0 else "time stamps not in increasing order"
+        raise DataError(
+            f"{what}: {labels[i + 1]} follows {labels[i]} (row {numbers[i]})",
+            path=path,
+            column=column,
+            row=int(numbers[i + 1]),
+        )
+    values, counts = np.unique(diff_s, return_counts=True)
+    res_s = int(values[np.argmax(counts)])
+    if res_s % 60 or 3600 % res_s:
+        i = _first(diff_s == res_s)
+        raise DataError(
+            f"interval length of {res_s / 60:g} min is not supported (it must divide an hour)",
+            path=path,
+            column=column,
+            row=int(numbers[i + 1]),
+        )
+    res = res_s // 60
+    mixed = diff_s % res_s != 0
+    long = diff_s > res_s
+    mixed |= long & np.r_[long[1:] & (diff_s[1:] == diff_s[:-1]), False]  # two equal long steps in a row
+    if mixed.any():
+        i = _first(mixed)
+        raise DataError(
+            f"mixed interval lengths: {diff_s[i] / 60:g} min from {labels[i]} to {labels[i + 1]}, "
+            f"the file's interval is {res} min",
+            path=path,
+            column=column,
+            row=int(numbers[i + 1]),
+        )
+    off_grid = label_s % res_s != 0
+    if off_grid.any():
+        i = _first(off_grid)
+        raise DataError(
+            f"time stamp {labels[i]} is not on the {res}-minute grid", path=path, column=column, row=int(numbers[i])
+        )
+    return label_s, res
+
+# %% ../nbs/01b_meter.ipynb #a7f6e565
+def _interval_index(
+    labels: pd.DatetimeIndex,  # the rows' time stamps (naive local time), increasing, on the grid
+    label_s: np.ndarray,  # the same in seconds since the epoch
+    res: int,  # interval length, minutes
+    options: MeterOptions,  # label, timezone and expect_full_year are used
+    numbers: np.ndarray,  # line number of each row
+    path: Path,  # the file, for messages
+    column: str,  # the time column, for messages
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    "Every interval start from the first row's to the last's (tz-aware, gaps included) and each row's position in it."
+    step = pd.Timedelta(minutes=res)
+    starts = labels - step if options.label == "end" else labels
+    local = starts.tz_localize(options.timezone, nonexistent="NaT", ambiguous="NaT")
+    if local.isna().any():
+        i = _first(np.asarray(local.isna()))
+        raise DataError(
+            f"{labels[i]} is not a valid local time in {options.timezone} (daylight saving?)",
+            path=path,
+            column=column,
+            row=int(numbers[i]),
+        )
+    pos = (label_s - label_s[0]) // (res * 60)
+    n = int(pos[-1]) + 1
+    index = pd.date_range(local[0], periods=n, freq=f"{res}min", name="time")
+    if options.expect_full_year:
+        new_year = pd.Timestamp(year=starts[0].year, month=1, day=1)
+        n_year = (366 if new_year.is_leap_year else 365) * 1440 // res
+        if starts[0] != new_year or n != n_year:
+            first_stamp = new_year + step if options.label == "end" else new_year
+            raise DataError(
+                f"expected one full calendar year of {res}-minute intervals "
+                f"({n_year:,} starting {new_year:%Y-%m-%d %H:%M}, "
+                f"so a first time stamp {first_stamp:%H:%M} on 1 January with label={options.label!r}), "
+                f"found {n:,} from {starts[0]} to {starts[-1]}",
+                path=path,
+                column=column,
+                row=int(numbers[0] if starts[0] != new_year else numbers[-1]),
+            )
+    return index, pos
+
+# %% ../nbs/01b_meter.ipynb #65e1a1b0
+def _power_kw(
+    values: np.ndarray,  # the rows' values, in `unit`
+    pos: np.ndarray,  # each row's position among the intervals
+    n: int,  # number of intervals
+    unit: str,  # the values' unit: "Wh", "kWh", "MWh" per interval or "W", "kW", "MW"
+    res: int,  # interval length, minutes
+    expected_peak_kw: float,  # plausibility bound of the peak, kW
+    numbers: np.ndarray,  # line number of each row
+    path: Path,  # the file, for messages
+    column: str,  # the energy column, for messages
+) -> np.ndarray:
+    "Mean power per interval, kW (NaN without a row); a peak implausible for the unit (x 1000 off) is a `DataError`."
+    hours = res / 60
+    power = np.full(n, np.nan)
+    is_power = unit.lower() in _UNIT_KW
+    power[pos] = values * _UNIT_KW[unit.lower()] if is_power else values * _UNIT_KWH[unit.lower()] / hours
+    peak = float(np.nanmax(power))
+    row_of_max = int(numbers[np.searchsorted(pos, int(np.nanargmax(power)))])
+    if peak > expected_peak_kw:
+        raise DataError(
+            f"values look too large for unit {unit!r}: {peak:,.0f} kW at this row exceeds expected_peak_kw = "
+            f"{expected_peak_kw:,.0f} kW; is the file in {'Wh' if unit != 'Wh' else 'a smaller unit'}? "
+            "(pass unit=, or a larger expected_peak_kw)",
+            path=path,
+            column=column,
+            row=row_of_max,
+        )
+    if 0 < peak < expected_peak_kw / 1000:
+        raise DataError(
+            f"values look too small for unit {unit!r}: the peak is {peak:,.3g} kW, below a thousandth of "
+            f"expected_peak_kw = {expected_peak_kw:,.0f} kW; "
+            f"is the file in {'MWh' if unit != 'MWh' else 'a larger unit'}? "
+            "(pass unit=, or a smaller expected_peak_kw)",
+            path=path,
+            column=column,
+            row=row_of_max,
+        )
+    return power
+
 # %% ../nbs/01b_meter.ipynb #55bb6f9e
 def _runs(
     mask: np.ndarray,  # True where an interval belongs to a run
@@ -297,24 +496,70 @@ def _typical_kw(
         mean = np.where(count > 0, total / np.maximum(count, 1), overall)
     return mean[slot]
 
+# %% ../nbs/01b_meter.ipynb #313fe0e0
+def _defects(
+    power_kw: np.ndarray,  # mean power per interval, kW, NaN where no row
+    pos: np.ndarray,  # each row's position among the intervals
+    index: pd.DatetimeIndex,  # start of every interval (regular)
+) -> tuple[np.ndarray, np.ndarray, dict]:
+    "Outages (zeros) and gaps (no row): their masks, and `outages` and `gaps` reports with the energy they hide (kWh)."
+    step = pd.Timedelta(minutes=index.freq.nanos // 60_000_000_000)  # the interval (as a microsecond Timedelta)
+    present = np.zeros(len(index), bool)
+    present[pos] = True
+    outage, missing = present & (power_kw == 0), ~present
+    typical_kw = _typical_kw(index, power_kw, present & ~outage)
+
+    def report(mask):  # runs of the mask: count, intervals, (start, exclusive end, n), estimated energy
+        runs = _runs(mask)
+        return dict(
+            n_runs=len(runs),
+            n_intervals=int(mask.sum()),
+            runs=[(index[a], index[a] + n * step, n) for a, n in runs],
+            energy_kwh_estimated=float(typical_kw[mask].sum() * step / pd.Timedelta("1h")) if mask.any() else 0.0,
+        )
+
+    return outage, missing, dict(outages=report(outage), gaps=report(missing))
+
 # %% ../nbs/01b_meter.ipynb #e25d1a02
-def _fill(
+def _apply_fill(
     power_kw: np.ndarray,  # mean power per interval, kW, NaN in gaps
-    todo: np.ndarray,  # True where a value is to be filled (outages and gaps)
-    policy: str,  # "interpolate" or "previous_week"
-    per_week: int,  # intervals per week
-    index: pd.DatetimeIndex,  # interval starts, for messages
+    outage: np.ndarray,  # True on outages (zeros)
+    missing: np.ndarray,  # True on gaps
+    policy: str,  # "none", "nan", "interpolate" or "previous_week"
+    index: pd.DatetimeIndex,  # interval starts (regular), for the week and messages
     next_row: np.ndarray,  # line number of the nearest data row at or after each interval
     path: Path,  # the file, for messages
-    column: str,  # the energy column, for messages
-) -> np.ndarray:
-    "The series with the `todo` intervals filled by `policy`."
+    time_column: str,  # the time column, for messages
+    energy_column: str,  # the energy column, for messages
+) -> tuple[np.ndarray, dict]:
+    "The series after the fill policy, and its record; gaps under 'none' are a `DataError` naming the first."
+    step = pd.Timedelta(minutes=index.freq.nanos // 60_000_000_000)  # the interval (as a microsecond Timedelta)
+    if policy == "none" and missing.any():
+        runs = _runs(missing)
+        a, k = runs[0]
+        raise DataError(
+            f"{int(missing.sum())} missing interval(s) in {len(runs)} gap(s); the first: {k} interval(s) from "
+            f"{index[a]} to {index[a] + k * step} before this row. Pass fill='nan' to keep them as NaN, "
+            "or fill='interpolate' / 'previous_week'",
+            path=path,
+            column=time_column,
+            row=int(next_row[a]),
+        )
+    todo = outage | missing if policy in ("interpolate", "previous_week") else np.zeros(len(power_kw), bool)
+    record = dict(
+        policy=policy,
+        n_filled=int(todo.sum()),
+        n_filled_outage=int((todo & outage).sum()),
+        n_filled_gap=int((todo & missing).sum()),
+    )
+    if not todo.any():
+        return power_kw, record
     out = np.where(todo, np.nan, power_kw)
     if (~todo).sum() == 0:
-        raise DataError("no valid value to fill from", path=path, column=column, row=int(next_row[0]))
+        raise DataError("no valid value to fill from", path=path, column=energy_column, row=int(next_row[0]))
     if policy == "interpolate":
-        return pd.Series(out).interpolate(method="linear", limit_direction="both").to_numpy()
-    n = len(out)
+        return pd.Series(out).interpolate(method="linear", limit_direction="both").to_numpy(), record
+    n, per_week = len(out), pd.Timedelta("7D") // step
     pos = np.flatnonzero(todo)
     before, after = pos - per_week, pos + per_week
     ok_before = (before >= 0) & ~todo[np.clip(before, 0, n - 1)]
@@ -325,27 +570,11 @@ def _fill(
             f"cannot fill the interval starting {index[i]}: no valid value one week earlier or later "
             "(try fill='interpolate')",
             path=path,
-            column=column,
+            column=energy_column,
             row=int(next_row[i]),
         )
     out[pos] = np.where(ok_before, out[np.clip(before, 0, n - 1)], out[np.clip(after, 0, n - 1)])
-    return out
-
-# %% ../nbs/01b_meter.ipynb #e6f57d03
-def _run_report(
-    mask: np.ndarray,  # True on the intervals of the runs
-    index: pd.DatetimeIndex,  # start of every interval
-    step: pd.Timedelta,  # interval length
-    typical_kw: np.ndarray,  # typical power of every interval, kW
-) -> dict:
-    "Runs of `mask`: count, intervals, (start, exclusive end, n) and the energy they hide (kWh)."
-    runs = _runs(mask)
-    return dict(
-        n_runs=len(runs),
-        n_intervals=int(mask.sum()),
-        runs=[(index[a], index[a] + n * step, n) for a, n in runs],
-        energy_kwh_estimated=float(typical_kw[mask].sum() * step / pd.Timedelta("1h")) if mask.any() else 0.0,
-    )
+    return out, record
 
 # %% ../nbs/01b_meter.ipynb #d1ea9be5
 def _last_line_check(
@@ -370,181 +599,24 @@ def _last_line_check(
         + (f"; its value has {decimals(value)} decimal(s), the other rows {usual}" if fewer else ""),
     )
 
-
-def _check_options(
-    unit: str | None,  # energy unit option
-    label: str,  # label option
-    fill: str,  # fill policy option
-    timezone: str,  # time zone option
-    expected_peak_kw: float,  # plausibility bound of the peak, kW
-) -> None:
-    "Validate the loader's options; a bad one is a `ValueError` naming it."
-    if unit is not None and str(unit).lower() not in _UNIT_NAME:
-        raise ValueError(
-            f"unit = {unit!r}: must be 'Wh', 'kWh' or 'MWh' (energy per interval) or 'W', 'kW' or 'MW' (mean power)"
-        )
-    if label not in ("end", "start"):
-        raise ValueError(f"label = {label!r}: must be 'end' (period-ending time stamps) or 'start'")
-    if fill not in _FILLS:
-        raise ValueError(f"fill = {fill!r}: must be one of {_FILLS}")
-    try:
-        pd.Timestamp("2024-01-01", tz=timezone)
-    except Exception:
-        raise ValueError(f"timezone = {timezone!r}: not a known time zone") from None
-    if not expected_peak_kw > 0:
-        raise ValueError(f"expected_peak_kw = {expected_peak_kw!r}: must be > 0")
-
 # %% ../nbs/01b_meter.ipynb #b783fb3b
 def load_meter_export(
     path: str | Path,  # the meter export (CSV-like text: a header line, then one row per interval)
-    *,
-    time_column: str | None = None,  # column of the time stamps; default: detected by name, or the first of two
-    energy_column: str | None = None,  # column of the interval energies; default: detected by name, or the other of two
-    unit: str
-    | None = None,  # "Wh", "kWh", "MWh" per interval or mean "W", "kW", "MW"; default: from the header, else kWh
-    label: str = "end",  # time stamps mark the interval "end" (period-ending, the utility's) or "start"
-    timezone: str | None = None,  # IANA zone of the (local, DST-free) time stamps; default: the site's
-    fill: str = "none",  # what to do with outages and gaps: "none", "nan", "interpolate", "previous_week"
-    expect_full_year: bool = False,  # require exactly one calendar year of intervals
-    expected_peak_kw: float | None = None,  # plausibility bound of the peak, kW; default: 10 x the site's metered peak
-    sep: str | None = None,  # column separator; default: sniffed from the header line
-    decimal: str | None = None,  # decimal mark; default: ',' if the values have commas and sep is not ','
-    dayfirst: bool = True,  # slashed dates are day/month/year (False: month/day/year)
-    date_format: str | None = None,  # explicit strptime format of the time stamps; default: detected
-    skip_lines: int = 0,  # lines before the header line
-    encoding: str | None = None,  # text encoding; default: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252
+    **options,  # the fields of `MeterOptions`: columns, unit, label, time zone, fill policy, format details
 ) -> pd.Series:
     "A utility meter export -> mean power (kW) per interval, indexed by interval start; quality in `.attrs['quality']`."
-    site = SiteConfig()
-    timezone = site.location.timezone if timezone is None else timezone
-    expected_peak_kw = 10 * site.mall.peak_kw if expected_peak_kw is None else expected_peak_kw
-    _check_options(unit, label, fill, timezone, expected_peak_kw)
+    o = MeterOptions(**options)
     path = Path(path)
-    header, rows, numbers, info = _read_rows(path, sep, skip_lines, encoding)
-    header_line = skip_lines + 1
-    ti, ei = _choose_columns(header, time_column, energy_column, path, header_line)
+    header, rows, numbers, info = _read_rows(path, o.sep, o.skip_lines, o.encoding)
+    ti, ei = _choose_columns(header, o.time_column, o.energy_column, path, o.header_line)
     tcol, ecol = header[ti], header[ei]
-
-    named = _HEADER_UNIT.search(ecol) or _HEADER_POWER_UNIT.search(ecol)  # an energy unit first, then a power unit
-    if unit is None:
-        unit = named.group(1) if named else "kW" if _POWER_NAMES.search(ecol) else "kWh"
-    elif named and named.group(1).lower() != unit.lower():
-        raise DataError(f"the header says {named.group(1)} but unit={unit!r}", path=path, column=ecol, row=header_line)
-    unit = _UNIT_NAME[unit.lower()]
-    is_power = unit.lower() in _UNIT_KW
-
-    energy, decimal = _parse_energy([r[ei] for r in rows], numbers, path, ecol, info["separator"], decimal)
-    labels, fmt = _parse_times([r[ti] for r in rows], numbers, path, tcol, dayfirst, date_format, timezone)
-    if len(labels) < 2:
-        raise DataError(
-            "one data row only: the interval length cannot be inferred", path=path, column=tcol, row=int(numbers[0])
-        )
-
-    label_s = labels.as_unit("s").asi8  # seconds since the epoch, whatever the parsed resolution
-    diff_s = np.diff(label_s)
-    if (diff_s <= 0).any():
-        i = _first(diff_s <= 0)
-        what = "duplicated time stamp" if diff_s[i] == 0 else "time stamps not in increasing order"
-        raise DataError(
-            f"{what}: {labels[i + 1]} follows {labels[i]} (row {numbers[i]})",
-            path=path,
-            column=tcol,
-            row=int(numbers[i + 1]),
-        )
-    values, counts = np.unique(diff_s, return_counts=True)
-    res_s = int(values[np.argmax(counts)])
-    if res_s % 60 or 3600 % res_s:
-        i = _first(diff_s == res_s)
-        raise DataError(
-            f"interval length of {res_s / 60:g} min is not supported (it must divide an hour)",
-            path=path,
-            column=tcol,
-            row=int(numbers[i + 1]),
-        )
-    res = res_s // 60
-    mixed = diff_s % res_s != 0
-    long = diff_s > res_s
-    mixed |= (
-        long & np.r_[long[1:] & (diff_s[1:] == diff_s[:-1]), False]
-    )  # two equal long steps in a row: another interval
-    if mixed.any():
-        i = _first(mixed)
-        raise DataError(
-            f"mixed interval lengths: {diff_s[i] / 60:g} min from {labels[i]} to {labels[i + 1]}, "
-            f"the file's interval is {res} min",
-            path=path,
-            column=tcol,
-            row=int(numbers[i + 1]),
-        )
-    off_grid = label_s % res_s != 0
-    if off_grid.any():
-        i = _first(off_grid)
-        raise DataError(
-            f"time stamp {labels[i]} is not on the {res}-minute grid", path=path, column=tcol, row=int(numbers[i])
-        )
-
-    step = pd.Timedelta(minutes=res)
-    starts = labels - step if label == "end" else labels
-    local = starts.tz_localize(timezone, nonexistent="NaT", ambiguous="NaT")
-    if local.isna().any():
-        i = _first(np.asarray(local.isna()))
-        raise DataError(
-            f"{labels[i]} is not a valid local time in {timezone} (daylight saving?)",
-            path=path,
-            column=tcol,
-            row=int(numbers[i]),
-        )
-    pos = (label_s - label_s[0]) // res_s
-    n = int(pos[-1]) + 1
-    index = pd.date_range(local[0], periods=n, freq=f"{res}min", name="time")
-
-    if expect_full_year:
-        new_year = pd.Timestamp(year=starts[0].year, month=1, day=1)
-        n_year = (366 if new_year.is_leap_year else 365) * 1440 // res
-        if starts[0] != new_year or n != n_year:
-            first_stamp = new_year + step if label == "end" else new_year
-            raise DataError(
-                f"expected one full calendar year of {res}-minute intervals "
-                f"({n_year:,} starting {new_year:%Y-%m-%d %H:%M}, "
-                f"so a first time stamp {first_stamp:%H:%M} on 1 January with label={label!r}), "
-                f"found {n:,} from {starts[0]} to {starts[-1]}",
-                path=path,
-                column=tcol,
-                row=int(numbers[0] if starts[0] != new_year else numbers[-1]),
-            )
-
-    hours = res / 60
-    power = np.full(n, np.nan)
-    power[pos] = energy * _UNIT_KW[unit.lower()] if is_power else energy * _UNIT_KWH[unit.lower()] / hours
-    peak = float(np.nanmax(power))
-    imax = int(np.nanargmax(power))
-    row_of_max = int(numbers[np.searchsorted(pos, imax)])
-    if peak > expected_peak_kw:
-        raise DataError(
-            f"values look too large for unit {unit!r}: {peak:,.0f} kW at this row exceeds expected_peak_kw = "
-            f"{expected_peak_kw:,.0f} kW; is the file in {'Wh' if unit != 'Wh' else 'a smaller unit'}? "
-            "(pass unit=, or a larger expected_peak_kw)",
-            path=path,
-            column=ecol,
-            row=row_of_max,
-        )
-    if 0 < peak < expected_peak_kw / 1000:
-        raise DataError(
-            f"values look too small for unit {unit!r}: the peak is {peak:,.3g} kW, below a thousandth of "
-            f"expected_peak_kw = {expected_peak_kw:,.0f} kW; "
-            f"is the file in {'MWh' if unit != 'MWh' else 'a larger unit'}? "
-            "(pass unit=, or a smaller expected_peak_kw)",
-            path=path,
-            column=ecol,
-            row=row_of_max,
-        )
-
-    present = np.zeros(n, bool)
-    present[pos] = True
-    outage = present & (power == 0)
-    missing = ~present
-    next_row = numbers[np.minimum(np.searchsorted(pos, np.arange(n)), len(pos) - 1)]
-    typical = _typical_kw(index, power, present & ~outage)
+    unit = _resolve_unit(ecol, o.unit, path, o.header_line)
+    energy, decimal = _parse_energy([r[ei] for r in rows], numbers, path, ecol, info["separator"], o.decimal)
+    labels, fmt = _parse_times([r[ti] for r in rows], numbers, path, tcol, o.dayfirst, o.date_format, o.timezone)
+    label_s, res = _interval_grid(labels, numbers, path, tcol)
+    index, pos = _interval_index(labels, label_s, res, o, numbers, path, tcol)
+    power = _power_kw(energy, pos, len(index), unit, res, o.expected_peak_kw, numbers, path, ecol)
+    outage, missing, defects = _defects(power, pos, index)
     quality = dict(
         info,
         decimal=decimal,
@@ -552,41 +624,21 @@ def load_meter_export(
         time_column=tcol,
         energy_column=ecol,
         unit=unit,
-        quantity="mean power" if is_power else "energy per interval",
-        label=label,
+        quantity="mean power" if unit.lower() in _UNIT_KW else "energy per interval",
+        label=o.label,
         last_line_cut=_last_line_check(rows[-1][ei], [r[ei] for r in rows[:-1]], int(numbers[-1]), info),
-        timezone=timezone,
+        timezone=o.timezone,
         resolution_min=res,
         n_rows=len(rows),
-        n_intervals=n,
+        n_intervals=len(index),
         first_start=index[0],
         last_start=index[-1],
-        energy_kwh=float(np.nansum(power) * hours),
-        peak_kw=peak,
-        outages=_run_report(outage, index, step, typical),
-        gaps=_run_report(missing, index, step, typical),
+        energy_kwh=float(np.nansum(power) * (res / 60)),
+        peak_kw=float(np.nanmax(power)),
+        **defects,
     )
-
-    if fill == "none" and missing.any():
-        a, k = _runs(missing)[0]
-        g = quality["gaps"]
-        raise DataError(
-            f"{g['n_intervals']} missing interval(s) in {g['n_runs']} gap(s); the first: {k} interval(s) from "
-            f"{index[a]} to {index[a] + k * step} before this row. Pass fill='nan' to keep them as NaN, "
-            "or fill='interpolate' / 'previous_week'",
-            path=path,
-            column=tcol,
-            row=int(next_row[a]),
-        )
-    todo = outage | missing if fill in ("interpolate", "previous_week") else np.zeros(n, bool)
-    if todo.any():
-        power = _fill(power, todo, fill, 7 * 1440 // res, index, next_row, path, ecol)
-    quality["fill"] = dict(
-        policy=fill,
-        n_filled=int(todo.sum()),
-        n_filled_outage=int((todo & outage).sum()),
-        n_filled_gap=int((todo & missing).sum()),
-    )
+    next_row = numbers[np.minimum(np.searchsorted(pos, np.arange(len(index))), len(pos) - 1)]
+    power, quality["fill"] = _apply_fill(power, outage, missing, o.fill, index, next_row, path, tcol, ecol)
     series = pd.Series(power, index=index, name="power_kw")
     series.attrs["quality"] = quality
     return series

@@ -11,6 +11,7 @@ import numba
 import numpy as np
 import pandas as pd
 
+from . import paths  # noqa: F401 (installed: numba caches its kernels under cache_root(), not the package)
 from .core import SiteConfig
 
 # %% auto #0

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,22 +24,24 @@ from ray import tune
 from ray.tune.schedulers import ASHAScheduler
 from ray.tune.search.optuna import OptunaSearch
 
+from ev_rl.agents import (
+    ALGOS,
+    ENV_ID,
+    PRESETS,
+    SEARCH_SPACE,
+    check_settings,
+    flatten_settings,
+    load_preset,
+    with_changes,
+)
 from .baselines import reference_kpis
 from .core import ConfigError
 from .data import TEST_SEAL_ENV, scenario_set
-from ev_rl.train import (
-    ALGORITHMS,
-    HYPERPARAMETERS,
-    TrainParams,
-    ValidationCurve,
-    load_preset,
-    preset_path,
-    repo_root,
-    train,
-)
+from .paths import cache_root, resolve, resource, results_root, runs_root
+from .train import TrainParams, ValidationCurve, output_root, train
 
 # %% auto #0
-__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVERS', 'local_cores', 'ray_session', 'load_search_space', 'tune_space',
+__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'local_cores', 'ray_session', 'load_search_space', 'tune_space',
            'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records',
            'tuned_preset_text', 'write_tuned_preset', 'write_tuning', 'lever_params', 'lever_table', 'lever_study']
 
@@ -77,44 +80,73 @@ def ray_session(
     finally:
         ray.shutdown()
 
-# %% ../nbs/06a_tune.ipynb #86207373
+# %% ../nbs/06a_tune.ipynb #31030482
+def _number(value):
+    "The number a setting holds: 0.0003 for 0.0003 and for lin_0.0003 (auto_0.01: 0.01); other values as they are."
+    if isinstance(value, str) and re.fullmatch(r"[a-z]+_[0-9.eE+-]+", value):
+        return float(value.split("_", 1)[1])
+    return value
+
+
+def _sampled(
+    base,  # the base preset's value of the setting
+    value,  # the sampled value
+):
+    "A sampled value as the preset writes it: a number for a `lin_<x>` or `auto_<x>` setting keeps its prefix."
+    if _number(base) is not base and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{base.split('_', 1)[0]}_{value}"
+    return value
+
+# %% ../nbs/06a_tune.ipynb #4d4e4d2d
 def load_search_space(
-    algo: str,  # one of ALGORITHMS
-    path: str | Path | None = None,  # the hyperparameter file (default: `preset_path(algo)`)
+    algo: str,  # a key of ALGOS
+    path: str | Path | None = None,  # the search space's file (default: configs/hyperparams/<algo>/search.yaml)
 ) -> tuple[str, dict[str, dict]]:
-    "The base preset and the distributions of an algorithm's search space, checked against its hyperparameters."
-    path = Path(path) if path is not None else preset_path(algo)
+    "The base preset (its name, or its path beside another search file) and the search space, checked against it."
+    if algo not in ALGOS:
+        raise ConfigError(f"no search space for {algo!r}: not an algorithm of ALGOS {list(ALGOS)}")
+    beside = path is not None  # a search space elsewhere: its base preset is the file beside it
+    path = resolve(path) if beside else resource(f"{PRESETS}/{algo}/{SEARCH_SPACE}.yaml")
     if not path.is_file():
-        raise ConfigError(f"{path}: no hyperparameter file for {algo!r}")
-    search = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("search")
+        raise ConfigError(f"{path}: no search space for {algo!r}")
+    search = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(search, dict) or not isinstance(search.get("base"), str):
-        raise ConfigError(f"{path}: no `search:` entry with a `base` preset")
+        raise ConfigError(f"{path}: no `base` preset")
     base, space = search["base"], {k: v for k, v in search.items() if k != "base"}
-    load_preset(algo, base, path)  # the base must be a valid preset
+    if beside:
+        base = str(path.parent / f"{base}.yaml")
+    settings = load_preset(algo, base)
+    flat = flatten_settings(settings)
     for name, dist in space.items():
-        if algo not in HYPERPARAMETERS.get(name, ()):
-            raise ConfigError(f"{path}: search.{name} is not a hyperparameter of {algo}")
+        if name not in flat:
+            raise ConfigError(f"{path}: {name} is not a setting of the base preset {search['base']!r}")
         if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
-            raise ConfigError(f"{path}: search.{name} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
+            raise ConfigError(f"{path}: {name} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
         kind, values = next(iter(dist.items()))
         if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
-            raise ConfigError(f"{path}: search.{name}.{kind} = {values!r}: needs [low, high] with low < high")
+            raise ConfigError(f"{path}: {name}.{kind} = {values!r}: needs [low, high] with low < high")
         if kind == "choice" and not values:
-            raise ConfigError(f"{path}: search.{name}.choice is empty")
+            raise ConfigError(f"{path}: {name}.choice is empty")
+        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
+            check_settings(
+                algo,
+                with_changes(settings, {name: _sampled(flat[name], v)}),
+                f"{path}: {name} = {v!r} makes an invalid preset",
+            )
     if not space:
-        raise ConfigError(f"{path}: search samples no hyperparameter")
+        raise ConfigError(f"{path}: the search samples no setting")
     return base, space
 
-
+# %% ../nbs/06a_tune.ipynb #0880a34c
 def _as_text(v):
     "A choice as Optuna takes it: lists become text ('256,256')."
     return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else v
 
 
 def _from_text(v):
-    "A sampled value back in TrainParams' types: '256,256' becomes (256, 256), NumPy scalars Python numbers."
+    "A sampled value back in the preset's types: '256,256' becomes [256, 256], NumPy scalars Python numbers."
     v = v.item() if hasattr(v, "item") else v  # a value read back from a DataFrame column
-    return tuple(int(x) for x in v.split(",")) if isinstance(v, str) and re.fullmatch(r"\d+(,\d+)*", v) else v
+    return [int(x) for x in v.split(",")] if isinstance(v, str) and re.fullmatch(r"\d+(,\d+)*", v) else v
 
 
 _DISTRIBUTIONS = {
@@ -147,15 +179,16 @@ def sealed_test_set():
 
 
 def trial_params(
-    config: dict,  # a trial's configuration: the sampled hyperparameters and the fixed `_run` settings
+    config: dict,  # a trial's configuration: the sampled settings and the fixed `_run` settings
 ) -> TrainParams:
     "The TrainParams of a tuning trial: validation only, its step and time caps, evaluations at equal training seconds."
     run = dict(config["_run"])
-    sampled = {k: _from_text(v) for k, v in config.items() if k != "_run"}
     steps, points = int(run.pop("max_steps")), int(run.pop("evaluations"))
+    base = flatten_settings(load_preset(run["algo"], run.get("preset", "default")))
+    sampled = {k: _sampled(base.get(k), _from_text(v)) for k, v in config.items() if k != "_run"}
     return TrainParams(
         **run,
-        **sampled,
+        hyperparams=sampled,
         total_timesteps=steps,
         validation_every=0,
         validation_every_s=float(run["time_budget_s"]) / points,  # every algorithm scored at the same seconds
@@ -191,23 +224,21 @@ def _train_one(config: dict, runs: list, seal_test: bool = False) -> None:
     "A Ray Tune trial that trains run number `config['index']` (with the test set sealed) and reports its folder."
     with sealed_test_set() if seal_test else contextlib.nullcontext():
         summary = train(runs[config["index"]], progress_bar=False)
-    tune.report({"run_dir": str(Path(runs[config["index"]].output_dir) / summary["run"]), "done": 1})
+    tune.report({"run_dir": str(output_root(runs[config["index"]]) / summary["run"]), "done": 1})
 
 
 def run_trainings(
-    runs: list[TrainParams],  # the runs (their output_dir absolute)
+    runs: list[TrainParams],  # the runs
     workers: int = 1,  # runs trained at the same time
-    storage: str | Path | None = None,  # folder of the Ray experiment (default: runs/ray under the repository root)
+    storage: str | Path | None = None,  # folder of the Ray experiment (default: runs_root()/ray)
     name: str = "trainings",  # experiment name (with a hash of the runs: the same runs resume where they stopped)
     seal_test: bool = False,  # build no test scenario in any run (runs that make choices: validation only)
 ) -> list[Path]:
     "Train every run as a trial of one Ray Tune experiment, `workers` at a time; their run folders, in order."
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"run_trainings: workers = {workers!r} must be a positive integer")
-    relative = [p.output_dir for p in runs if not Path(p.output_dir).is_absolute()]
-    if relative:
-        raise ValueError(f"run_trainings: output_dir {relative[0]!r} must be absolute (Ray workers have their own cwd)")
-    storage = Path(storage) if storage is not None else repo_root() / "runs" / "ray"
+    runs = [dataclasses.replace(p, output_dir=str(output_root(p))) for p in runs]  # workers have their own cwd
+    storage = resolve(storage) if storage is not None else runs_root() / "ray"
     key = hashlib.sha1(json.dumps([asdict(p) for p in runs], sort_keys=True, default=str).encode()).hexdigest()[:10]
     trainable = tune.with_resources(tune.with_parameters(_train_one, runs=list(runs), seal_test=seal_test), {"cpu": 1})
     name = f"{name}-{key}"  # the same runs resume; other runs start a new experiment
@@ -226,7 +257,7 @@ def run_trainings(
 
 # %% ../nbs/06a_tune.ipynb #d6b17276
 def tune_algorithm(
-    algo: str,  # one of ALGORITHMS
+    algo: str,  # a key of ALGOS
     trials: int = 8,  # configurations tried (the same for every algorithm)
     max_steps: int = 10_000_000,  # environment steps per trial at most (a bound: the wall clock should stop trials)
     max_seconds: float = 600.0,  # wall-clock seconds of training per trial at most (the same for every algorithm)
@@ -237,19 +268,20 @@ def tune_algorithm(
     seed: int = 0,  # seed of the sampler and of every trial
     forecaster: str = "learned",  # the observation's forecasts: those of the strongest realistic MPC (mpc_learned)
     name: str | None = None,  # experiment name under runs/tune/ (default: the algorithm and a hash of the settings)
-    storage: str | Path | None = None,  # folder of the experiments (default: runs/tune under the repository root)
-    hyperparameter_file: str | Path | None = None,  # search space and base preset (default: `preset_path(algo)`)
+    storage: str | Path | None = None,  # folder of the experiments (default: runs_root()/tune)
+    search_file: str | Path | None = None,  # the search space (default: configs/hyperparams/<algo>/search.yaml)
 ) -> pd.DataFrame:
     "Tune one algorithm on the validation years with Ray Tune (Optuna's sampler, ASHA); every trial's record."
-    if algo not in ALGORITHMS:
-        raise ValueError(f"tune_algorithm: algo = {algo!r} must be one of {ALGORITHMS}")
+    if algo not in ALGOS:
+        raise ValueError(f"tune_algorithm: algo = {algo!r} must be one of {list(ALGOS)}")
     for k, v in dict(trials=trials, max_steps=max_steps, evaluations=evaluations, workers=workers).items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"tune_algorithm: {k} = {v!r} must be a positive integer")
     if not max_seconds > 0:
         raise ValueError(f"tune_algorithm: max_seconds = {max_seconds!r} must be > 0")
-    base, space = load_search_space(algo, hyperparameter_file)
-    storage = Path(storage) if storage is not None else repo_root() / "runs" / "tune"
+    base, space = load_search_space(algo, search_file)
+    preset = load_preset(algo, base)
+    storage = resolve(storage) if storage is not None else runs_root() / "tune"
     settings = [
         algo,
         trials,
@@ -261,7 +293,7 @@ def tune_algorithm(
         seed,
         forecaster,
     ]
-    key = hashlib.sha1(json.dumps([settings, base, space], sort_keys=True, default=str).encode()).hexdigest()[:10]
+    key = hashlib.sha1(json.dumps([settings, preset, space], sort_keys=True, default=str).encode()).hexdigest()[:10]
     name = name or f"{algo}-{key}"  # the same search resumes where it stopped; another one starts afresh
     run = dict(
         algo=algo,
@@ -275,10 +307,8 @@ def tune_algorithm(
         validation_days=validation_days,
         output_dir=str(storage / name / "runs"),
     )
-    if hyperparameter_file is not None:
-        run["preset_file"] = str(hyperparameter_file)
-    preset = load_preset(algo, base, hyperparameter_file)
-    first = {k: _as_text(preset[k]) for k in space}  # the base preset is the first trial
+    flat = flatten_settings(preset)
+    first = {k: _as_text(_number(flat[k])) for k in space}  # the base preset is the first trial
     trainable = tune.with_resources(tune.with_parameters(_trial_with_run, run=run), {"cpu": 1})
     t0 = time.perf_counter()
     grid = _tuner(
@@ -338,57 +368,47 @@ def trial_records(
     out.attrs["wall_s"] = float(max(ends) - min(starts)) if rows and all(np.isfinite(starts + ends)) else wall_s
     return out
 
-# %% ../nbs/06a_tune.ipynb #9dcb6f67
-_TUNED_BEGIN = "  # >>> tuned: written by ev_rl.tune.write_tuning (make tune); do not edit by hand"
-_TUNED_END = "  # <<< tuned"
-
-
+# %% ../nbs/06a_tune.ipynb #3ec93fd1
 def tuned_preset_text(
-    values: dict,  # every hyperparameter of the algorithm
+    values: dict,  # the tuned preset's settings
     summary: str,  # one comment line: where the values come from
 ) -> str:
-    "The `tuned` preset block of a hyperparameter file."
-    body = "".join(f"    {k}: {json.dumps(list(v) if isinstance(v, tuple) else v)}\n" for k, v in values.items())
-    return f"{_TUNED_BEGIN}\n  # {summary}\n  tuned:\n{body}{_TUNED_END}\n"
+    "The text of a `tuned.yaml` preset: two comment lines, then the settings in rl-zoo's layout."
+    body = yaml.safe_dump({ENV_ID: values}, sort_keys=False, default_flow_style=None)
+    return f"# Written by ev_rl.tune.write_tuning (make tune): do not edit by hand.\n# {summary}\n{body}"
 
-
+# %% ../nbs/06a_tune.ipynb #e4766cc6
 def write_tuned_preset(
-    algo: str,  # one of ALGORITHMS
-    values: dict,  # every hyperparameter of the algorithm
+    algo: str,  # a key of ALGOS
+    values: dict,  # the tuned preset's settings
     summary: str,  # one comment line: where the values come from
-    path: str | Path | None = None,  # the hyperparameter file (default: `preset_path(algo)`)
+    folder: str | Path | None = None,  # the presets' folder (default: configs/hyperparams/<algo>/)
 ) -> Path:
-    "Write (or replace) the `tuned` preset of an algorithm's hyperparameter file; the rest of the file is kept."
-    path = Path(path) if path is not None else preset_path(algo)
-    text = path.read_text(encoding="utf-8")
-    block = tuned_preset_text(values, summary)
-    if _TUNED_BEGIN in text:
-        start, end = text.index(_TUNED_BEGIN), text.index(_TUNED_END) + len(_TUNED_END) + 1
-        text = text[:start] + block + text[end:]
-    else:  # at the end of the environment's presets, before `search:`
-        head, sep, tail = text.partition("\nsearch:")
-        text = head.rstrip("\n") + "\n" + block + (sep + tail if sep else "")
-    path.write_text(text, encoding="utf-8")
-    load_preset(algo, "tuned", path)  # the file still loads, with a valid preset
+    "Write (or replace) an algorithm's preset `tuned.yaml`; its path."
+    path = (resolve(folder) if folder is not None else resource(f"{PRESETS}/{algo}")) / "tuned.yaml"
+    path.write_text(tuned_preset_text(values, summary), encoding="utf-8")
+    load_preset(algo, str(path))  # the file loads, a valid preset
     return path
 
-
+# %% ../nbs/06a_tune.ipynb #c52c3468
 def write_tuning(
-    algo: str,  # one of ALGORITHMS
+    algo: str,  # a key of ALGOS
     records: pd.DataFrame,  # `tune_algorithm`'s result
     budget: dict,  # the search's settings (trials, caps, workers, seed)
-    record_dir: str | Path | None = None,  # default: paper/results/tuning under the repository root
-    hyperparameter_file: str | Path | None = None,  # default: `preset_path(algo)`
+    record_dir: str | Path | None = None,  # default: results_root()/tuning (paper/results/tuning)
+    search_file: str | Path | None = None,  # the search space (default: configs/hyperparams/<algo>/search.yaml)
 ) -> dict:
-    "Keep the search's record and write its best trial as the `tuned` preset; the summary."
-    record_dir = Path(record_dir) if record_dir is not None else repo_root() / "paper" / "results" / "tuning"
+    "Keep the search's record and write its best trial as the `tuned` preset beside the search space; the summary."
+    record_dir = resolve(record_dir) if record_dir is not None else results_root() / "tuning"
     record_dir.mkdir(parents=True, exist_ok=True)
     done = records[records["status"] == "done"]
     if done.empty:
         raise RuntimeError(f"tuning {algo}: no trial finished; see the trials' errors under runs/tune/")
     best = done.loc[done["best_gap_closed"].idxmax()]
-    base, space = load_search_space(algo, hyperparameter_file)
-    values = load_preset(algo, base, hyperparameter_file) | {k: _from_text(best[k]) for k in space}
+    base, space = load_search_space(algo, search_file)
+    preset = load_preset(algo, base)
+    flat = flatten_settings(preset)
+    values = with_changes(preset, {k: _sampled(flat[k], _from_text(best[k])) for k in space})
     summary = {
         "algo": algo,
         "budget": budget,
@@ -398,7 +418,7 @@ def write_tuning(
         "best_validation_gap_closed": float(best["best_gap_closed"]),
         "best_timesteps": int(best["timesteps"]),
         "wall_s": float(records.attrs.get("wall_s", float("nan"))),
-        "tuned": {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()},
+        "tuned": values,
     }
     records.to_csv(record_dir / f"{algo}.csv", index=False)
     (record_dir / f"{algo}.json").write_text(json.dumps(summary, indent=1))
@@ -407,28 +427,35 @@ def write_tuning(
         f"{summary['best_validation_gap_closed']:.3f}; {budget.get('max_steps')} steps, {budget.get('max_seconds')} s "
         f"per trial at most); record: paper/results/tuning/{algo}.csv"
     )
-    write_tuned_preset(algo, values, line, hyperparameter_file)
+    folder = resolve(search_file).parent if search_file is not None else None
+    write_tuned_preset(algo, values, line, folder)
     return summary
 
-# %% ../nbs/06a_tune.ipynb #acae54e37e7d407bbb7b55eff062a284
+# %% ../nbs/06a_tune.ipynb #0cbacba8
 HEADLINE = dict(algo="ppo", preset="tuned", forecaster="learned")  # the headline agent of make compare
-LEVERS = {  # one change each from HEADLINE
+
+# %% ../nbs/06a_tune.ipynb #2a1fe146
+LEVER_STUDY = {  # lever -> its one change from HEADLINE: TrainParams fields, or settings of the preset (dotted names)
     "headline": {},
     "reward_scaling": {"reward_scaling": "return_std"},
     "naive_forecasts": {"forecaster": "seasonal_naive"},
     "perfect_forecasts": {"forecaster": "perfect"},
-    "wide_policy": {"policy_net": (256, 256)},
+    "wide_policy": {"policy_kwargs.net_arch.pi": (256, 256)},
     "battery_only": {"ev_control": "earliest_deadline"},
 }
 
-
+# %% ../nbs/06a_tune.ipynb #c8c19b7f
 def lever_params(
-    levers: dict[str, dict],  # lever name -> the TrainParams fields it changes (see LEVERS)
+    levers: dict[
+        str, dict
+    ],  # lever -> what it changes: TrainParams fields, or settings of the preset (see LEVER_STUDY)
     seeds: list[int],  # training seeds, the same for every lever
     total_timesteps: int,  # environment steps of every run
     evaluations: int = 10,  # validation evaluations per run, at equal steps
     base: dict | None = None,  # the TrainParams every lever starts from (default: HEADLINE)
-    output_dir: str | Path = "runs/levers/runs",  # the run folders (relative: to the repository root)
+    output_dir: str
+    | Path
+    | None = None,  # the run folders (default: runs_root()/levers/runs; relative: to the checkout)
     **settings,  # other TrainParams fields of every run (validation_scenarios, validation_days, ...)
 ) -> list[tuple[str, TrainParams]]:
     "The runs of a lever study, (lever, TrainParams), levers x seeds: validation only, equal steps."
@@ -436,7 +463,7 @@ def lever_params(
         raise ValueError(f"lever_params: levers ({list(levers)}) and distinct seeds ({seeds!r}) must be non-empty")
     if isinstance(evaluations, bool) or not isinstance(evaluations, int) or evaluations < 1:
         raise ValueError(f"lever_params: evaluations = {evaluations!r} must be a positive integer")
-    out = Path(output_dir) if Path(output_dir).is_absolute() else repo_root() / output_dir
+    out = resolve(output_dir) if output_dir is not None else runs_root() / "levers" / "runs"
     common = dict(
         total_timesteps=int(total_timesteps),
         validation_every=max(int(total_timesteps) // evaluations, 1),
@@ -446,21 +473,25 @@ def lever_params(
         output_dir=str(out),
         **settings,
     )
+    start = HEADLINE if base is None else base
+    fields = {f.name for f in dataclasses.fields(TrainParams)}
     runs = []
     for lever, change in levers.items():
         clash = set(change) & set(common)
         if clash:
             raise ValueError(f"lever {lever!r}: changes {sorted(clash)}, which every run of the study shares")
+        own = {k: v for k, v in change.items() if k in fields}
+        hyperparams = {**start.get("hyperparams", {}), **{k: v for k, v in change.items() if k not in fields}}
         for seed in seeds:
             try:
                 runs.append(
-                    (lever, TrainParams(**{**(HEADLINE if base is None else base), **common, **change, "seed": seed}))
+                    (lever, TrainParams(**{**start, **common, **own, "hyperparams": hyperparams, "seed": seed}))
                 )
             except (TypeError, ConfigError) as e:
                 raise ValueError(f"lever {lever!r}: {e}") from None
     return runs
 
-
+# %% ../nbs/06a_tune.ipynb #73f2f45b
 def lever_table(
     levers: list[str],  # each run's lever
     run_dirs: list[str | Path],  # its folder, written by `ev_rl.train.train`
@@ -484,26 +515,26 @@ def lever_table(
         )
     return pd.DataFrame(rows)
 
-
+# %% ../nbs/06a_tune.ipynb #caf6afc5
 def lever_study(
-    levers: dict[str, dict] = LEVERS,  # lever name -> the TrainParams fields it changes
+    levers: dict[str, dict] = LEVER_STUDY,  # lever -> what it changes (see `lever_params`)
     seeds: list[int] = (0, 1, 2),  # training seeds
     total_timesteps: int = 700_000,  # environment steps per run (PPO's reach in make compare's 300 s)
     evaluations: int = 10,  # validation evaluations per run
     workers: int = 1,  # runs at the same time (Ray trials, one CPU each)
-    results_dir: str | Path = "runs/levers",  # output folder (relative: to the repository root)
+    results_dir: str | Path | None = None,  # output folder (default: runs_root()/levers; relative: to the checkout)
     address: str | None = None,  # a Ray cluster (None: RAY_ADDRESS if set, else this machine)
     base: dict | None = None,  # the TrainParams every lever starts from (default: HEADLINE)
     **settings,  # other TrainParams fields of every run
 ) -> pd.DataFrame:
     "Train the headline agent and each lever's variant on Ray, the test set sealed; `lever_table` of the runs."
-    out = Path(results_dir) if Path(results_dir).is_absolute() else repo_root() / results_dir
+    out = resolve(results_dir) if results_dir is not None else runs_root() / "levers"
     runs = lever_params(levers, list(seeds), total_timesteps, evaluations, base, out / "runs", **settings)
     p = runs[0][1]
     with sealed_test_set():  # the validation yardsticks once, before the runs read them in parallel
         for scenario in scenario_set("validation", None, p.validation_scenarios, p.validation_days):
             for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
-                reference_kpis(name, scenario, out / "runs" / "cache")
+                reference_kpis(name, scenario, cache_root())
     with ray_session(address, num_cpus=workers):
         dirs = run_trainings([r for _, r in runs], workers, storage=out / "ray", name="levers", seal_test=True)
     return lever_table([lever for lever, _ in runs], dirs)

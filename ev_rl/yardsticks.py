@@ -10,23 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .baselines import gap_closed, reference_kpis
+from .baselines import CONTROLLERS, Row, gap_closed, reference_kpis
 from .core import SiteConfig
-from .data import REPOSITORY, TEST_NAMES, Scenario, real_year_scenario, scenario_set
+from .data import TEST_NAMES, Scenario, real_year_scenario, scenario_set
+from .paths import cache_root, resource, resources, results_root
 
 # %% auto #0
-__all__ = ['SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION', 'RESULTS', 'site_variant', 'test_scenarios',
-           'yardstick_table', 'lever_shares', 'full_table_scenarios', 'controllers_of', 'write_yardstick_table']
+__all__ = ['SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION_COLUMNS', 'INFORMATION', 'site_variant', 'test_scenarios',
+           'yardstick_table', 'lever_shares', 'information_table', 'full_table_scenarios', 'controllers_of',
+           'write_yardstick_table']
 
 # %% ../nbs/04a_yardsticks.ipynb #dd3b1dad
-SITE_VARIANTS = (
-    "iquitos",
-    "flexible-fleet",
-    "ev-sized",
-    "iquitos-15min",
-    "bess-400kw",
-    "ev-demand-x2",
-)  # configs/site/<name>.yaml
+SITE_VARIANTS = ("iquitos", *(p.stem for p in resources("configs/site", "*.yaml") if p.stem != "iquitos"))
 
 
 def site_variant(
@@ -35,7 +30,7 @@ def site_variant(
     "The site configuration of a variant, from configs/site/<name>.yaml."
     if name not in SITE_VARIANTS:
         raise ValueError(f"site variant {name!r}: must be one of {list(SITE_VARIANTS)}")
-    return SiteConfig.from_yaml(REPOSITORY / "configs" / "site" / f"{name}.yaml")
+    return SiteConfig.from_yaml(resource(f"configs/site/{name}.yaml"))
 
 # %% ../nbs/04a_yardsticks.ipynb #a3330df7
 def test_scenarios(
@@ -47,18 +42,7 @@ def test_scenarios(
     return scenario_set("test", config, n_years) + ([real_year_scenario(config)] if real_year else [])
 
 # %% ../nbs/04a_yardsticks.ipynb #395b74b9
-YARDSTICKS = (
-    "uncontrolled",
-    "rule_based",
-    "peak_shaving",
-    "mpc_naive",
-    "mpc_learned",
-    "mpc_perfect",
-    "mpc_perfect_168h",
-    "optimum_battery",
-    "optimum_ev",
-    "optimum",
-)
+YARDSTICKS = tuple(sorted(CONTROLLERS, key=lambda name: CONTROLLERS[name].order))  # the registry's order
 TABLE_KPIS = {  # column of the table -> (KPI of `episode_kpis`, scale)
     "objective": ("objective", 1.0),
     "cost_pen": ("total_cost_pen", 1.0),
@@ -125,38 +109,36 @@ def lever_shares(
     return out
 
 # %% ../nbs/04a_yardsticks.ipynb #4d69e7d2
-INFORMATION = pd.DataFrame(
-    [
-        ("uncontrolled", "none", "-", "-", "-", "-"),
-        ("rule_based", "seasonal naive, this step", "yes", "no", "yes", "no"),
-        ("peak_shaving", "seasonal naive, to the end of the next peak period", "yes", "no", "yes", "yes"),
-        ("mpc_naive", "seasonal naive, 24 h", "yes", "no", "yes", "yes"),
-        ("mpc_learned", "learned (training years), 24 h", "yes", "no", "yes", "yes"),
-        ("mpc_perfect", "the actual series, 24 h", "yes", "no", "yes", "yes"),
-        ("mpc_perfect_168h", "the actual series, 168 h", "yes", "no", "yes", "yes"),
-        ("optimum (all three)", "the actual year", "yes", "yes", "yes", "the whole year"),
-        ("learned agent", "the env's forecaster: 8 steps and the 24 h mean", "hours to departure", "no", "yes", "yes"),
-    ],
-    columns=[
-        "controller",
-        "PV and mall forecasts",
-        "departure times",
-        "future arrivals",
-        "battery state",
-        "month's peaks so far",
-    ],
-).set_index("controller")
-INFORMATION
+INFORMATION_COLUMNS = {  # field of `Knows` -> column of the table
+    "forecasts": "PV and mall forecasts",
+    "departure_times": "departure times",
+    "future_arrivals": "future arrivals",
+    "battery_state": "battery state",
+    "month_peaks": "month's peaks so far",
+}
+
+
+def information_table(
+    rows: dict[str, Row],  # registry rows: the yardsticks' (CONTROLLERS), and the agents' (05_agents) beside them
+) -> pd.DataFrame:
+    "What each controller knows, one row per registry row in its order, indexed by name."
+    ordered = sorted(rows.values(), key=lambda r: r.order)
+    table = pd.DataFrame(
+        [{c: getattr(r.knows, k) for k, c in INFORMATION_COLUMNS.items()} for r in ordered],
+        index=pd.Index([r.name for r in ordered], name="controller"),
+    )
+    return table
+
+
+INFORMATION = information_table(CONTROLLERS)
 
 # %% ../nbs/04a_yardsticks.ipynb #20e254a6
-RESULTS = REPOSITORY / "paper" / "results"
-
-
 def full_table_scenarios(
     variants: tuple[str, ...] = SITE_VARIANTS,  # the sites
 ) -> dict[str, list[Scenario]]:
-    "The scenarios of the full table: every test scenario of each variant; the 15-minute variant on test-a only."
-    return {v: test_scenarios(site_variant(v), *((1, False) if v == "iquitos-15min" else ())) for v in variants}
+    "The scenarios of the full table: every test scenario of each variant; a sub-hourly variant on test-a only."
+    configs = {v: site_variant(v) for v in variants}
+    return {v: test_scenarios(c, *((1, False) if c.simulation.steps_per_hour > 1 else ())) for v, c in configs.items()}
 
 
 def controllers_of(
@@ -168,10 +150,12 @@ def controllers_of(
 
 def write_yardstick_table(
     variants: tuple[str, ...] = SITE_VARIANTS,  # the sites
-    path: str | Path = RESULTS / "yardsticks.csv",  # the table (the file 07_compare and 08_paper read)
-    cache_dir: str | Path = REPOSITORY / "runs" / "cache",  # cache of `reference_kpis`
+    path: str | Path | None = None,  # the table (default: results_root()/yardsticks.csv, read by 07 and 08)
+    cache_dir: str | Path | None = None,  # cache of `reference_kpis` (default: cache_root())
 ) -> pd.DataFrame:
     "Run (or read from the cache) every yardstick on every test scenario of each variant; write and return the table."
+    path = results_root() / "yardsticks.csv" if path is None else path
+    cache_dir = cache_root() if cache_dir is None else cache_dir
     parts = [
         yardstick_table({v: members}, controllers_of(v), cache_dir)
         for v, members in full_table_scenarios(variants).items()

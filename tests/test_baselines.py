@@ -40,8 +40,8 @@ class FixedActions(Controller):
     def __init__(self, actions):
         self.actions = actions
 
-    def act(self, observation, simulator):
-        return self.actions[simulator.t[0]]
+    def act(self, observation, state):
+        return self.actions[state.step]
 
 
 @pytest.fixture(scope="module")

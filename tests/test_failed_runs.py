@@ -46,12 +46,14 @@ def _executed_before_error(nb: dict) -> int:
 
 
 def test_invalid_parameter_fails_the_run_and_keeps_the_notebook(tmp_path):
-    proc, nb = _run(tmp_path, "-p", "gamma", "1.5")
+    proc, nb = _run(tmp_path, "-y", "{hyperparams: {gamma: 1.5}}")
     assert proc.returncode != 0
     errors = _errors(nb)
-    assert len(errors) == 1 and "TrainParams.gamma = 1.5: must be <= 1" in errors[0]["evalue"], errors
+    message = "TrainParams.hyperparams on preset 'default': gamma = 1.5: must be in (0, 1]"
+    assert len(errors) == 1 and message in errors[0]["evalue"], errors
     assert _executed_before_error(nb) >= 2  # the imports and the injected parameters ran and are kept
-    assert "gamma = 1.5" in json.dumps(nb)  # papermill's injected-parameters cell is in the notebook
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and "1.5" in "".join(injected[0]["source"])  # papermill's cell is in the notebook
 
 
 def test_model_that_cannot_load_fails_the_run_and_keeps_the_notebook(tmp_path):
@@ -65,12 +67,8 @@ def test_model_that_cannot_load_fails_the_run_and_keeps_the_notebook(tmp_path):
         "-p",
         "total_timesteps",
         "64",
-        "-p",
-        "n_envs",
-        "2",
-        "-p",
-        "scenario_pool",
-        "2",
+        "-y",
+        "{hyperparams: {n_envs: 2, env_kwargs.scenario_pool: 2}}",
         "-p",
         "validation_scenarios",
         "1",

@@ -42,6 +42,33 @@ def test_figures_from_compact_results_match_the_committed_tables(tmp_path):
     assert drawn == included, (drawn, included)
 
 
+def test_a_missing_input_names_the_make_target_that_writes_it(tmp_path):
+    "08 on a folder without the comparison's results stops with an error naming the file and its make target."
+    (tmp_path / "empty").mkdir()
+    run = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(ROOT / "nbs" / "08_paper.ipynb"),
+        str(tmp_path / "08_paper.ipynb"),
+        "--cwd",
+        str(ROOT / "nbs"),
+        "-p",
+        "results_dir",
+        str(tmp_path / "empty"),
+        "-p",
+        "figures_dir",
+        str(tmp_path / "figures"),
+        "-p",
+        "tables_dir",
+        str(tmp_path / "tables"),
+    ]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=900)
+    assert done.returncode != 0
+    assert "scores.csv: missing; make compare" in done.stderr + done.stdout, done.stderr[-3000:]
+    assert not (tmp_path / "tables").exists() or not any((tmp_path / "tables").iterdir())  # nothing half-written
+
+
 def test_readme_quotes_the_generated_summary():
     summary = (ROOT / "paper" / "tables" / "summary.md").read_text()
     assert summary in (ROOT / "README.md").read_text(), "README: paste paper/tables/summary.md (make figures writes it)"

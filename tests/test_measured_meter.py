@@ -1,16 +1,15 @@
 """The site's real 2024 meter export (data/measured/): it loads with the figures of its provenance README,
 and a scenario built from it with `scenario_from_files` carries its outages in `Scenario.quality`."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from ev_rl.core import DataError, SiteConfig
-from ev_rl.data import scenario_from_files
+from ev_rl.data import MEASURED_METER, scenario_from_files
 from ev_rl.meter import load_meter_export
+from ev_rl.paths import resource
 
-METER = Path(__file__).resolve().parents[1] / "data" / "measured" / "iquitos_mall_meter_2024_15min.csv"
+METER = resource(MEASURED_METER)  # an input installed with the package (the checkout's file here)
 
 
 @pytest.fixture(scope="module")

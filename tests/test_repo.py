@@ -82,3 +82,15 @@ def test_ci_runs_the_readme_test_command():
     first_command = next(line for line in readme.splitlines() if line.startswith("make "))
     assert first_command.split("#")[0].strip() == "make test"
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_papermill_notebooks_do_not_export_the_package():
+    "A run (papermill, with a `parameters` cell) must not rewrite ev_rl/ from nbs/: `make sync` exports, not a run."
+    exporting = []
+    for path in sorted((ROOT / "nbs").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        if any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+            exporting += [
+                path.name for c in cells if c["cell_type"] == "code" and "nbdev_export" in "".join(c["source"])
+            ]
+    assert not exporting, f"papermill notebooks that run nbdev_export: {exporting}"

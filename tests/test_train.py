@@ -1,6 +1,6 @@
-"""PPO training (05_train_ppo): a plain papermill run writes every output and records its settings and command; resume
-continues the step count; a saved model loads and acts in the environment. Budgets are tiny: these check the pipeline,
-not learning (learning is judged by `make train`)."""
+"""PPO training (05_train_ppo): a plain papermill run writes every output and records its parameters, its settings (in
+rl-baselines3-zoo's format) and its command; resume continues the step count; a saved model loads and acts in the
+environment. Budgets are tiny: these check the pipeline, not learning (learning is judged by `make train`)."""
 
 import json
 import subprocess
@@ -12,14 +12,16 @@ import numpy as np
 import pytest
 import yaml
 
+from ev_rl.agents import ENV_ID, load_preset
 from ev_rl.baselines import REFERENCES
 from ev_rl.data import first_days, heldout_scenarios
-from ev_rl.train import TrainParams, load_preset, train
+from ev_rl.train import TrainParams, train
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 OUTPUTS = [
     "params.yaml",
+    "hyperparams.yaml",
     "command.txt",
     "progress.csv",
     "summary.json",
@@ -70,8 +72,10 @@ def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(t
     assert len(runs) == 1
     for name in OUTPUTS:
         assert (runs[0] / name).is_file(), name
+    settings = yaml.safe_load((runs[0] / "hyperparams.yaml").read_text())[ENV_ID]
+    assert settings == load_preset("ppo", "default") | {"n_timesteps": 2048}  # the preset as it is, the run's budget
     recorded = yaml.safe_load((runs[0] / "params.yaml").read_text())
-    assert {k: recorded[k] for k in load_preset("ppo")} == load_preset("ppo", "default")
+    assert TrainParams(**recorded).hyperparameters() == settings  # the parameters make the same run
     command = (runs[0] / "command.txt").read_text()
     assert "papermill" in command and "05_train_ppo.ipynb" in command and "ipykernel" not in command
     kpis = json.loads((runs[0] / "test.json").read_text())["mean"]

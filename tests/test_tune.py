@@ -6,25 +6,23 @@ import json
 import pytest
 import yaml
 
-from ev_rl.train import load_preset, preset_path
+from ev_rl.agents import ENV_ID, load_preset, with_changes
 from ev_rl.tune import lever_study, load_search_space, ray_session, tune_algorithm, write_tuning
 
-TINY = {"n_envs": 2, "scenario_pool": 2, "rollout_steps": 64, "batch_size": 32, "n_epochs": 2}
+TINY = {"n_envs": 2, "env_kwargs.scenario_pool": 2, "n_steps": 32, "batch_size": 32, "n_epochs": 2}  # PPO's default
 
 
 @pytest.fixture(scope="module")
-def hyperparameter_file(tmp_path_factory):
-    "ppo.yaml with a tiny base preset and a one-parameter search space."
-    path = tmp_path_factory.mktemp("hp") / "ppo.yaml"
-    data = yaml.safe_load(preset_path("ppo").read_text())
-    env_id = next(k for k in data if k != "search")
-    data[env_id]["tiny"] = data[env_id]["default"] | TINY
-    data["search"] = {"base": "tiny", "learning_rate": {"loguniform": [0.0001, 0.001]}, "n_epochs": {"choice": [1, 2]}}
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
+def search_file(tmp_path_factory):
+    "A two-setting search space beside a tiny base preset (PPO's default on two copies of two years)."
+    folder = tmp_path_factory.mktemp("hp")
+    (folder / "tiny.yaml").write_text(yaml.safe_dump({ENV_ID: with_changes(load_preset("ppo"), TINY)}, sort_keys=False))
+    space = {"base": "tiny", "learning_rate": {"loguniform": [0.0001, 0.001]}, "n_epochs": {"choice": [1, 2]}}
+    (folder / "search.yaml").write_text(yaml.safe_dump(space, sort_keys=False))
+    return folder / "search.yaml"
 
 
-def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, hyperparameter_file):
+def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, search_file):
     with ray_session(num_cpus=2):
         records = tune_algorithm(
             "ppo",
@@ -37,20 +35,20 @@ def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, hyperparam
             workers=2,
             forecaster="seasonal_naive",  # the learned one would add its fit to each trial
             storage=tmp_path / "tune",
-            hyperparameter_file=hyperparameter_file,
+            search_file=search_file,
         )
     # both trials finished: a trial that built a test scenario would have raised (the seal) and be "error"
     assert len(records) == 2 and (records["status"] == "done").all(), records
     assert records["learning_rate"].between(0.0001, 0.001).all() and (records["timesteps"] > 0).all()
-    assert records["learning_rate"].iloc[0] == load_preset("ppo", "tiny", hyperparameter_file)["learning_rate"]
-    summary = write_tuning("ppo", records, {"trials": 2, "max_steps": 2048}, tmp_path / "record", hyperparameter_file)
+    assert records["learning_rate"].iloc[0] == 0.0003  # the first trial is the base preset (lin_0.0003)
+    summary = write_tuning("ppo", records, {"trials": 2, "max_steps": 2048}, tmp_path / "record", search_file)
     assert (tmp_path / "record" / "ppo.csv").is_file()
     record = json.loads((tmp_path / "record" / "ppo.json").read_text())
     assert record["trials"] == 2 and 0 < record["wall_s"] < 600  # the search's span, from its trials' clocks
-    tuned = load_preset("ppo", "tuned", hyperparameter_file)
-    assert tuned["learning_rate"] == summary["tuned"]["learning_rate"] and tuned["n_envs"] == 2
+    tuned = load_preset("ppo", str(search_file.parent / "tuned.yaml"))  # beside the search space and its base
+    assert tuned == summary["tuned"] and tuned["n_envs"] == 2 and tuned["learning_rate"].startswith("lin_")
     assert tuned["n_epochs"] in (1, 2) and isinstance(tuned["n_epochs"], int)
-    assert load_search_space("ppo", hyperparameter_file)[0] == "tiny"  # the search space is kept
+    assert load_search_space("ppo", search_file)[0] == str(search_file.parent / "tiny.yaml")  # the space is kept
 
 
 def test_every_hyperparameter_file_has_a_valid_search_space():
@@ -61,7 +59,7 @@ def test_every_hyperparameter_file_has_a_valid_search_space():
 
 def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path):
     "Two levers x one seed on a local Ray: one row per run, validation scores only (the test set is sealed)."
-    base = {"algo": "ppo", "preset": "default", "forecaster": "seasonal_naive", **TINY}
+    base = {"algo": "ppo", "preset": "default", "forecaster": "seasonal_naive", "hyperparams": TINY}
     levers = {"headline": {}, "reward_scaling": {"reward_scaling": "return_std"}}
     table = lever_study(
         levers,
