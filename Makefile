@@ -15,6 +15,7 @@
 #   make figures every figure and table of the paper from the committed compact results (paper/results/), ~1 min
 #   make pdf     the PDF from the figures and tables as they are
 #   make long-run / make prior-ppo  the long PPO run and the prior study's PPO settings re-run (paper/results/)
+#   make forecast-skill  every forecaster's skill and the quantile forecasts' calibration on the validation years
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -30,7 +31,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo levers
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo levers forecast-skill
 
 setup: $(STAMP)
 
@@ -199,6 +200,11 @@ yardsticks: setup
 	mkdir -p runs
 	$(BIN)/papermill nbs/04a_yardsticks.ipynb runs/04a_yardsticks.ipynb --cwd nbs --log-output --no-progress-bar
 	@echo "table: paper/results/yardsticks.csv"
+
+# The forecasters on the validation years (01g_quantiles): MAE/RMSE/skill per series and lead of every forecaster, and
+# the calibration of the quantile forecasts (coverage, pinball loss); about two minutes on 2 cores.
+forecast-skill: setup
+	$(BIN)/python -c "from ev_rl.quantiles import write_forecast_records; print(*write_forecast_records().values(), sep='\n')"
 
 data: setup
 	$(BIN)/python -c "from ev_rl.data import write_data_folder; print(*write_data_folder('data', figure_path='figures/data_overview.png'), sep='\n')"

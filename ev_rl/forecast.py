@@ -23,7 +23,7 @@ from .paths import cache_root, code_fingerprint
 
 # %% auto #0
 __all__ = ['FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive', 'configured_mall_kw',
-           'SeasonalNaive', 'Perfect', 'forecast_features', 'Learned', 'forecaster', 'forecast_skill']
+           'SeasonalNaive', 'Perfect', 'forecast_features', 'training_rows', 'Learned', 'forecaster', 'forecast_skill']
 
 # %% ../nbs/01f_forecast.ipynb #43e1eb10
 @dataclass(frozen=True)
@@ -190,6 +190,27 @@ def forecast_features(
     return np.stack([np.asarray(c, float).reshape(-1) for c in cols], axis=1)
 
 
+def training_rows(
+    scenarios: list[Scenario],  # training scenarios
+    key: str,  # the series: "pv_kw" or "mall_kw"
+    scale: float,  # what the series is divided by, kW
+    horizon_steps: int,  # H, leads 0 .. H - 1
+    issue_stride: int,  # every `issue_stride`-th issue step of each scenario
+) -> tuple[np.ndarray, np.ndarray]:
+    "Features and targets of a learned forecaster: (n, 9) rows of `forecast_features` and the scaled actual values."
+    X, y = [], []
+    for s in scenarios:
+        spd = 24 * s.config.simulation.steps_per_hour
+        series = getattr(s, key) / scale
+        rows = np.arange(0, s.n_steps, issue_stride)[:, None] * horizon_steps + np.arange(horizon_steps)[None, :]
+        rows = rows.reshape(-1)
+        target = target_steps(s.n_steps, horizon_steps).reshape(-1)[rows]
+        keep = target < s.n_steps
+        X.append(forecast_features(series, s.time, horizon_steps, spd)[rows][keep])
+        y.append(series[target[keep]])
+    return np.concatenate(X), np.concatenate(y)
+
+
 class Learned(Forecaster):
     "Gradient-boosted trees per series on lead, calendar and the recent past, fitted on training years only."
 
@@ -210,27 +231,31 @@ class Learned(Forecaster):
     def _scales(self, config: SiteConfig) -> dict[str, float]:
         return {"pv_kw": config.pv.ac_capacity_kw, "mall_kw": config.mall.peak_kw}
 
+    def _regressor(self) -> HistGradientBoostingRegressor:
+        "A fresh model of one series (squared error: the conditional mean)."
+        return HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
+
     def fit(self, scenarios):
         if not scenarios:
-            raise ValueError("Learned.fit: no training scenarios")
-        cfg, H = scenarios[0].config, self.max_horizon_steps
-        spd = 24 * cfg.simulation.steps_per_hour
+            raise ValueError(f"{type(self).__name__}.fit: no training scenarios")
+        cfg = scenarios[0].config
         self.config, self.models = cfg, {}
         for key, scale in self._scales(cfg).items():
-            X, y = [], []
-            for s in scenarios:
-                series = getattr(s, key) / scale
-                rows = (np.arange(0, s.n_steps, self.issue_stride)[:, None] * H + np.arange(H)[None, :]).reshape(-1)
-                target = target_steps(s.n_steps, H).reshape(-1)[rows]
-                keep = target < s.n_steps
-                X.append(forecast_features(series, s.time, H, spd)[rows][keep])
-                y.append(series[target[keep]])
-            model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
+            X, y = training_rows(scenarios, key, scale, self.max_horizon_steps, self.issue_stride)
             with threadpool_limits(1):
-                self.models[key] = model.fit(np.concatenate(X), np.concatenate(y))
-        code = code_fingerprint(Learned, forecast_features, _lagged, target_steps)  # edited code misses the cache
+                self.models[key] = self._fit_series(X, y)
+        code = code_fingerprint(type(self), forecast_features, _lagged, target_steps, training_rows)  # edits miss it
         self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code.encode()).hexdigest()[:16]
         return self
+
+    def _fit_series(self, X: np.ndarray, y: np.ndarray):
+        "The fitted model(s) of one series."
+        return self._regressor().fit(X, y)
+
+    def _predict(self, key: str, X: np.ndarray) -> np.ndarray:
+        "The point forecasts of series `key` for feature rows `X`, scaled."
+        with threadpool_limits(1):
+            return self.models[key].predict(X)
 
     def _cache_file(self, scenario: Scenario, horizon_steps: int) -> Path:
         "Where the forecasts of `scenario` are cached: named by the models, the series, the calendar and the horizon."
@@ -260,8 +285,7 @@ class Learned(Forecaster):
         out = {}
         for key, scale in self._scales(scenario.config).items():
             X = forecast_features(getattr(scenario, key) / scale, scenario.time, horizon_steps, spd)
-            with threadpool_limits(1):
-                pred = self.models[key].predict(X).reshape(target.shape)
+            pred = self._predict(key, X).reshape(target.shape)
             out[key] = np.where(target < scenario.n_steps, np.maximum(pred, 0.0) * scale, np.nan)
         if path is not None:  # written under another name, then renamed: parallel runs never read half a file
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,8 +303,7 @@ class Learned(Forecaster):
             series = np.full(stop, np.nan)  # what is known at the step: the values before it
             series[:step] = np.asarray(getattr(history, key), float)[:step] / scale
             X = forecast_features(series, history.time[:stop], horizon_steps, spd)
-            with threadpool_limits(1):
-                pred = self.models[key].predict(X[step * horizon_steps : (step + 1) * horizon_steps])
+            pred = self._predict(key, X[step * horizon_steps : (step + 1) * horizon_steps])
             out[key] = np.where(target < n, np.maximum(pred, 0.0) * scale, np.nan)
         return Forecast(out["pv_kw"], out["mall_kw"])
 
