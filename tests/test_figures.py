@@ -10,27 +10,17 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPACT = ROOT / "paper" / "results" / "compare"
 
 
+def run_08(results_dir: Path, out: Path) -> subprocess.CompletedProcess:
+    "`make figures` into `out`: 08_paper by papermill on `results_dir`, figures and tables written under `out`."
+    params = {"results_dir": results_dir, "figures_dir": out / "figures", "tables_dir": out / "tables"}
+    run = [sys.executable, "-m", "papermill", ROOT / "nbs" / "08_paper.ipynb", out / "08_paper.ipynb"]
+    run += ["--cwd", ROOT / "nbs", *(x for k, v in params.items() for x in ("-p", k, v))]
+    return subprocess.run([str(x) for x in run], capture_output=True, text=True, timeout=900)
+
+
 def test_figures_from_compact_results_match_the_committed_tables(tmp_path):
     assert (COMPACT / "scores.csv").is_file(), "the compact results of the comparison are not committed"
-    run = [
-        sys.executable,
-        "-m",
-        "papermill",
-        str(ROOT / "nbs" / "08_paper.ipynb"),
-        str(tmp_path / "08_paper.ipynb"),
-        "--cwd",
-        str(ROOT / "nbs"),
-        "-p",
-        "results_dir",
-        str(COMPACT),
-        "-p",
-        "figures_dir",
-        str(tmp_path / "figures"),
-        "-p",
-        "tables_dir",
-        str(tmp_path / "tables"),
-    ]
-    done = subprocess.run(run, capture_output=True, text=True, timeout=900)
+    done = run_08(COMPACT, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     committed = {p.name: p.read_text() for p in (ROOT / "paper" / "tables").iterdir() if p.suffix in (".tex", ".md")}
     generated = {p.name: p.read_text() for p in (tmp_path / "tables").iterdir() if p.suffix in (".tex", ".md")}
@@ -45,25 +35,7 @@ def test_figures_from_compact_results_match_the_committed_tables(tmp_path):
 def test_a_missing_input_names_the_make_target_that_writes_it(tmp_path):
     "08 on a folder without the comparison's results stops with an error naming the file and its make target."
     (tmp_path / "empty").mkdir()
-    run = [
-        sys.executable,
-        "-m",
-        "papermill",
-        str(ROOT / "nbs" / "08_paper.ipynb"),
-        str(tmp_path / "08_paper.ipynb"),
-        "--cwd",
-        str(ROOT / "nbs"),
-        "-p",
-        "results_dir",
-        str(tmp_path / "empty"),
-        "-p",
-        "figures_dir",
-        str(tmp_path / "figures"),
-        "-p",
-        "tables_dir",
-        str(tmp_path / "tables"),
-    ]
-    done = subprocess.run(run, capture_output=True, text=True, timeout=900)
+    done = run_08(tmp_path / "empty", tmp_path)
     assert done.returncode != 0
     assert "scores.csv: missing; make compare" in done.stderr + done.stdout, done.stderr[-3000:]
     assert not (tmp_path / "tables").exists() or not any((tmp_path / "tables").iterdir())  # nothing half-written
