@@ -178,7 +178,8 @@ def information_table(
     rows = [
         {"controller": ", ".join(labels)} | {KNOWS_COLUMNS[n]: getattr(k, n) for n in names} for labels, k in groups
     ]
-    return Table(pd.DataFrame(rows), "p{2.6cm}p{3.6cm}p{1.8cm}p{1.3cm}p{1.2cm}p{1.8cm}")
+    widths = ["2.8cm", "3.6cm"] + ["1.6cm"] * (len(names) - 1)  # the controller, the forecasts, one per other field
+    return Table(pd.DataFrame(rows), "".join(rf">{{\raggedright\arraybackslash}}p{{{w}}}" for w in widths))
 
 # %% ../nbs/07c_tables.ipynb #b491c18e
 TEST_SETS = {

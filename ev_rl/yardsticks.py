@@ -115,6 +115,7 @@ INFORMATION_COLUMNS = {  # field of `Knows` -> column of the table
     "future_arrivals": "future arrivals",
     "battery_state": "battery state",
     "month_peaks": "month's peaks so far",
+    "last_month_peaks": "last month's peaks",
 }
 
 
