@@ -8,7 +8,8 @@
 #   make bench   run the benchmarks (scenario generation, simulator, baselines, training throughput)
 #   make sync    export the package from the notebooks and clean the notebooks
 #   make clean   remove the virtual environment, caches and run folders
-#   make tune    tune PPO, A2C and SAC on the validation years (Ray Tune + Optuna): the `tuned` presets
+#   make tune    tune PPO, A2C and SAC on the validation set (Ray Tune + Optuna): the `tuned` presets
+#   make tune-yardsticks  tune peak shaving and the MPCs with the same trials: configs/yardsticks/*/tuned.yaml
 #   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
 #   make compare make paper without the PDF (no TeX needed)
@@ -31,7 +32,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune figures pdf long-run prior-ppo levers forecast-skill
+.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
 
 setup: $(STAMP)
 
@@ -187,18 +188,29 @@ tune: setup
 # steps; writes paper/results/levers.csv (77 min on 2 cores). An interrupted run resumes.
 LEVER_SEEDS   ?= [0, 1, 2]
 LEVER_STEPS   ?= 700000
+# The yardsticks tuned with the agents' effort (06a_tune, job=yardsticks): peak shaving and the MPCs, TUNE_TRIALS trials
+# each on the validation set (a 14-day window in each quarter of three validation years); writes each one's
+# configs/yardsticks/<name>/tuned.yaml (the rows <name>_tuned) and its record into paper/results/tuning/. Resumes.
+tune-yardsticks: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_yardsticks.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p job yardsticks -p trials $(TUNE_TRIALS) -p workers $(TUNE_WORKERS)
+	@echo "tuned yardsticks: configs/yardsticks/*/tuned.yaml; record: paper/results/tuning/"
+
 levers: setup
 	mkdir -p runs
 	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_levers.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -p job levers -y "{lever_seeds: $(LEVER_SEEDS)}" -p lever_steps $(LEVER_STEPS) -p workers $(TUNE_WORKERS)
 	@echo "table: paper/results/levers.csv"
 
-# Every yardstick (rules, MPCs, optima) on the test years and the real year of the default site and of each variant
-# of configs/site/; about 80 min on 2 cores for the hourly sites, longer for the 15-minute one (04a_yardsticks).
-# Runs are cached under runs/cache/, so an interrupted run resumes.
+# Every yardstick (rules, MPCs untuned and tuned, optima) on the test years and the real year of the default site and
+# of each variant of configs/site/ (04a_yardsticks), YARDSTICK_WORKERS scenarios at a time. Runs are cached under
+# runs/cache/, so an interrupted run resumes.
+YARDSTICK_WORKERS ?= 2
 yardsticks: setup
 	mkdir -p runs
-	$(BIN)/papermill nbs/04a_yardsticks.ipynb runs/04a_yardsticks.ipynb --cwd nbs --log-output --no-progress-bar
+	$(BIN)/papermill nbs/04a_yardsticks.ipynb runs/04a_yardsticks.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p workers $(YARDSTICK_WORKERS)
 	@echo "table: paper/results/yardsticks.csv"
 
 # The forecasters on the validation years (01g_quantiles): MAE/RMSE/skill per series and lead of every forecaster, and

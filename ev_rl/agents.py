@@ -458,7 +458,12 @@ class Agent(Row):
 
 # %% ../nbs/05_agents.ipynb #90d14ea4
 _KNOWS = Knows(
-    "the observation's forecaster: the next 8 steps and the 24 h mean", "hours to departure", "no", "yes", "yes", "no"
+    "the observation's forecaster: each of the next 8 steps and the 24 h mean",
+    "hours to departure",
+    "no",
+    "yes",
+    "yes",
+    "no",
 )
 AGENTS: dict[str, Agent] = {  # name -> its row; a new agent is one row here
     r.name: r

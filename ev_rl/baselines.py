@@ -14,8 +14,9 @@ from typing import Any, Callable
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import yaml
 
-from . import controllers, dispatch, env, forecast, reward, site
+from . import controllers, dispatch, env, forecast, quantiles, reward, site
 from ev_rl.controllers import (  # noqa: F401 (the controllers are public in ev_rl.baselines too)
     EV_CONTROLS,
     LEVERS,
@@ -38,20 +39,22 @@ from ev_rl.controllers import (  # noqa: F401 (the controllers are public in ev_
     steps_to_peak_end,
     surplus_kwh,
 )
+from .core import ConfigError
 from .data import Scenario
-from .paths import cache_key, code_fingerprint
+from .paths import cache_key, code_fingerprint, resource
 from .reward import COMPONENTS
 
 # %% auto #0
-__all__ = ['CONTROLLERS', 'REFERENCES', 'KPI_COLUMNS', 'Knows', 'Row', 'yardstick', 'gap_closed', 'reference_kpis', 'kpi_table',
-           'series_frame', 'plot_dispatch']
+__all__ = ['CONTROLLERS', 'REFERENCES', 'YARDSTICK_PRESETS', 'TUNED_YARDSTICKS', 'KPI_COLUMNS', 'Knows', 'Row', 'yardstick',
+           'yardstick_with', 'yardstick_preset', 'yardstick_preset_text', 'tuned_row', 'gap_closed', 'reference_kpis',
+           'kpi_table', 'series_frame', 'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #55dabb85
 @dataclass(frozen=True)
 class Knows:
     "What a controller knows when it acts: the columns of the information table of 04a_yardsticks."
 
-    forecasts: str = "none"  # its PV and mall forecasts (source and horizon)
+    forecasts: str = "none"  # its PV and mall forecasts: source, horizon and resolution (a step: 1 h at Iquitos)
     departure_times: str = "-"  # whether it knows when each plugged vehicle leaves
     future_arrivals: str = "-"  # whether it knows which vehicles will arrive
     battery_state: str = "-"  # whether it reads the battery's state of charge
@@ -93,7 +96,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "Rule-based",
             "#2ca02c",
             10,
-            Knows("seasonal naive, this step", month_peaks="no", last_month_peaks="no", **_ONLINE),
+            Knows("seasonal naive: this step's value", month_peaks="no", last_month_peaks="no", **_ONLINE),
             RuleBased,
             what="rules, this step's naive forecast",
         ),
@@ -104,7 +107,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "#8c564b",
             20,
             Knows(
-                "seasonal naive, to the end of the next peak period",
+                "seasonal naive: each step to the end of the next peak period (at most 24 h)",
                 month_peaks="yes",
                 last_month_peaks="yes",
                 **_ONLINE,
@@ -118,7 +121,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "MPC (naive)",
             "#9467bd",
             30,
-            Knows("seasonal naive, 24 h", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
+            Knows("seasonal naive: 24 h, one value per step", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
             MPC,
             what="LP every step, naive forecasts 24 h",
         ),
@@ -128,9 +131,29 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "MPC (learned)",
             "#e377c2",
             40,
-            Knows("learned (training years), 24 h", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
+            Knows(
+                "learned (training years): 24 h, one value per step",
+                month_peaks="yes",
+                last_month_peaks="yes",
+                **_ONLINE,
+            ),
             partial(MPC, forecaster="learned"),
             what="LP every step, learned forecasts 24 h",
+        ),
+        Row(
+            "mpc_stochastic",
+            "MPC, learned quantile scenarios",
+            "MPC (stochastic)",
+            "#7b4173",
+            45,
+            Knows(
+                "learned quantiles 10/50/90 %: 24 h, one value per step",
+                month_peaks="yes",
+                last_month_peaks="yes",
+                **_ONLINE,
+            ),
+            partial(MPC, scenarios="quantiles"),
+            what="LP every step, 3 quantile scenarios 24 h",
         ),
         Row(
             "mpc_perfect",
@@ -138,7 +161,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "MPC (perfect, 24 h)",
             "#bcbd22",
             80,
-            Knows("the actual series, 24 h", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
+            Knows("the actual series: 24 h, one value per step", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
             partial(MPC, forecaster="perfect"),
             what="LP every step, actual series 24 h",
         ),
@@ -148,7 +171,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "MPC (perfect, 168 h)",
             "#dbdb8d",
             81,
-            Knows("the actual series, 168 h", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
+            Knows("the actual series: 168 h, one value per step", month_peaks="yes", last_month_peaks="yes", **_ONLINE),
             partial(MPC, horizon_h=168.0, forecaster="perfect"),
             what="LP every step, actual series 168 h",
         ),
@@ -158,7 +181,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "Optimum (battery)",
             "#555555",
             90,
-            Knows("the actual year", "yes", "yes", "yes", "the whole year", "the whole year"),
+            Knows("the actual year, every step", "yes", "yes", "yes", "the whole year", "the whole year"),
             partial(PerfectForesight, levers=("battery",)),
             what="the year, battery only (EVs uncontrolled)",
         ),
@@ -168,7 +191,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "Optimum (EV charging)",
             "#aaaaaa",
             91,
-            Knows("the actual year", "yes", "yes", "yes", "the whole year", "the whole year"),
+            Knows("the actual year, every step", "yes", "yes", "yes", "the whole year", "the whole year"),
             partial(PerfectForesight, levers=("ev",)),
             what="the year, EV charging only (battery idle)",
         ),
@@ -178,7 +201,7 @@ CONTROLLERS: dict[str, Row] = {  # name -> its row; a new yardstick is one row h
             "Optimum",
             "#000000",
             99,
-            Knows("the actual year", "yes", "yes", "yes", "the whole year", "the whole year"),
+            Knows("the actual year, every step", "yes", "yes", "yes", "the whole year", "the whole year"),
             PerfectForesight,
             what="the year, both levers",
         ),
@@ -202,6 +225,120 @@ def yardstick(
         raise ValueError(f"controller {name!r}: not a yardstick; the yardsticks are {list(CONTROLLERS)}")
     return CONTROLLERS[name].make()
 
+# %% ../nbs/04_baselines.ipynb #6847fea2
+YARDSTICK_PRESETS = (
+    "configs/yardsticks"  # <name>/search.yaml: a yardstick's search space; <name>/tuned.yaml: its tuned settings
+)
+TUNED_YARDSTICKS = ("peak_shaving", "mpc_naive", "mpc_learned", "mpc_stochastic")  # each has a row <name>_tuned
+
+
+def yardstick_with(
+    name: str,  # a yardstick of CONTROLLERS
+    settings: dict,  # constructor arguments replacing the row's own
+) -> Controller:
+    "A fresh yardstick `name` with some of its constructor's arguments changed."
+    make = CONTROLLERS[name].make
+    if isinstance(make, partial):
+        return make.func(*make.args, **{**make.keywords, **settings})
+    return make(**settings)
+
+
+def yardstick_preset(
+    name: str,  # a yardstick with presets (TUNED_YARDSTICKS)
+    preset: str = "tuned",  # the preset file's name
+    path: str | Path | None = None,  # the file (default: configs/yardsticks/<name>/<preset>.yaml)
+) -> dict:
+    "A yardstick's preset: constructor arguments, checked by making the yardstick with them."
+    if path is None:
+        try:
+            path = resource(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
+        except FileNotFoundError:
+            path = Path(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no {preset!r} settings for yardstick {name!r} (make tune-yardsticks writes them)")
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(settings, dict) or not all(isinstance(k, str) for k in settings):
+        raise ConfigError(f"{path}: a mapping of {name}'s constructor arguments to values is expected")
+    try:
+        yardstick_with(name, settings)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{path}: these settings make no valid {name}: {e}") from None
+    return settings
+
+
+def yardstick_preset_text(
+    settings: dict,  # constructor arguments
+    summary: str,  # one comment line: where the values come from
+) -> str:
+    "The text of a yardstick's `tuned.yaml`: two comment lines, then the settings."
+    body = yaml.safe_dump(settings, sort_keys=False, default_flow_style=False)
+    head = "# Written by ev_rl.tune.write_yardstick_tuning (make tune-yardsticks): do not edit by hand."
+    return f"{head}\n# {summary}\n{body}"
+
+
+def _tuned_yardstick(
+    base: str,  # the untuned row
+    settings: dict | None,  # its tuned settings (None: not tuned yet)
+) -> Controller:
+    "The tuned yardstick: the base row's controller with the tuned settings, named `<base>_tuned`."
+    if settings is None:
+        raise ConfigError(
+            f"{base}_tuned: {YARDSTICK_PRESETS}/{base}/tuned.yaml was not there when ev_rl.baselines was imported; "
+            "make tune-yardsticks writes them"
+        )
+    controller = yardstick_with(base, settings)
+    controller.name = f"{base}_tuned"
+    return controller
+
+
+def _forecasts_text(
+    base: str,  # the untuned row
+    settings: dict,  # its tuned settings
+) -> str:
+    "What the tuned yardstick's forecasts are, for the information table: source, horizon, resolution."
+    source = {"seasonal_naive": "seasonal naive", "learned": "learned (training years)"}
+    if base == "peak_shaving":
+        kind = source[settings.get("forecaster", "seasonal_naive")]
+        return f"{kind}: each step to the end of the next peak period (at most {settings.get('window_h', 24.0):g} h)"
+    kind = CONTROLLERS[base].knows.forecasts.split(":")[0]
+    return f"{kind}: {settings.get('horizon_h', 24.0):g} h, one value per step"
+
+
+def tuned_row(
+    base: str,  # one of TUNED_YARDSTICKS
+    colour: str,  # its colour (one per row)
+) -> Row:
+    "The registry row of a tuned yardstick, from its `tuned.yaml` (a row that says how to tune it if there is none)."
+    row = CONTROLLERS[base]
+    try:
+        settings = yardstick_preset(base)
+    except ConfigError:
+        settings = None
+    s = settings or {}
+    forecasts = _forecasts_text(base, s)
+    floor = "yes" if s.get("peak_memory", True) else "no"
+    knows = Knows(**{**vars(row.knows), "forecasts": forecasts, "last_month_peaks": floor})
+    return Row(
+        f"{base}_tuned",
+        f"{row.label}, tuned",
+        f"{row.short_label} tuned",
+        colour,
+        row.order + 1,
+        knows,
+        partial(_tuned_yardstick, base=base, settings=settings),
+        what=f"{row.what}; settings tuned on validation",
+    )
+
+
+_TUNED_COLOURS = {
+    "peak_shaving": "#4e2a1e",
+    "mpc_naive": "#5b3a8c",
+    "mpc_learned": "#a6246f",
+    "mpc_stochastic": "#0e6e6e",
+}
+CONTROLLERS |= {f"{b}_tuned": tuned_row(b, _TUNED_COLOURS[b]) for b in TUNED_YARDSTICKS}
+
 # %% ../nbs/04_baselines.ipynb #dac01f64
 def gap_closed(
     objective: float,  # the controller's objective
@@ -223,13 +360,15 @@ def _scenario_key(scenario: Scenario) -> str:
         scenario.pv_kw,
         scenario.mall_kw,
         scenario.sessions,
+        scenario.history_pv_kw,
+        scenario.history_mall_kw,
     )
 
 
 @lru_cache(maxsize=1)
 def _simulation_code() -> str:
     "A fingerprint of the code every result runs through: controllers, simulator, site, reward, dispatch, forecasts."
-    return code_fingerprint(controllers, env, site, reward, dispatch, forecast)
+    return code_fingerprint(controllers, env, site, reward, dispatch, forecast, quantiles)
 
 
 def reference_kpis(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .agents import agent_settings
 from .baselines import CONTROLLERS, REFERENCES, gap_closed, reference_kpis
-from .data import REAL_YEAR, first_days, real_year_scenario, scenario_set
+from .data import REAL_YEAR, first_days, real_year_scenario, scenario_set, validation_set
 from .evaluate import evaluate_controller
 from .paths import cache_root, resolve
 from .reward import TRAJECTORY_KEYS
@@ -112,7 +112,7 @@ def train_all(
     for scenario in scenario_set("test", None, test_scenarios, test_days):
         for name in REFERENCES:
             reference_kpis(name, scenario, cache)
-    for scenario in scenario_set("validation", None, params[0].validation_scenarios, params[0].validation_days):
+    for scenario in validation_set(None, params[0].validation_scenarios, params[0].validation_days):
         for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
             reference_kpis(name, scenario, cache)
 
@@ -295,7 +295,8 @@ def write_results(
             {
                 "parameters": parameters,
                 "runs": [Path(r).name for r in run_dirs],
-                "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")},
+                "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")}
+                | {"windows": "one per quarter (validation_set)"},
                 "train_wall_seconds": train_wall_seconds,
                 "command": run_command(),
             },

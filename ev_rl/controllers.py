@@ -12,17 +12,24 @@ import numpy as np
 
 from .core import SiteConfig
 from .data import Scenario
-from .dispatch import DispatchProblem, _highs, perfect_foresight_problem, plan_actions, solve_dispatch
+from ev_rl.dispatch import (
+    DispatchProblem,
+    _highs,
+    perfect_foresight_problem,
+    plan_actions,
+    solve_dispatch,
+    solve_scenario_dispatch,
+)
 from .env import CompiledScenario, compile_scenario, simulate
 from .forecast import FORECASTERS, Forecast, Forecaster, forecaster
 from .reward import episode_kpis, objective_factors
 from .site import Outlook, ScenarioOutlook, SiteState, socket_setpoint
 
 # %% auto #0
-__all__ = ['socket_setpoints', 'EV_CONTROLS', 'LEVERS', 'Controller', 'PolicyController', 'as_controller', 'rollout', 'evaluate',
-           'constraint_violations', 'Uncontrolled', 'earliest_deadline_kwh', 'surplus_kwh', 'RuleBased',
-           'EarliestDeadlineEVs', 'EarliestDeadlinePolicy', 'shaving_level_kw', 'steps_to_peak_end', 'PeakShaving',
-           'PerfectForesight', 'MPC']
+__all__ = ['socket_setpoints', 'EV_CONTROLS', 'LEVERS', 'MPC_SCENARIOS', 'QUANTILE_SCENARIOS', 'Controller', 'PolicyController',
+           'as_controller', 'rollout', 'evaluate', 'constraint_violations', 'Uncontrolled', 'earliest_deadline_kwh',
+           'surplus_kwh', 'RuleBased', 'EarliestDeadlineEVs', 'EarliestDeadlinePolicy', 'shaving_level_kw',
+           'steps_to_peak_end', 'PeakShaving', 'PerfectForesight', 'MPC']
 
 # %% ../nbs/03b_controllers.ipynb #5d76ece1
 class Controller:
@@ -324,6 +331,19 @@ def steps_to_peak_end(
     return after[nxt] - t
 
 
+def _nonnegative(
+    owner: str,  # who checks, for the message
+    name: str,  # the argument's name
+    value,  # its value
+) -> float:
+    "`value` as a float; `ValueError` naming the argument unless it is a finite number >= 0."
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{owner}: {name} = {value!r} must be a finite number >= 0")
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{owner}: {name} = {value!r} must be a finite number >= 0")
+    return float(value)
+
+
 class PeakShaving(RuleBased):
     "The demand-charge rule: discharge above the day's shaving level, recharge below it; EVs as `RuleBased`."
 
@@ -333,6 +353,7 @@ class PeakShaving(RuleBased):
         self,
         forecaster: str | Forecaster = "seasonal_naive",  # a name of ev_rl.forecast.FORECASTERS, or a forecaster
         window_h: float = 24.0,  # longest look-ahead of the shaving level, h
+        demand_margin: float = 0.0,  # plan with the mall forecast times (1 + margin), >= 0 (a cautious level)
     ):
         if not isinstance(forecaster, Forecaster) and forecaster not in FORECASTERS:
             raise ValueError(
@@ -341,6 +362,9 @@ class PeakShaving(RuleBased):
         if not window_h > 0:
             raise ValueError(f"PeakShaving: window_h = {window_h} must be > 0")
         self.forecaster, self.window_h = forecaster, window_h
+        self.demand_margin = _nonnegative("PeakShaving", "demand_margin", demand_margin)
+        if self.demand_margin:
+            self.name = f"peak_shaving_margin{self.demand_margin:g}"
 
     def forecast_steps(self, config):
         return max(1, int(round(self.window_h * config.simulation.steps_per_hour)))
@@ -358,7 +382,7 @@ class PeakShaving(RuleBased):
         "Battery setpoint: shave the forecast import above the day's level, else store PV, top up from the grid."
         b, dt, peak = state.config.bess, state.dt_h, state.peak_period
         n = self.window_steps(state, len(forecast.pv_kw))  # steps to the end of the next peak period
-        import_kw = forecast.mall_kw[:n] - forecast.pv_kw[:n]
+        import_kw = forecast.mall_kw[:n] * (1.0 + self.demand_margin) - forecast.pv_kw[:n]
         import_kw[0] += ev_kwh / dt
         usable_kwh = max(state.bess_energy_kwh - b.soc_min * b.capacity_kwh, 0.0) * b.discharge_efficiency
         level_kw = shaving_level_kw(import_kw, usable_kwh, b.power_kw, dt)
@@ -415,6 +439,14 @@ class PerfectForesight(Controller):
         return self.actions[state.step]
 
 # %% ../nbs/03b_controllers.ipynb #4f124000
+MPC_SCENARIOS = ("point", "quantiles")  # what MPC plans against: one forecast, or scenarios of the quantile forecasts
+QUANTILE_SCENARIOS = (  # (name, PV level, mall level, weight): Swanson's rule on the 10, 50 and 90 % quantiles
+    ("median", 0.5, 0.5, 0.4),
+    ("high net load", 0.1, 0.9, 0.3),
+    ("low net load", 0.9, 0.1, 0.3),
+)
+
+
 class MPC(Controller):
     "Model-predictive control: each step, the dispatch LP over the next hours with forecasts and the plugged vehicles."
 
@@ -422,16 +454,39 @@ class MPC(Controller):
         self,
         horizon_h: float = 24.0,  # length of the planning horizon, h
         peak_memory: bool = True,  # floor the demand-charge peaks at last month's (see above)
-        forecaster: str | Forecaster = "seasonal_naive",  # a name of ev_rl.forecast.FORECASTERS, or a forecaster
+        forecaster: str | Forecaster | None = None,  # a name of FORECASTERS or a forecaster (None: see below)
+        terminal_value_scale: float = 1.0,  # multiplies the terminal value of stored energy, >= 0
+        demand_margin: float = 0.0,  # plan with the mall forecast times (1 + margin), >= 0
+        scenarios: str = "point",  # "point": the forecaster's forecast; "quantiles": three quantile scenarios
     ):
-        if not horizon_h > 0:
-            raise ValueError(f"MPC: horizon_h = {horizon_h} must be > 0")
-        if not isinstance(forecaster, Forecaster) and forecaster not in FORECASTERS:
+        if isinstance(horizon_h, bool) or not isinstance(horizon_h, int | float | np.integer | np.floating):
+            raise ValueError(f"MPC: horizon_h = {horizon_h!r} must be > 0 (a finite number of hours)")
+        if not (np.isfinite(horizon_h) and horizon_h > 0):
+            raise ValueError(f"MPC: horizon_h = {horizon_h!r} must be > 0 (a finite number of hours)")
+        if not isinstance(peak_memory, bool | np.bool_):
+            raise ValueError(f"MPC: peak_memory = {peak_memory!r} must be True or False")
+        if not isinstance(scenarios, str) or scenarios not in MPC_SCENARIOS:
+            raise ValueError(f"MPC: scenarios = {scenarios!r} must be one of {list(MPC_SCENARIOS)}")
+        if forecaster is None:  # the default of each: naive forecasts, or the learned quantile forecasts
+            forecaster = "learned" if scenarios == "quantiles" else "seasonal_naive"
+        if not isinstance(forecaster, Forecaster) and not (isinstance(forecaster, str) and forecaster in FORECASTERS):
             raise ValueError(f"MPC: forecaster = {forecaster!r} must be one of {list(FORECASTERS)} or a Forecaster")
+        if scenarios == "quantiles" and forecaster != "learned":
+            raise ValueError(
+                f"MPC: forecaster = {forecaster!r} with scenarios = 'quantiles': the scenarios come from the learned "
+                "quantile forecaster (ev_rl.quantiles); give forecaster='learned' or leave it out"
+            )
         self.horizon_h, self.peak_memory, self.forecaster = horizon_h, peak_memory, forecaster
+        self.terminal_value_scale = _nonnegative("MPC", "terminal_value_scale", terminal_value_scale)
+        self.demand_margin = _nonnegative("MPC", "demand_margin", demand_margin)
+        self.scenarios = scenarios
         kind = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
-        self.name = f"mpc_{'naive' if kind == 'seasonal_naive' else kind}" + (
-            "" if horizon_h == 24 else f"_{horizon_h:g}h"
+        kind = "stochastic" if scenarios == "quantiles" else "naive" if kind == "seasonal_naive" else kind
+        self.name = (
+            f"mpc_{kind}"
+            + ("" if horizon_h == 24 else f"_{horizon_h:g}h")
+            + ("" if self.terminal_value_scale == 1 else f"_terminal{self.terminal_value_scale:g}")
+            + ("" if self.demand_margin == 0 else f"_margin{self.demand_margin:g}")
         )
 
     def reset(self, outlook):
@@ -439,21 +494,39 @@ class MPC(Controller):
         self.outlook = outlook
         self.horizon = max(1, int(round(self.horizon_h * cfg.simulation.steps_per_hour)))
         f = objective_factors(cfg)
-        self.terminal_value = cfg.bess.discharge_efficiency * (
-            f["co2"] * outlook.mean_co2_kg_per_kwh + f["cost"] * cfg.tariff.offpeak_price_per_kwh
+        self.terminal_value = (
+            self.terminal_value_scale
+            * cfg.bess.discharge_efficiency
+            * (f["co2"] * outlook.mean_co2_kg_per_kwh + f["cost"] * cfg.tariff.offpeak_price_per_kwh)
         )
         self.highs = _highs()
         self.build_s = self.solve_s = 0.0
         self.last_month_peaks_kw = np.zeros(2)  # off-peak, peak
 
-    def problem(
+    def net_scenarios(
         self,
         state: SiteState,  # the site at the current step
-    ) -> DispatchProblem:
-        "The dispatch problem of the current step: forecasts over the horizon, the plugged vehicles, the present state."
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[float]]:
+        "PV and mall forecasts (kW, arrays (H,)) of each scenario the plan is made against, and the scenarios' weights."
+        if self.scenarios == "point":
+            f = self.outlook.forecast(self.forecaster, state, self.horizon)
+            return [f.pv_kw], [f.mall_kw], [1.0]
+        q = self.outlook.quantiles(state, self.horizon)
+        level = q.quantiles.index
+        return (
+            [q.pv_kw[:, level(pv)] for _, pv, _, _ in QUANTILE_SCENARIOS],
+            [q.mall_kw[:, level(mall)] for _, _, mall, _ in QUANTILE_SCENARIOS],
+            [w for *_, w in QUANTILE_SCENARIOS],
+        )
+
+    def problems(
+        self,
+        state: SiteState,  # the site at the current step
+    ) -> tuple[list[DispatchProblem], list[float]]:
+        "The dispatch problems of the current step, one per scenario of `net_scenarios`, and their weights."
         cfg, dt, month = state.config, state.dt_h, state.time.month
+        pv_kw, mall_kw, weights = self.net_scenarios(state)
         n = min(self.horizon, self.outlook.steps_left(state))
-        forecast = self.outlook.forecast(self.forecaster, state, self.horizon)
         tariff = self.outlook.tariff(state, n)
         remaining = state.socket_energy_asked_kwh
         sockets = np.flatnonzero(state.socket_occupied & (remaining > 1e-9))
@@ -467,28 +540,42 @@ class MPC(Controller):
             floor = np.maximum(running, self.last_month_peaks_kw)[peak]  # next month's steps: the same level
         else:
             floor = np.where(tariff.month == month, running[peak], 0.0)
-        return DispatchProblem(
-            cfg,
-            forecast.pv_kw[:n] * dt,
-            forecast.mall_kw[:n] * dt,
-            tariff.price_per_kwh,
-            tariff.co2_kg_per_kwh,
-            peak > 0,
-            tariff.month,
-            cell_step,
-            sockets[cell_session],
-            cell_session,
-            state.socket_max_kw[sockets][cell_session] * dt,
-            remaining[sockets],
-            float(state.bess_energy_kwh),
-            previous_import_kwh=None if state.first_step else float(state.previous_import_kwh),
-            demand_floor_kw=floor,
-            terminal_value_per_kwh=self.terminal_value,
-        )
+        problems = [
+            DispatchProblem(
+                cfg,
+                pv[:n] * dt,
+                mall[:n] * (1.0 + self.demand_margin) * dt,
+                tariff.price_per_kwh,
+                tariff.co2_kg_per_kwh,
+                peak > 0,
+                tariff.month,
+                cell_step,
+                sockets[cell_session],
+                cell_session,
+                state.socket_max_kw[sockets][cell_session] * dt,
+                remaining[sockets],
+                float(state.bess_energy_kwh),
+                previous_import_kwh=None if state.first_step else float(state.previous_import_kwh),
+                demand_floor_kw=floor,
+                terminal_value_per_kwh=self.terminal_value,
+            )
+            for pv, mall in zip(pv_kw, mall_kw)
+        ]
+        return problems, weights
+
+    def problem(
+        self,
+        state: SiteState,  # the site at the current step
+    ) -> DispatchProblem:
+        "The dispatch problem of the current step (the first scenario's): forecasts, the plugged vehicles, the state."
+        return self.problems(state)[0][0]
 
     def act(self, observation, state):
-        p = self.problem(state)
-        plan = solve_dispatch(p, repair=False, highs=self.highs)
+        problems, weights = self.problems(state)
+        if self.scenarios == "point":
+            plan = solve_dispatch(problems[0], repair=False, highs=self.highs)
+        else:
+            plan = solve_scenario_dispatch(problems, weights, repair=False, highs=self.highs)
         self.build_s += plan.build_s
         self.solve_s += plan.solve_s
-        return plan_actions(plan, p)[0]
+        return plan_actions(plan, problems[0])[0]

@@ -24,9 +24,10 @@ from .sockets import assign_sockets
 from .user_sessions import load_sessions
 
 # %% auto #0
-__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'REAL_YEAR',
-           'MEASURED_METER', 'peak_mask', 'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario',
-           'scenario_from_series', 'scenario_days', 'first_days', 'make_scenario', 'scenario_set', 'training_scenario',
+__all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'VALIDATION_MONTHS',
+           'VALIDATION_DAYS', 'VALIDATION_HISTORY_DAYS', 'REAL_YEAR', 'MEASURED_METER', 'peak_mask',
+           'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario', 'scenario_from_series', 'scenario_days',
+           'with_history', 'first_days', 'make_scenario', 'scenario_set', 'validation_set', 'training_scenario',
            'heldout_scenarios', 'scenario_from_files', 'real_year_scenario', 'calibration_table', 'plot_data_overview',
            'write_scenario', 'read_scenario', 'write_data_folder']
 
@@ -90,6 +91,16 @@ def _check_scenario(s: Scenario) -> None:
             raise ValueError(f"{where}: {name} is not finite at step {int(np.flatnonzero(~np.isfinite(a))[0])}")
         if (a < 0).any():
             raise ValueError(f"{where}: {name} is negative at step {int(np.flatnonzero(a < 0)[0])}")
+    if s.history_pv_kw.shape != s.history_mall_kw.shape:
+        raise ValueError(
+            f"{where}: history_pv_kw has {len(s.history_pv_kw)} steps but history_mall_kw {len(s.history_mall_kw)}"
+        )
+    for name in ["history_pv_kw", "history_mall_kw"]:
+        a = getattr(s, name)
+        if not (np.isfinite(a) & (a >= 0)).all():
+            raise ValueError(
+                f"{where}: {name} is not finite and non-negative at step {int(np.flatnonzero(~(a >= 0))[0])}"
+            )
     missing = [c for c in _SESSION_STEP_COLUMNS if c not in s.sessions.columns]
     if missing:
         raise ValueError(f"{where}: sessions lack column(s) {missing}")
@@ -129,6 +140,8 @@ class Scenario:
     quality: dict | None = (
         None  # data-quality record of the series loaded from files (outages, gaps, fill policy), else None
     )
+    history_pv_kw: np.ndarray = ()  # PV of the steps just before the first (a window's past, read by forecasters), kW
+    history_mall_kw: np.ndarray = ()  # mall demand of those steps, kW
 
     def __post_init__(self):
         self.pv_kw, self.mall_kw = np.asarray(self.pv_kw, float), np.asarray(self.mall_kw, float)
@@ -137,6 +150,8 @@ class Scenario:
             np.asarray(self.co2_kg_per_kwh, float),
         )
         self.peak = np.asarray(self.peak, bool)
+        self.history_pv_kw = np.asarray(self.history_pv_kw, float).reshape(-1)
+        self.history_mall_kw = np.asarray(self.history_mall_kw, float).reshape(-1)
         _check_scenario(self)
 
     @property
@@ -148,6 +163,11 @@ class Scenario:
     def dt_h(self) -> float:
         "Step length in hours."
         return self.config.simulation.dt_h
+
+    @property
+    def history_steps(self) -> int:
+        "Number of steps of history before the first step (0: the scenario starts without a past)."
+        return len(self.history_pv_kw)
 
 # %% ../nbs/01e_data.ipynb #33f0174d
 def scenario_from_series(
@@ -184,6 +204,7 @@ def scenario_days(
     scenario: Scenario,  # a scenario (e.g. a generated year)
     first_day: int,  # first day of the window, counted from 0
     n_days: int,  # length of the window, days
+    history_days: int = 0,  # days before the window kept as its history (forecasters read them), >= 0
 ) -> Scenario:
     "The days `first_day` .. `first_day + n_days - 1` of `scenario`, with the sessions that lie entirely inside them."
     spd = 24 * scenario.config.simulation.steps_per_hour
@@ -193,6 +214,10 @@ def scenario_days(
             f"scenario_days: days {first_day} to {first_day + n_days - 1} are not inside the "
             f"scenario's {scenario.n_steps // spd} days"
         )
+    if not 0 <= history_days <= first_day:
+        raise ValueError(
+            f"scenario_days: history_days = {history_days} must lie in [0, {first_day}] (the days before the window)"
+        )
     ses = scenario.sessions
     inside = (ses["arrival_step"] >= start) & (ses["departure_step"] <= stop)
     sessions = (
@@ -200,7 +225,7 @@ def scenario_days(
         .assign(arrival_step=ses["arrival_step"][inside] - start, departure_step=ses["departure_step"][inside] - start)
         .reset_index(drop=True)
     )
-    return scenario_from_series(
+    window = scenario_from_series(
         scenario.config,
         scenario.pv_kw[start:stop],
         scenario.mall_kw[start:stop],
@@ -209,6 +234,31 @@ def scenario_days(
         start=scenario.time[start],
         seed=scenario.seed,
     )
+    past = slice(start - history_days * spd, start)
+    window.history_pv_kw, window.history_mall_kw = scenario.pv_kw[past].copy(), scenario.mall_kw[past].copy()
+    return window
+
+
+def with_history(
+    scenario: Scenario,  # a scenario, with or without a history
+) -> tuple[Scenario, int]:
+    "The scenario with its history prepended as its first steps (no sessions there), and the number of those steps."
+    k = scenario.history_steps
+    if k == 0:
+        return scenario, 0
+    start = scenario.time[0] - k * pd.Timedelta(minutes=scenario.config.simulation.dt_minutes)
+    sessions = scenario.sessions.assign(
+        arrival_step=scenario.sessions["arrival_step"] + k, departure_step=scenario.sessions["departure_step"] + k
+    )
+    return scenario_from_series(
+        scenario.config,
+        np.r_[scenario.history_pv_kw, scenario.pv_kw],
+        np.r_[scenario.history_mall_kw, scenario.mall_kw],
+        sessions,
+        name=f"{scenario.name}+history",
+        start=start,
+        seed=scenario.seed,
+    ), k
 
 # %% ../nbs/01e_data.ipynb #07001058
 def first_days(
@@ -308,6 +358,30 @@ def scenario_set(
         if days is None
         else [first_days(s, days) if days < s.n_steps // (24 * config.simulation.steps_per_hour) else s for s in years]
     )
+
+# %% ../nbs/01e_data.ipynb #4de8a387
+VALIDATION_MONTHS = (2, 5, 8, 11)  # one window per quarter, from the first of its middle month
+VALIDATION_DAYS = 14  # days of each window
+VALIDATION_HISTORY_DAYS = 14  # days before each window kept as its history (the forecasters read a week back)
+
+
+def validation_set(
+    config: SiteConfig | None = None,  # site configuration (default: Iquitos)
+    n_years: int = 3,  # validation years, >= 1
+    days: int = VALIDATION_DAYS,  # days of each window, 1 .. 28
+) -> list[Scenario]:
+    "The validation set: a window of `days` days in each quarter of each of the first `n_years` validation years."
+    if isinstance(n_years, bool) or not isinstance(n_years, int) or n_years < 1:
+        raise ValueError(f"validation_set: n_years = {n_years!r} must be a positive integer")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 28:
+        raise ValueError(f"validation_set: days = {days!r} must be an integer in [1, 28] (a window within its month)")
+    windows = []
+    for year in scenario_set("validation", config, n_years):
+        spd = 24 * year.config.simulation.steps_per_hour
+        for month in VALIDATION_MONTHS:
+            first_day = int(np.flatnonzero((year.time.month == month) & (year.time.day == 1))[0]) // spd
+            windows.append(scenario_days(year, first_day, days, history_days=VALIDATION_HISTORY_DAYS))
+    return windows
 
 # %% ../nbs/01e_data.ipynb #4b120f3c
 def training_scenario(

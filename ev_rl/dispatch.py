@@ -5,6 +5,7 @@
 # %% ../nbs/03a_dispatch.ipynb #f0fa840b
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from .site import battery_setpoint, socket_setpoint
 
 # %% auto #0
 __all__ = ['DispatchProblem', 'perfect_foresight_problem', 'DispatchLP', 'build_dispatch_lp', 'DispatchPlan', 'solve_dispatch',
-           'plan_actions']
+           'plan_actions', 'ScenarioLP', 'build_scenario_lp', 'scenario_plans', 'solve_scenario_dispatch']
 
 # %% ../nbs/03a_dispatch.ipynb #2d0d1018
 @dataclass(frozen=True)
@@ -333,3 +334,167 @@ def plan_actions(
     a[:, 0] = battery_setpoint(plan.charge_kwh - plan.discharge_kwh, cfg.bess.power_kw * cfg.simulation.dt_h)
     a[p.cell_step, 1 + p.cell_socket] = socket_setpoint(plan.cell_kwh, p.cell_limit_kwh)
     return a
+
+# %% ../nbs/03a_dispatch.ipynb #c50a0f54
+@dataclass
+class ScenarioLP:
+    "Scenario dispatch problems as one HiGHS model: their LPs on the diagonal, the first step's decisions tied."
+
+    lp: highspy.HighsLp  # the model passed to HiGHS (costs divided by `scale`)
+    scenarios: list[DispatchLP]  # each scenario's own LP (its columns numbered within its block)
+    offsets: np.ndarray  # (S,) the first column of each scenario's block
+    cost: np.ndarray  # objective coefficient of each column: its scenario's weight times its own, objective units
+    constant: float  # the weighted sum of the scenarios' constants
+    scale: float  # the costs passed to HiGHS are `cost / scale`
+
+# %% ../nbs/03a_dispatch.ipynb #21ea0d65
+def _check_scenarios(problems: list[DispatchProblem], weights) -> np.ndarray:
+    "The weights as an array; `ValueError` unless the problems differ only in PV and mall and the weights sum to 1."
+    if (
+        not isinstance(problems, list | tuple)
+        or not problems
+        or not all(isinstance(p, DispatchProblem) for p in problems)
+    ):
+        raise ValueError("solve_scenario_dispatch: problems must be a non-empty list of DispatchProblem")
+    w = np.asarray(weights, float)
+    if w.shape != (len(problems),) or not np.isfinite(w).all() or (w < 0).any() or abs(w.sum() - 1.0) > 1e-9:
+        raise ValueError(
+            f"solve_scenario_dispatch: weights = {weights!r} must be {len(problems)} finite numbers >= 0 summing to 1"
+        )
+    first = problems[0]
+    for s, p in enumerate(problems[1:], 1):
+        same = p.config == first.config and p.n_steps == first.n_steps
+        same = same and all(
+            np.array_equal(getattr(p, k), getattr(first, k)) for k in ("cell_step", "cell_socket", "cell_session")
+        )
+        if not same:
+            raise ValueError(
+                f"solve_scenario_dispatch: problem {s} differs from problem 0 in its site, steps or cells "
+                "(the scenarios share them; only PV and mall differ)"
+            )
+    return w
+
+
+def _first_step_columns(d: DispatchLP, p: DispatchProblem) -> np.ndarray:
+    "The columns of the first step's decisions: the battery's charge and discharge, and the cells of step 0."
+    col = d.columns
+    return np.r_[col["charge"][:1], col["discharge"][:1], col["cell"][np.asarray(p.cell_step) == 0]]
+
+
+def build_scenario_lp(
+    problems: list[DispatchProblem],  # the scenarios: the same site, state, vehicles and tariff; PV and mall differ
+    weights,  # (S,) their weights, >= 0, summing to 1
+) -> ScenarioLP:
+    "The scenario program: each scenario's dispatch LP on the diagonal, weighted, the first step's decisions equal."
+    w = _check_scenarios(problems, weights)
+    parts = [build_dispatch_lp(p) for p in problems]
+    if any(d.columns.keys() != parts[0].columns.keys() for d in parts) or not all(
+        np.array_equal(d.columns[k], parts[0].columns[k]) for d in parts for k in d.columns
+    ):
+        raise ValueError(
+            "solve_scenario_dispatch: the problems' LPs have different columns (their tariffs or states differ)"
+        )
+    n_col = np.array([d.lp.num_col_ for d in parts])
+    n_row = np.array([d.lp.num_row_ for d in parts])
+    offsets, row_offsets = np.r_[0, np.cumsum(n_col)[:-1]], np.r_[0, np.cumsum(n_row)[:-1]]
+    rows, cols, values = [], [], []
+    for d, c0, r0 in zip(parts, offsets, row_offsets):
+        m = d.lp.a_matrix_
+        start = np.asarray(m.start_)
+        cols.append(c0 + np.repeat(np.arange(d.lp.num_col_), np.diff(start)))
+        rows.append(r0 + np.asarray(m.index_))
+        values.append(np.asarray(m.value_, float))
+    tied = _first_step_columns(parts[0], problems[0])
+    m_tied, n_blocks = len(tied), int(n_row.sum())
+    for s in range(1, len(parts)):  # y_s - y_0 = 0 on the first step's decisions
+        r = n_blocks + (s - 1) * m_tied + np.arange(m_tied)
+        rows += [r, r]
+        cols += [offsets[s] + tied, offsets[0] + tied]
+        values += [np.ones(m_tied), -np.ones(m_tied)]
+    n_rows_all, n_cols_all = n_blocks + (len(parts) - 1) * m_tied, int(n_col.sum())
+    a = sp.csc_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows_all, n_cols_all)
+    )
+    stack = lambda name: np.concatenate([np.asarray(getattr(d.lp, name), float) for d in parts])
+    tie_bounds = np.zeros(n_rows_all - n_blocks)
+    cost = np.concatenate([ws * d.cost for ws, d in zip(w, parts)])
+    constant = sum(ws * d.constant for ws, d in zip(w, parts))
+    scale = float(np.abs(cost).max())
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols_all, n_rows_all
+    lp.col_cost_, lp.offset_ = cost / scale, constant / scale
+    lp.col_lower_, lp.col_upper_ = stack("col_lower_"), stack("col_upper_")
+    lp.row_lower_ = np.r_[stack("row_lower_"), tie_bounds]
+    lp.row_upper_ = np.r_[stack("row_upper_"), tie_bounds]
+    m = lp.a_matrix_
+    m.format_, m.num_col_, m.num_row_ = highspy.MatrixFormat.kColwise, n_cols_all, n_rows_all
+    m.start_, m.index_, m.value_ = a.indptr, a.indices, a.data
+    return ScenarioLP(lp, parts, offsets, cost, constant, scale)
+
+# %% ../nbs/03a_dispatch.ipynb #00d21824
+def _same_problem(p: DispatchProblem, q: DispatchProblem) -> bool:
+    "Whether two problems hold the same data, field by field (arrays element by element)."
+    return all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a == b
+        for a, b in ((getattr(p, f.name), getattr(q, f.name)) for f in dataclasses.fields(DispatchProblem))
+    )
+
+
+def scenario_plans(
+    problems: list[DispatchProblem],  # the scenarios: the same site, state, vehicles and tariff; PV and mall differ
+    weights,  # (S,) their weights, >= 0, summing to 1
+    repair: bool = True,  # forbid charging and discharging in one step, in every scenario (False: the LP's solution)
+    highs: highspy.Highs | None = None,  # a HiGHS instance to reuse (MPC solves many small LPs)
+) -> list[DispatchPlan]:
+    "Each scenario's plan of the scenario program (one first step for all; identical scenarios merged)."
+    t0 = time.perf_counter()
+    w = _check_scenarios(problems, weights)
+    kept, group = [], []  # the first of each set of identical scenarios; each scenario's set
+    for p in problems:
+        same = [g for g, k in enumerate(kept) if _same_problem(p, problems[k])]
+        group.append(same[0] if same else len(kept))
+        kept += [] if same else [len(group) - 1]
+    merged = np.bincount(group, weights=w)
+    d = build_scenario_lp([problems[k] for k in kept], merged / merged.sum())
+    t1 = time.perf_counter()
+    h = _highs() if highs is None else highs
+    h.passModel(d.lp)
+    blocks = list(zip(d.offsets, d.scenarios))
+    col = {k: np.stack([o + s.columns[k] for o, s in blocks]) for k in ("charge", "discharge")}  # (S, H)
+    b = problems[0].config.bess
+    x = _solve(h)
+    lower = float(d.cost @ x + d.constant)
+    repaired = np.zeros(col["charge"].shape, bool)
+    while repair and (bad := _both_ways(x, col)).any():
+        ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
+        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency  # net energy goes into the battery
+        off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
+        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
+        repaired |= bad
+        x = _solve(h)
+    t2 = time.perf_counter()
+    objective = float(d.cost @ x + d.constant)
+    plans = [
+        DispatchPlan(
+            *(x[o + s.columns[k]] for k in _BLOCKS),
+            x[o + s.columns["cell"]],
+            objective,
+            min(lower, objective),
+            np.flatnonzero(r),
+            t1 - t0,
+            t2 - t1,
+        )
+        for (o, s), r in zip(blocks, repaired)
+    ]
+    return [plans[g] for g in group]  # identical scenarios share one plan
+
+
+def solve_scenario_dispatch(
+    problems: list[DispatchProblem],  # the scenarios: the same site, state, vehicles and tariff; PV and mall differ
+    weights,  # (S,) their weights, >= 0, summing to 1
+    repair: bool = True,  # forbid charging and discharging in one step, in every scenario (False: the LP's solution)
+    highs: highspy.Highs | None = None,  # a HiGHS instance to reuse (MPC solves many small LPs)
+) -> DispatchPlan:
+    "The first scenario's plan of the scenario program (its first step is every scenario's), as `scenario_plans`."
+    return scenario_plans(problems, weights, repair, highs)[0]

@@ -18,7 +18,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
-from .data import Scenario, scenario_set
+from .data import Scenario, scenario_set, with_history
 from .paths import cache_root, code_fingerprint
 
 # %% auto #0
@@ -56,7 +56,7 @@ class Forecaster:
         scenario: Scenario,  # the scenario whose steps are forecast
         horizon_steps: int,  # H, steps ahead of each forecast (the issuing step included)
     ) -> Forecast:
-        "The forecasts issued at every step of `scenario`."
+        "The forecasts issued at every step of `scenario` (from its history too, if it carries one)."
         raise NotImplementedError
 
     def issue_at(
@@ -67,6 +67,14 @@ class Forecaster:
     ) -> Forecast:
         "The forecasts issued at one step, arrays (H,): from the history before it, as `issue` gives them."
         raise NotImplementedError
+
+
+def _after_history(
+    forecast: Forecast,  # forecasts issued on a scenario with its history prepended
+    history_steps: int,  # the number of steps prepended
+) -> Forecast:
+    "The forecasts of the scenario's own steps."
+    return Forecast(forecast.pv_kw[history_steps:], forecast.mall_kw[history_steps:])
 
 # %% ../nbs/01f_forecast.ipynb #601b8d8a
 def target_steps(
@@ -118,13 +126,15 @@ class SeasonalNaive(Forecaster):
     name = "seasonal_naive"
 
     def issue(self, scenario, horizon_steps):
+        scenario, k = with_history(scenario)
         spd = 24 * scenario.config.simulation.steps_per_hour
-        return Forecast(
+        issued = Forecast(
             seasonal_naive(scenario.pv_kw, spd, horizon_steps, np.zeros(scenario.n_steps)),
             seasonal_naive(
                 scenario.mall_kw, 7 * spd, horizon_steps, configured_mall_kw(scenario.config, scenario.time)
             ),
         )
+        return _after_history(issued, k)
 
     def issue_at(self, history, step, horizon_steps):
         spd, n, issue = 24 * history.config.simulation.steps_per_hour, len(history.time), np.array([step])
@@ -167,15 +177,17 @@ def forecast_features(
     horizon_steps: int,  # H
     steps_per_day: int,  # steps in a day
 ) -> np.ndarray:
-    "Features of every (issue step t, lead h) pair from what is known at t, (T * H, 9), row t * H + h."
+    "Features of every (issue step t, lead h) pair from what is known at t, (T * H, 13), row t * H + h."
     n = len(series)
     target = target_steps(n, horizon_steps)
     lead = target - np.arange(n)[:, None]
     at = np.minimum(target, n - 1)  # calendar of the target step (known in advance)
     hour = np.asarray(time.hour + time.minute / 60.0)[at]
     doy = np.asarray(time.day_of_year)[at]
-    last = np.concatenate([[np.nan], series[:-1]])  # the value of step t - 1
-    day_mean = pd.Series(series).rolling(steps_per_day).mean().shift(1).to_numpy()  # mean of the day before t
+    before = lambda k: np.r_[np.full(min(k, n), np.nan), series[: max(n - k, 0)]]  # the value of step t - k
+    last = before(1)
+    day = pd.Series(series).rolling(steps_per_day)
+    day_mean, day_max = day.mean().shift(1).to_numpy(), day.max().shift(1).to_numpy()  # of the day before t
     cols = [
         lead,
         np.sin(2 * np.pi * hour / 24),
@@ -186,6 +198,10 @@ def forecast_features(
         _lagged(series, target, lead, steps_per_day),
         _lagged(series, target, lead, 7 * steps_per_day),
         np.broadcast_to(day_mean[:, None], target.shape),
+        np.broadcast_to(day_max[:, None], target.shape),
+        np.broadcast_to(before(2)[:, None], target.shape),
+        np.broadcast_to((last - before(1 + steps_per_day))[:, None], target.shape),  # the anomaly on the last day
+        np.broadcast_to((last - before(1 + 7 * steps_per_day))[:, None], target.shape),  # and on the last week
     ]
     return np.stack([np.asarray(c, float).reshape(-1) for c in cols], axis=1)
 
@@ -197,7 +213,7 @@ def training_rows(
     horizon_steps: int,  # H, leads 0 .. H - 1
     issue_stride: int,  # every `issue_stride`-th issue step of each scenario
 ) -> tuple[np.ndarray, np.ndarray]:
-    "Features and targets of a learned forecaster: (n, 9) rows of `forecast_features` and the scaled actual values."
+    "Features and targets of a learned forecaster: (n, 13) rows of `forecast_features` and the scaled actual values."
     X, y = [], []
     for s in scenarios:
         spd = 24 * s.config.simulation.steps_per_hour
@@ -276,10 +292,11 @@ class Learned(Forecaster):
 
     def issue(self, scenario, horizon_steps):
         self._check_ready(horizon_steps)
+        scenario, k = with_history(scenario)  # the history's steps are issued too (then dropped): their features
         path = self._cache_file(scenario, horizon_steps) if self.cache_dir is not None else None
         if path is not None and path.is_file():
             with np.load(path) as f:
-                return Forecast(f["pv_kw"], f["mall_kw"])
+                return _after_history(Forecast(f["pv_kw"], f["mall_kw"]), k)
         spd = 24 * scenario.config.simulation.steps_per_hour
         target = target_steps(scenario.n_steps, horizon_steps)
         out = {}
@@ -292,7 +309,7 @@ class Learned(Forecaster):
             part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
             np.savez(part, **out)
             os.replace(part, path)
-        return Forecast(out["pv_kw"], out["mall_kw"])
+        return _after_history(Forecast(out["pv_kw"], out["mall_kw"]), k)
 
     def issue_at(self, history, step, horizon_steps):
         self._check_ready(horizon_steps)

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .agents import AGENTS
+from .agents import AGENTS, ALGOS
 from .baselines import CONTROLLERS, Row
 from .core import SiteConfig
 from .data import Scenario, make_scenario
@@ -213,6 +213,7 @@ class Inputs:
     results: Results  # the comparison (make compare)
     yardsticks: pd.DataFrame  # every yardstick on every test scenario of each site (make yardsticks)
     tuning: dict[str, dict]  # algorithm -> its search's record (make tune)
+    yardstick_tuning: dict[str, dict]  # yardstick -> its search's record (make tune-yardsticks)
     long_run: LongRun  # one PPO run far beyond the comparison's budget (make long-run)
     prior_ppo: pd.DataFrame  # the prior study's PPO settings re-run, scores on the test years (make prior-ppo)
     levers: pd.DataFrame  # the lever study on the validation years (make levers)
@@ -225,7 +226,8 @@ def load_inputs(
     "Every input of the paper; a missing one is an error naming the file and the make target that writes it."
     root = Path(root) if root is not None else results_root()
     tuning = require(root / "tuning", "tuning")
-    records = {p.stem: json.loads(p.read_text()) for p in sorted(tuning.glob("*.json"))}
+    every = {p.stem: json.loads(p.read_text()) for p in sorted(tuning.glob("*.json"))}
+    records = {name: r for name, r in every.items() if name in ALGOS}  # the agents' searches
     if not records:
         raise FileNotFoundError(f"{tuning}: no tuning record (<algo>.json); {MAKE_TARGETS['tuning']} writes them")
     long_dir = require(root / "long_run", "long_run")
@@ -233,6 +235,7 @@ def load_inputs(
         results=load_results(results_dir if results_dir is not None else root / "compare"),
         yardsticks=pd.read_csv(require(root / "yardsticks.csv", "yardsticks.csv")),
         tuning=records,
+        yardstick_tuning={name: r for name, r in every.items() if name in CONTROLLERS},
         long_run=LongRun(
             pd.read_csv(require(long_dir / "learning_curve.csv", "long_run")),
             json.loads(require(long_dir / "summary.json", "long_run").read_text()),

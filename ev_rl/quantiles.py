@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
-from .data import Scenario, scenario_set
+from .data import Scenario, scenario_days, scenario_set, with_history
 from ev_rl.forecast import (
     FORECASTERS,
     TRAINING_YEARS,
@@ -32,7 +33,8 @@ from ev_rl.forecast import (
 from .paths import code_fingerprint, results_root
 
 # %% auto #0
-__all__ = ['QUANTILES', 'QuantileForecast', 'LearnedQuantiles', 'quantile_calibration', 'write_forecast_records']
+__all__ = ['QUANTILES', 'QuantileForecast', 'LearnedQuantiles', 'fitted_quantiles', 'quantile_calibration', 'quarter_windows',
+           'forecast_skill_by_quarter', 'write_forecast_records']
 
 # %% ../nbs/01g_quantiles.ipynb #034cefac
 QUANTILES = (0.1, 0.5, 0.9)  # the levels of the quantile forecasts
@@ -130,6 +132,7 @@ class LearnedQuantiles(Learned):
     ) -> QuantileForecast:
         "The quantile forecasts issued at every step of `scenario`."
         self._check_ready(horizon_steps)
+        scenario, k = with_history(scenario)  # a window's history is issued too (its features), then dropped
         spd = 24 * scenario.config.simulation.steps_per_hour
         target = target_steps(scenario.n_steps, horizon_steps)
         crossed, rows, out = self.crossed, self.rows, {}
@@ -138,7 +141,47 @@ class LearnedQuantiles(Learned):
             pred = self._quantiles(key, X).reshape(*target.shape, len(self.quantiles))
             out[key] = np.where((target < scenario.n_steps)[..., None], np.maximum(pred, 0.0) * scale, np.nan)
         share = (self.crossed - crossed) / max(self.rows - rows, 1)
+        return QuantileForecast(self.quantiles, out["pv_kw"][k:], out["mall_kw"][k:], share)
+
+    def issue_quantiles_at(
+        self,
+        history,  # a `Scenario`, or any object with its `config`, `time`, `pv_kw`, `mall_kw` (as `Learned.issue_at`)
+        step: int,  # the issuing step: an index of `history.time`
+        horizon_steps: int,  # H
+    ) -> QuantileForecast:
+        "The quantile forecasts issued at one step, arrays (H, Q), from the history before it (`issue_quantiles`' row)."
+        self._check_ready(horizon_steps)
+        spd, n = 24 * history.config.simulation.steps_per_hour, len(history.time)
+        stop, target = min(n, step + horizon_steps), step + np.arange(horizon_steps)
+        crossed, rows, out = self.crossed, self.rows, {}
+        for key, scale in self._scales(history.config).items():
+            series = np.full(stop, np.nan)  # what is known at the step: the values before it
+            series[:step] = np.asarray(getattr(history, key), float)[:step] / scale
+            X = forecast_features(series, history.time[:stop], horizon_steps, spd)
+            pred = self._quantiles(key, X[step * horizon_steps : (step + 1) * horizon_steps])
+            out[key] = np.where((target < n)[:, None], np.maximum(pred, 0.0) * scale, np.nan)
+        share = (self.crossed - crossed) / max(self.rows - rows, 1)
         return QuantileForecast(self.quantiles, out["pv_kw"], out["mall_kw"], share)
+
+# %% ../nbs/01g_quantiles.ipynb #7bbc15c8
+@lru_cache(maxsize=8)
+def _fitted_quantiles(config: SiteConfig, max_horizon_steps: int) -> LearnedQuantiles:
+    "The quantile forecaster of a site fitted on its first TRAINING_YEARS training years (cached per process)."
+    return LearnedQuantiles(max_horizon_steps=max_horizon_steps).fit(scenario_set("train", config, TRAINING_YEARS))
+
+
+def fitted_quantiles(
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+    max_horizon_steps: int = 24,  # longest horizon it is fitted for, steps
+) -> LearnedQuantiles:
+    "The site's `LearnedQuantiles`, fitted on its first TRAINING_YEARS training years (cached per process)."
+    if (
+        isinstance(max_horizon_steps, bool)
+        or not isinstance(max_horizon_steps, int | np.integer)
+        or max_horizon_steps < 1
+    ):
+        raise ValueError(f"fitted_quantiles: max_horizon_steps = {max_horizon_steps!r} must be a positive integer")
+    return _fitted_quantiles(config or SiteConfig(), int(max_horizon_steps))
 
 # %% ../nbs/01g_quantiles.ipynb #444e3ba8
 def quantile_calibration(
@@ -171,6 +214,35 @@ def quantile_calibration(
                 )
     return pd.DataFrame(rows)
 
+# %% ../nbs/01g_quantiles.ipynb #e7548fa9
+def quarter_windows(
+    year: Scenario,  # a whole year
+    history_days: int = 14,  # days before each quarter kept as its history (fewer before the first)
+) -> dict[int, Scenario]:
+    "The calendar quarters of a year as windows with their history: quarter (1-4) -> window."
+    spd = 24 * year.config.simulation.steps_per_hour
+    day_quarter = np.asarray(year.time.quarter)[::spd]
+    out = {}
+    for q in np.unique(day_quarter):
+        days = np.flatnonzero(day_quarter == q)
+        first = int(days[0])
+        out[int(q)] = scenario_days(year, first, len(days), history_days=min(history_days, first))
+    return out
+
+
+def forecast_skill_by_quarter(
+    forecasters: dict,  # name -> ready forecaster
+    scenarios: list[Scenario],  # whole years (the validation years)
+    horizon_steps: int = 24,  # leads 0 .. H - 1
+) -> pd.DataFrame:
+    "`forecast_skill` in each calendar quarter of the years, one table with a `quarter` column."
+    windows = [quarter_windows(s) for s in scenarios]
+    parts = [
+        forecast_skill(forecasters, [w[q] for w in windows], horizon_steps).assign(quarter=q)
+        for q in sorted(windows[0])
+    ]
+    return pd.concat(parts, ignore_index=True)
+
 # %% ../nbs/01g_quantiles.ipynb #ee0e532f
 def write_forecast_records(
     out_dir: str | Path | None = None,  # where the files go (default: results_root())
@@ -179,15 +251,21 @@ def write_forecast_records(
     days: int | None = None,  # the first `days` days of each (None: the whole year)
     training_years: int = TRAINING_YEARS,  # training years the quantile forecaster is fitted on
 ) -> dict[str, Path]:
-    "Forecast skill of every forecaster and the quantiles' calibration on the validation years, as CSV files."
+    "Forecast skill of every forecaster (all year and by quarter) and the quantiles' calibration, as CSV files."
     config = config or SiteConfig()
     out = results_root() if out_dir is None else Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     validation = scenario_set("validation", config, n_validation, days)
     quantiles = LearnedQuantiles().fit(scenario_set("train", config, training_years))
     named = {name: forecaster(name, config) for name in FORECASTERS} | {quantiles.name: quantiles}
-    paths = {"skill": out / "forecast_skill.csv", "calibration": out / "forecast_quantiles.csv"}
+    paths = {
+        "skill": out / "forecast_skill.csv",
+        "skill_by_quarter": out / "forecast_skill_quarters.csv",
+        "calibration": out / "forecast_quantiles.csv",
+    }
     forecast_skill(named, validation).to_csv(paths["skill"], index=False, float_format="%.6g")
+    by_quarter = forecast_skill_by_quarter({k: v for k, v in named.items() if k != "perfect"}, validation)
+    by_quarter.to_csv(paths["skill_by_quarter"], index=False, float_format="%.6g")
     calibration = quantile_calibration(quantiles, validation).assign(crossing_share=quantiles.crossed / quantiles.rows)
     calibration.to_csv(paths["calibration"], index=False, float_format="%.6g")
     return paths

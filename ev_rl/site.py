@@ -17,6 +17,7 @@ import pandas as pd
 from .core import SiteConfig
 from .data import Scenario, energy_price_per_kwh, grid_co2_kg_per_kwh, peak_mask
 from .forecast import Forecast, Forecaster, configured_mall_kw, forecaster
+from .quantiles import QuantileForecast, fitted_quantiles
 from .sockets import socket_types
 
 # %% auto #0
@@ -641,6 +642,10 @@ class Outlook:
         "Forecasts issued at the state's step for the next `horizon_steps` steps, arrays (H,)."
         raise NotImplementedError
 
+    def quantiles(self, state: SiteState, horizon_steps: int) -> QuantileForecast:
+        "Quantile forecasts issued at the state's step by the site's `fitted_quantiles`, arrays (H, Q)."
+        raise NotImplementedError
+
     def tariff(self, state: SiteState, n_steps: int) -> Tariff:
         "The tariff of the next `n_steps` steps from the state's, within the episode."
         raise NotImplementedError
@@ -662,6 +667,7 @@ class ScenarioOutlook(Outlook):
         self.mean_co2_kg_per_kwh = float(np.mean(scenario.co2_kg_per_kwh))
         self.month = np.asarray(scenario.time.month)
         self._issued: dict = {}
+        self._issued_quantiles: dict = {}
 
     def issued(self, spec: str | Forecaster, horizon_steps: int) -> Forecast:
         "The forecasts of the whole scenario, (T, H), issued once per forecaster and horizon."
@@ -673,6 +679,17 @@ class ScenarioOutlook(Outlook):
     def forecast(self, spec, state, horizon_steps):
         f = self.issued(spec, horizon_steps)
         return Forecast(f.pv_kw[state.step], f.mall_kw[state.step])
+
+    def issued_quantiles(self, horizon_steps: int) -> QuantileForecast:
+        "The quantile forecasts of the whole scenario, (T, H, Q), issued once per horizon."
+        if horizon_steps not in self._issued_quantiles:
+            q = fitted_quantiles(self.config, horizon_steps)
+            self._issued_quantiles[horizon_steps] = q.issue_quantiles(self.scenario, horizon_steps)
+        return self._issued_quantiles[horizon_steps]
+
+    def quantiles(self, state, horizon_steps):
+        q = self.issued_quantiles(horizon_steps)
+        return QuantileForecast(q.quantiles, q.pv_kw[state.step], q.mall_kw[state.step], q.crossing_share)
 
     def tariff(self, state, n_steps):
         s, w = self.scenario, slice(state.step, min(state.step + n_steps, self.scenario.n_steps))
@@ -708,14 +725,24 @@ class MeasuredOutlook(Outlook):
         self.pv_kw.append(float(pv_kw))
         self.mall_kw.append(float(mall_kw))
 
-    def forecast(self, spec, state, horizon_steps):
+    def history(
+        self,
+        state: SiteState,  # the site at the step forecasts are issued for
+        horizon_steps: int,  # H
+    ) -> _History:
+        "What is known at the state's step, as `Forecaster.issue_at` reads it: the values before it, the calendar."
         if state.step > len(self.pv_kw):
             raise ValueError(f"MeasuredOutlook: step {state.step}, but only {len(self.pv_kw)} steps are measured")
         time = pd.date_range(self.start, periods=state.step + horizon_steps, freq=self._freq)
-        history = _History(
-            self.config, time, np.asarray(self.pv_kw[: state.step]), np.asarray(self.mall_kw[: state.step])
-        )
+        return _History(self.config, time, np.asarray(self.pv_kw[: state.step]), np.asarray(self.mall_kw[: state.step]))
+
+    def forecast(self, spec, state, horizon_steps):
+        history = self.history(state, horizon_steps)
         return forecaster(spec, self.config, horizon_steps).issue_at(history, state.step, horizon_steps)
+
+    def quantiles(self, state, horizon_steps):
+        history = self.history(state, horizon_steps)
+        return fitted_quantiles(self.config, horizon_steps).issue_quantiles_at(history, state.step, horizon_steps)
 
     def tariff(self, state, n_steps):
         time = pd.date_range(state.time, periods=n_steps, freq=self._freq)

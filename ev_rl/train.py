@@ -43,7 +43,7 @@ from ev_rl.agents import (
 )
 from .baselines import CONTROLLERS, EV_CONTROLS, REFERENCES, gap_closed, reference_kpis, rollout, series_frame
 from .core import ConfigError, SiteConfig, _coerce_field, _Section, param
-from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set
+from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, validation_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario
 from .forecast import FORECASTERS
 from .paths import cache_root, resolve, runs_root
@@ -90,7 +90,9 @@ class TrainParams(_Section):
         ge=0,
     )
     validation_scenarios: int = param(3, "-", "01e_data", "validation years", ge=1, le=MAX_VALIDATION_YEARS)
-    validation_days: int = param(14, "days", "convention", "days of each validation year, from 1 January", ge=1, le=366)
+    validation_days: int = param(
+        14, "days", "01e_data", "days of each validation window (one per quarter of each validation year)", ge=1, le=28
+    )
     test_scenarios: int = param(1, "-", "01e_data", "test years of the final report (0: none)", ge=0, le=100)
     test_days: int = param(365, "days", "convention", "days of each test year, from 1 January", ge=1, le=366)
     references: tuple[str, ...] = param(
@@ -678,7 +680,7 @@ def train(
     )
     start_steps = model.num_timesteps
     cache = cache_root()  # the yardsticks' KPIs (04_baselines)
-    validation = scenario_set("validation", config, params.validation_scenarios, params.validation_days)
+    validation = validation_set(config, params.validation_scenarios, params.validation_days)
     curve = ValidationCurve(
         validation,
         params.validation_every,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -34,16 +36,27 @@ from ev_rl.agents import (
     load_preset,
     with_changes,
 )
-from .baselines import reference_kpis
+from ev_rl.baselines import (
+    CONTROLLERS,
+    TUNED_YARDSTICKS,
+    YARDSTICK_PRESETS,
+    evaluate,
+    gap_closed,
+    reference_kpis,
+    yardstick_preset_text,
+    yardstick_with,
+)
 from .core import ConfigError
-from .data import TEST_SEAL_ENV, scenario_set
+from .data import TEST_SEAL_ENV, Scenario, validation_set
 from .paths import cache_root, resolve, resource, results_root, runs_root
 from .train import TrainParams, ValidationCurve, output_root, train
 
 # %% auto #0
 __all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'local_cores', 'ray_session', 'load_search_space', 'tune_space',
            'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records',
-           'tuned_preset_text', 'write_tuned_preset', 'write_tuning', 'lever_params', 'lever_table', 'lever_study']
+           'tuned_preset_text', 'write_tuned_preset', 'write_tuning', 'load_yardstick_space', 'yardstick_base_settings',
+           'validation_score', 'yardstick_trial', 'tune_yardstick', 'write_yardstick_tuning',
+           'yardstick_tuning_markdown', 'lever_params', 'lever_table', 'lever_study']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
 SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
@@ -263,7 +276,7 @@ def tune_algorithm(
     max_seconds: float = 600.0,  # wall-clock seconds of training per trial at most (the same for every algorithm)
     evaluations: int = 4,  # validation evaluations per trial (ASHA's rungs)
     validation_scenarios: int = 2,  # validation years each evaluation runs
-    validation_days: int = 14,  # days of each validation year
+    validation_days: int = 14,  # days of each validation window (one per quarter)
     workers: int = 2,  # trials at the same time (one CPU each)
     seed: int = 0,  # seed of the sampler and of every trial
     forecaster: str = "learned",  # the observation's forecasts: those of the strongest realistic MPC (mpc_learned)
@@ -431,6 +444,202 @@ def write_tuning(
     write_tuned_preset(algo, values, line, folder)
     return summary
 
+# %% ../nbs/06a_tune.ipynb #3fe37e3e
+def load_yardstick_space(
+    name: str,  # a yardstick of CONTROLLERS with a search space
+    path: str | Path | None = None,  # the search space's file (default: configs/yardsticks/<name>/search.yaml)
+) -> dict[str, dict]:
+    "A yardstick's search space, checked: each setting an argument of its controller, each bound a valid controller."
+    if name not in CONTROLLERS:
+        raise ConfigError(f"no search space for {name!r}: not a yardstick of CONTROLLERS {list(CONTROLLERS)}")
+    if path is None:
+        try:
+            path = resource(f"{YARDSTICK_PRESETS}/{name}/{SEARCH_SPACE}.yaml")
+        except FileNotFoundError:
+            path = Path(f"{YARDSTICK_PRESETS}/{name}/{SEARCH_SPACE}.yaml")
+    path = resolve(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no search space for yardstick {name!r}")
+    space = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(space, dict) or not space:
+        raise ConfigError(f"{path}: a mapping of settings to distributions is expected")
+    for setting, dist in space.items():
+        if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
+            raise ConfigError(f"{path}: {setting} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
+        kind, values = next(iter(dist.items()))
+        if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
+            raise ConfigError(f"{path}: {setting}.{kind} = {values!r}: needs [low, high] with low < high")
+        if kind == "choice" and not values:
+            raise ConfigError(f"{path}: {setting}.choice is empty")
+        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
+            try:
+                yardstick_with(name, {setting: v})
+            except (TypeError, ValueError) as e:
+                raise ConfigError(f"{path}: {setting} = {v!r} makes no valid {name}: {e}") from None
+    return space
+
+
+def yardstick_base_settings(
+    name: str,  # a yardstick of CONTROLLERS
+    settings: list[str],  # its constructor's arguments
+) -> dict:
+    "The values of `settings` in the yardstick's untuned row: its constructor's defaults and the row's own arguments."
+    make = CONTROLLERS[name].make
+    fixed = make.keywords if isinstance(make, functools.partial) else {}
+    cls = make.func if isinstance(make, functools.partial) else make
+    defaults = {k: p.default for k, p in inspect.signature(cls).parameters.items()}
+    return {k: fixed.get(k, defaults[k]) for k in settings}
+
+# %% ../nbs/06a_tune.ipynb #22697b1b
+def validation_score(
+    controller_factory,  # () -> a fresh controller
+    scenarios: list[Scenario],  # the validation windows
+    cache_dir: str | Path | None = None,  # cache of the uncontrolled and optimum KPIs (None: computed)
+) -> dict[str, float]:
+    "Mean gap closed and mean objective over `scenarios`, as an agent's validation evaluation scores a model."
+    t0 = time.perf_counter()
+    objective = [evaluate(controller_factory(), s)["objective"] for s in scenarios]
+    bounds = [
+        (reference_kpis("uncontrolled", s, cache_dir), reference_kpis("optimum", s, cache_dir)) for s in scenarios
+    ]
+    gaps = [gap_closed(j, u["objective"], o["objective"]) for j, (u, o) in zip(objective, bounds)]
+    return {
+        "gap_closed": float(np.mean(gaps)),
+        "objective": float(np.mean(objective)),
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def yardstick_trial(
+    config: dict,  # the sampled settings and the fixed `_run` settings (yardstick, n_years, days, cache_dir)
+) -> None:
+    "One tuning trial of a yardstick (a Ray Tune function trainable): its validation score, the test set sealed."
+    run = config["_run"]
+    settings = {k: _from_text(v) for k, v in config.items() if k != "_run"}
+    with sealed_test_set():
+        windows = validation_set(None, run["n_years"], run["days"])
+        score = validation_score(lambda: yardstick_with(run["yardstick"], settings), windows, run["cache_dir"])
+    tune.report(score)
+
+# %% ../nbs/06a_tune.ipynb #ab2bc20b
+def tune_yardstick(
+    name: str,  # a yardstick of CONTROLLERS with a search space
+    trials: int = 6,  # configurations tried (make tune gives each agent the same number)
+    n_years: int = 3,  # validation years of the validation set
+    days: int = 14,  # days of each validation window
+    workers: int = 2,  # trials at the same time (one CPU each)
+    seed: int = 0,  # seed of the sampler
+    storage: str | Path | None = None,  # folder of the experiments (default: runs_root()/tune)
+    search_file: str | Path | None = None,  # the search space (default: configs/yardsticks/<name>/search.yaml)
+) -> pd.DataFrame:
+    "Tune one yardstick on the validation set with Ray Tune and Optuna's sampler, the untuned row first; every trial."
+    for k, v in dict(trials=trials, n_years=n_years, days=days, workers=workers).items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"tune_yardstick: {k} = {v!r} must be a positive integer")
+    space = load_yardstick_space(name, search_file)
+    storage = resolve(storage) if storage is not None else runs_root() / "tune"
+    key = hashlib.sha1(json.dumps([name, trials, n_years, days, seed, space], sort_keys=True).encode()).hexdigest()
+    run = dict(yardstick=name, n_years=n_years, days=days, cache_dir=str(cache_root()))
+    first = {k: _as_text(v) for k, v in yardstick_base_settings(name, list(space)).items()}
+    trainable = tune.with_resources(tune.with_parameters(_yardstick_trial_with_run, run=run), {"cpu": 1})
+    t0 = time.perf_counter()
+    grid = _tuner(
+        storage,
+        f"{name}-{key[:10]}",  # the same search resumes where it stopped; another one starts afresh
+        trainable,
+        param_space=tune_space(space),
+        tune_config=tune.TuneConfig(
+            metric="gap_closed",
+            mode="max",
+            search_alg=OptunaSearch(points_to_evaluate=[first], seed=seed),
+            num_samples=trials,
+            max_concurrent_trials=workers,
+        ),
+    ).fit()
+    rows = [
+        {
+            "trial": r.path.rsplit("/", 1)[-1] if r.path else "",
+            **{k: _from_text(r.config.get(k)) for k in space},
+            **{m: (r.metrics or {}).get(m, float("nan")) for m in ("gap_closed", "objective", "seconds")},
+            "status": "error" if r.error else "done",
+        }
+        for r in grid
+    ]
+    records = pd.DataFrame(rows)
+    records.attrs["wall_s"] = time.perf_counter() - t0
+    return records
+
+
+def _yardstick_trial_with_run(config: dict, run: dict) -> None:
+    "A yardstick's tuning trial with its fixed settings passed by `tune.with_parameters`."
+    yardstick_trial({**config, "_run": run})
+
+# %% ../nbs/06a_tune.ipynb #3f4b6cea
+def write_yardstick_tuning(
+    name: str,  # the tuned yardstick
+    records: pd.DataFrame,  # `tune_yardstick`'s result
+    budget: dict,  # the search's settings (trials, validation set, workers, seed)
+    record_dir: str | Path | None = None,  # default: results_root()/tuning (paper/results/tuning)
+    preset_dir: str | Path | None = None,  # default: configs/yardsticks/<name>/
+) -> dict:
+    "Keep the search's record; write its best trial's settings as the yardstick's `tuned.yaml`; the summary."
+    record_dir = resolve(record_dir) if record_dir is not None else results_root() / "tuning"
+    preset_dir = resolve(preset_dir) if preset_dir is not None else resource(f"{YARDSTICK_PRESETS}/{name}")
+    done = records[records["status"] == "done"]
+    if done.empty:
+        raise RuntimeError(f"tuning {name}: no trial finished; see the trials' errors under runs/tune/")
+    best = done.loc[done["gap_closed"].idxmax()]
+    settings = [c for c in records.columns if c not in ("trial", "gap_closed", "objective", "seconds", "status")]
+    tuned = {k: _from_text(best[k]) for k in settings}
+    untuned = yardstick_base_settings(name, settings)
+    summary = {
+        "yardstick": name,
+        "budget": budget,
+        "trials": len(records),
+        "trials_done": len(done),
+        "best_trial": best["trial"],
+        "best_validation_gap_closed": float(best["gap_closed"]),
+        "untuned": untuned,
+        "untuned_validation_gap_closed": float(done["gap_closed"].iloc[0]) if len(done) else float("nan"),
+        "wall_s": float(records.attrs.get("wall_s", float("nan"))),
+        "tuned": tuned,
+    }
+    record_dir.mkdir(parents=True, exist_ok=True)
+    preset_dir.mkdir(parents=True, exist_ok=True)
+    records.to_csv(record_dir / f"{name}.csv", index=False)
+    (record_dir / f"{name}.json").write_text(json.dumps(summary, indent=1))
+    line = (
+        f"best of {len(records)} trials on the validation set (gap closed {summary['best_validation_gap_closed']:.3f}; "
+        f"untuned {summary['untuned_validation_gap_closed']:.3f}); record: paper/results/tuning/{name}.csv"
+    )
+    (preset_dir / "tuned.yaml").write_text(yardstick_preset_text(tuned, line), encoding="utf-8")
+    return summary
+
+# %% ../nbs/06a_tune.ipynb #b8ea31b7
+def _settings_text(settings: dict) -> str:
+    "Settings as the README writes them: `name=value`, numbers to 3 significant digits."
+    fmt = lambda v: f"{v:.3g}" if isinstance(v, float) else str(v)
+    return ", ".join(f"{k}={fmt(v)}" for k, v in settings.items())
+
+
+def yardstick_tuning_markdown(
+    names: tuple[str, ...] = TUNED_YARDSTICKS,  # the tuned yardsticks
+    record_dir: str | Path | None = None,  # default: results_root()/tuning (paper/results/tuning)
+) -> str:
+    "A markdown table of the yardsticks' searches: validation gap closed untuned and tuned, settings, minutes."
+    record_dir = resolve(record_dir) if record_dir is not None else results_root() / "tuning"
+    rows = [
+        "| yardstick | trials | validation gap closed, untuned | tuned | tuned settings | search (min) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        r = json.loads((record_dir / f"{name}.json").read_text())
+        rows.append(
+            f"| {name} | {r['trials_done']} of {r['trials']} | {r['untuned_validation_gap_closed']:.3f} | "
+            f"{r['best_validation_gap_closed']:.3f} | {_settings_text(r['tuned'])} | {r['wall_s'] / 60:.1f} |"
+        )
+    return "\n".join(rows) + "\n"
+
 # %% ../nbs/06a_tune.ipynb #0cbacba8
 HEADLINE = dict(algo="ppo", preset="tuned", forecaster="learned")  # the headline agent of make compare
 
@@ -532,7 +741,7 @@ def lever_study(
     runs = lever_params(levers, list(seeds), total_timesteps, evaluations, base, out / "runs", **settings)
     p = runs[0][1]
     with sealed_test_set():  # the validation yardsticks once, before the runs read them in parallel
-        for scenario in scenario_set("validation", None, p.validation_scenarios, p.validation_days):
+        for scenario in validation_set(None, p.validation_scenarios, p.validation_days):
             for name in ("uncontrolled", "optimum", *ValidationCurve.REFERENCES):
                 reference_kpis(name, scenario, cache_root())
     with ray_session(address, num_cpus=workers):

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
@@ -149,18 +151,28 @@ def controllers_of(
     return YARDSTICKS if variant == "iquitos" else tuple(n for n in YARDSTICKS if n != "mpc_perfect_168h")
 
 
+def _one_scenario(variant: str, scenario: Scenario, cache_dir) -> pd.DataFrame:
+    "The table's rows of one scenario (a worker's job)."
+    return yardstick_table({variant: [scenario]}, controllers_of(variant), cache_dir)
+
+
 def write_yardstick_table(
     variants: tuple[str, ...] = SITE_VARIANTS,  # the sites
     path: str | Path | None = None,  # the table (default: results_root()/yardsticks.csv, read by 07 and 08)
     cache_dir: str | Path | None = None,  # cache of `reference_kpis` (default: cache_root())
+    workers: int = 1,  # scenarios run at the same time, one process each
 ) -> pd.DataFrame:
     "Run (or read from the cache) every yardstick on every test scenario of each variant; write and return the table."
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"write_yardstick_table: workers = {workers!r} must be a positive integer")
     path = results_root() / "yardsticks.csv" if path is None else path
     cache_dir = cache_root() if cache_dir is None else cache_dir
-    parts = [
-        yardstick_table({v: members}, controllers_of(v), cache_dir)
-        for v, members in full_table_scenarios(variants).items()
-    ]
+    jobs = [(v, s, cache_dir) for v, members in full_table_scenarios(variants).items() for s in members]
+    if workers == 1:
+        parts = [_one_scenario(*job) for job in jobs]
+    else:  # fresh processes ("spawn"): the same kernels and thread limits as this one, whatever the platform
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(_one_scenario, *zip(*jobs)))
     table = pd.concat(parts, ignore_index=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

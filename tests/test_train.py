@@ -14,7 +14,7 @@ import yaml
 
 from ev_rl.agents import ENV_ID, load_preset
 from ev_rl.baselines import REFERENCES
-from ev_rl.data import first_days, heldout_scenarios
+from ev_rl.data import first_days, heldout_scenarios, validation_set
 from ev_rl.train import TrainParams, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,10 +88,10 @@ def test_best_model_is_chosen_on_validation(first_run):
     curve = summary["learning_curve"]
     best = min(curve, key=lambda r: r["objective"])
     assert summary["best_model_timesteps"] == best["timesteps"]
-    assert set(json.loads((out / summary["run"] / "validation.json").read_text())["scenarios"]) == {
-        "validation-1:days0-2",
-        "validation-2:days0-2",
-    }
+    # the validation set: a 3-day window in each quarter of both validation years, from the first of Feb, May, Aug, Nov
+    scored = json.loads((out / summary["run"] / "validation.json").read_text())["scenarios"]
+    assert set(scored) == {f"validation-{y}:days{d}-{d + 2}" for y in (1, 2) for d in (31, 120, 212, 304)}
+    assert list(scored) == [s.name for s in validation_set(None, 2, 3)]
 
 
 def test_resume_continues_the_step_count(first_run):

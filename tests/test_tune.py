@@ -1,5 +1,6 @@
 """Tuning on Ray (nbs/06a_tune.ipynb): a tiny search runs end to end on a local Ray, writes its record and a `tuned`
-preset, and never reads a test scenario (its trials run with the test set sealed: a test scenario raises there)."""
+preset, and never reads a test scenario (its trials run with the test set sealed: a test scenario raises there); the
+yardsticks' searches likewise, and a committed tuned yardstick reproduces the validation score of its record."""
 
 import json
 
@@ -7,7 +8,20 @@ import pytest
 import yaml
 
 from ev_rl.agents import ENV_ID, load_preset, with_changes
-from ev_rl.tune import lever_study, load_search_space, ray_session, tune_algorithm, write_tuning
+from ev_rl.baselines import yardstick, yardstick_preset
+from ev_rl.data import validation_set
+from ev_rl.paths import REPOSITORY
+from ev_rl.tune import (
+    lever_study,
+    load_search_space,
+    ray_session,
+    tune_algorithm,
+    tune_yardstick,
+    validation_score,
+    write_tuning,
+    write_yardstick_tuning,
+    yardstick_tuning_markdown,
+)
 
 TINY = {"n_envs": 2, "env_kwargs.scenario_pool": 2, "n_steps": 32, "batch_size": 32, "n_epochs": 2}  # PPO's default
 
@@ -81,3 +95,42 @@ def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path):
     assert scaled["reward_scaling"] == "return_std" and scaled["forecaster"] == "seasonal_naive"
     # the scaled reward changes what PPO learns, not how it is scored
     assert table["gap_closed"][0] != table["gap_closed"][1]
+
+
+def test_a_tiny_yardstick_search_starts_from_the_untuned_row_and_writes_its_tuned_file(tmp_path):
+    "Peak shaving, three trials on one day of each quarter of one validation year: the record and the tuned file."
+    space = {"window_h": {"choice": [6.0, 24.0]}, "demand_margin": {"uniform": [0.0, 0.1]}}
+    (tmp_path / "search.yaml").write_text(yaml.safe_dump(space))
+    with ray_session(num_cpus=2):
+        records = tune_yardstick(
+            "peak_shaving", trials=3, n_years=1, days=1, workers=2, storage=tmp_path / "tune",
+            search_file=tmp_path / "search.yaml",
+        )  # fmt: skip
+    # every trial finished: one that had built a test scenario would have raised (the seal) and be "error"
+    assert len(records) == 3 and (records["status"] == "done").all(), records
+    assert (records["window_h"].iloc[0], records["demand_margin"].iloc[0]) == (24.0, 0.0)  # the untuned row first
+    untuned = validation_score(lambda: yardstick("peak_shaving"), validation_set(None, 1, 1))
+    assert records["gap_closed"].iloc[0] == pytest.approx(untuned["gap_closed"], abs=1e-12)
+    summary = write_yardstick_tuning("peak_shaving", records, {"trials": 3}, tmp_path / "record", tmp_path / "preset")
+    assert summary["best_validation_gap_closed"] == records["gap_closed"].max() >= untuned["gap_closed"]
+    tuned = yardstick_preset("peak_shaving", path=tmp_path / "preset" / "tuned.yaml")
+    assert tuned == summary["tuned"] and set(tuned) == set(space)
+    assert (tmp_path / "record" / "peak_shaving.csv").is_file()
+
+
+@pytest.mark.parametrize("name", ["peak_shaving", "mpc_learned"])
+def test_a_tuned_yardstick_loads_by_name_and_reproduces_its_record(name):
+    "The committed tuned.yaml, made by its registry row, scores on the validation set what the search recorded."
+    record = json.loads((REPOSITORY / "paper" / "results" / "tuning" / f"{name}.json").read_text())
+    controller = yardstick(f"{name}_tuned")
+    assert {k: getattr(controller, k) for k in record["tuned"]} == record["tuned"] == yardstick_preset(name)
+    budget = record["budget"]
+    windows = validation_set(None, budget["validation_years"], budget["validation_days"])
+    assert len(windows) == 4 * budget["validation_years"]
+    score = validation_score(lambda: yardstick(f"{name}_tuned"), windows)
+    assert score["gap_closed"] == pytest.approx(record["best_validation_gap_closed"], abs=1e-12)
+
+
+def test_the_readme_reports_the_yardsticks_tuning_as_its_records_make_it():
+    table = yardstick_tuning_markdown()
+    assert table in (REPOSITORY / "README.md").read_text(), "README: paste ev_rl.tune.yardstick_tuning_markdown()"
