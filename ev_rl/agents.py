@@ -8,7 +8,9 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import gymnasium as gym
@@ -18,6 +20,7 @@ import yaml
 from gymnasium import spaces
 from stable_baselines3 import A2C, PPO, SAC
 from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.distributions import Distribution
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.vec_env import VecEnvWrapper
@@ -31,10 +34,10 @@ from .paths import resolve, resource, resources
 
 # %% auto #0
 __all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'AGENTS', 'algorithm_class',
-           'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class', 'BatteryOnly',
-           'EarliestDeadlineVecEnv', 'env_settings', 'preset_names', 'preset_path', 'check_settings', 'load_preset',
-           'with_changes', 'with_env_settings', 'flatten_settings', 'linear_schedule', 'model_kwargs', 'Agent',
-           'agent_row', 'agent_named', 'agent_name', 'agent_settings']
+           'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class', 'BetaDistribution',
+           'beta_biases', 'BetaPolicy', 'BatteryOnly', 'EarliestDeadlineVecEnv', 'env_settings', 'preset_names',
+           'preset_path', 'check_settings', 'load_preset', 'with_changes', 'with_env_settings', 'flatten_settings',
+           'linear_schedule', 'model_kwargs', 'Agent', 'agent_row', 'agent_named', 'agent_name', 'agent_settings']
 
 # %% ../nbs/05_agents.ipynb #69da66d3
 ENV_ID = "ev_rl/IquitosMall-v0"  # the environment's id: registered by `import ev_rl`, the key of every preset
@@ -148,6 +151,86 @@ def policy_class(
             f"nor the dotted path of a {base.__name__} class"
         )
     return found
+
+# %% ../nbs/05_agents.ipynb #68d94dba
+class BetaDistribution(Distribution):
+    "Independent Beta distributions on [-1, 1], one per action dimension: bounded by construction (see above)."
+
+    def __init__(self, action_dim: int):
+        super().__init__()
+        self.action_dim = action_dim
+
+    def proba_distribution_net(self, latent_dim: int) -> torch.nn.Module:
+        "The layer of the two concentration parameters' pre-activations per action: (z_alpha, z_beta)."
+        return torch.nn.Linear(latent_dim, 2 * self.action_dim)
+
+    def proba_distribution(self, params: torch.Tensor) -> BetaDistribution:
+        alpha, beta = (1.0 + torch.nn.functional.softplus(params)).split(self.action_dim, dim=-1)
+        self.distribution = torch.distributions.Beta(alpha, beta)
+        return self
+
+    def log_prob(self, actions: torch.Tensor) -> torch.Tensor:
+        tiny = torch.finfo(actions.dtype).eps  # an action on a bound (float32 rounding) gets the density next to it
+        x = ((actions + 1.0) / 2.0).clamp(tiny, 1.0 - tiny)
+        return (self.distribution.log_prob(x) - math.log(2.0)).sum(dim=-1)
+
+    def entropy(self) -> torch.Tensor:
+        return (self.distribution.entropy() + math.log(2.0)).sum(dim=-1)
+
+    def sample(self) -> torch.Tensor:
+        return 2.0 * self.distribution.rsample() - 1.0
+
+    def mode(self) -> torch.Tensor:
+        a, b = self.distribution.concentration1, self.distribution.concentration0
+        return 2.0 * (a - 1.0) / (a + b - 2.0) - 1.0
+
+    def actions_from_params(self, params: torch.Tensor, deterministic: bool = False) -> torch.Tensor:
+        self.proba_distribution(params)
+        return self.get_actions(deterministic=deterministic)
+
+    def log_prob_from_params(self, params: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        actions = self.actions_from_params(params)
+        return actions, self.log_prob(actions)
+
+
+def _inverse_softplus(y: float) -> float:
+    "z with softplus(z) = y > 0."
+    return float(y + math.log(-math.expm1(-y)))
+
+
+def beta_biases(
+    mean: float,  # the action's initial mean, in (-1, 1)
+) -> tuple[float, float]:
+    "Biases (z_alpha, z_beta) that start a Beta action at `mean`, both concentrations at least 1.2, their sum >= 4."
+    if not -1.0 < mean < 1.0:
+        raise ValueError(
+            f"BetaPolicy: socket_mean_init = {mean} must lie in (-1, 1): a Beta's mean is inside the bounds"
+        )
+    share = (mean + 1.0) / 2.0
+    total = max(4.0, 1.2 / min(share, 1.0 - share))
+    return _inverse_softplus(share * total - 1.0), _inverse_softplus((1.0 - share) * total - 1.0)
+
+
+class BetaPolicy(SocketMeanPolicy):
+    "For PPO and A2C: SB3's actor-critic MLP with Beta actions on [-1, 1] (bounded by construction, exact log-density)."
+
+    def _build(self, lr_schedule) -> None:
+        ActorCriticPolicy._build(self, lr_schedule)  # the networks as SB3 builds them, then the Beta head
+        dim = int(np.prod(self.action_space.shape))
+        self.action_dist = BetaDistribution(dim)
+        self.action_net = self.action_dist.proba_distribution_net(self.mlp_extractor.latent_dim_pi)
+        del self.log_std  # no Gaussian spread
+        if self.ortho_init:
+            self.action_net.apply(partial(self.init_weights, gain=0.01))
+        with torch.no_grad():
+            self.action_net.bias.zero_()  # the battery: alpha = beta, mean 0
+            z_alpha, z_beta = beta_biases(self.socket_mean_init)
+            self.action_net.bias[1:dim] = z_alpha
+            self.action_net.bias[dim + 1 :] = z_beta
+        self.optimizer = self.optimizer_class(self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs)
+
+    def _get_action_dist_from_latent(self, latent_pi: torch.Tensor) -> Distribution:
+        return self.action_dist.proba_distribution(self.action_net(latent_pi))
 
 # %% ../nbs/05_agents.ipynb #0896eda8
 class BatteryOnly(gym.ActionWrapper):

@@ -10,8 +10,9 @@ import pandas as pd
 from scipy import stats
 
 # %% auto #0
-__all__ = ['METRICS', 'SITE_METRICS', 'iqm', 'stratified_bootstrap_ci', 'score_matrix', 'aggregate_scores', 'paired_comparisons',
-           'curve_bands', 'training_summary', 'time_to_quality']
+__all__ = ['METRICS', 'SITE_METRICS', 'BOOTSTRAPS', 'iqm', 'stratified_bootstrap_ci', 'seed_bootstrap_ci', 'failure_rate',
+           'score_matrix', 'aggregate_scores', 'paired_comparisons', 'curve_bands', 'training_summary',
+           'time_to_quality']
 
 # %% ../nbs/06b_stats.ipynb #12bd1e79
 def iqm(
@@ -59,6 +60,48 @@ def stratified_bootstrap_ci(
     )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
+# %% ../nbs/06b_stats.ipynb #d3defde1
+def seed_bootstrap_ci(
+    scores: np.ndarray,  # score matrix (runs, scenarios): a run is a seed, scored on every scenario
+    statistic=iqm,  # statistic of the pooled scores
+    confidence: float = 0.95,  # confidence level of the interval
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # seed of the resampling
+) -> tuple[float, float]:
+    "Percentile bootstrap interval of `statistic`, resampling the runs with replacement, each with all its scenarios."
+    x = np.asarray(scores, dtype=float)
+    if x.ndim != 2 or not x.size:
+        raise ValueError(f"scores: need a non-empty (runs, scenarios) matrix, got shape {x.shape}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"parameter confidence = {confidence}: must be in (0, 1)")
+    point = statistic(x)
+    if x.shape[0] == 1:
+        return point, point  # one run: nothing to resample
+    if statistic is iqm:
+        pooled = lambda *samples, axis=-1: stats.trim_mean(np.concatenate(samples, axis=-1), 0.25, axis=-1)
+    else:
+        pooled = lambda *samples, axis=-1: np.apply_along_axis(statistic, -1, np.concatenate(samples, axis=-1))
+    res = stats.bootstrap(
+        tuple(x.T),
+        pooled,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        paired=True,  # one draw of run indices for every scenario: a run keeps all its scenarios
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def failure_rate(
+    scores: np.ndarray,  # gap closed, matrix (runs, scenarios)
+    threshold: float = 0.9,  # a run fails below this share of the median run's mean
+) -> float:
+    "Share of runs whose mean score lies below `threshold` x the median of the runs' means (0 for one run)."
+    means = np.asarray(scores, dtype=float).mean(axis=1)
+    return float((means < threshold * np.median(means)).mean())
+
 # %% ../nbs/06b_stats.ipynb #ff10cd4d
 METRICS = [
     "objective",
@@ -103,18 +146,26 @@ def score_matrix(
     return m.to_numpy()
 
 # %% ../nbs/06b_stats.ipynb #4a0c8882
+BOOTSTRAPS = {"seeds": seed_bootstrap_ci, "stratified": stratified_bootstrap_ci}  # how an interval resamples
+
+
 def aggregate_scores(
     scores: pd.DataFrame,  # one row per controller, seed and scenario
     metrics: list[str] = METRICS,  # KPI columns to aggregate
     n_resamples: int = 2000,  # bootstrap resamples
     seed: int = 0,  # bootstrap seed
+    bootstrap: str = "seeds",  # "seeds": runs resampled with all their scenarios; "stratified": within each scenario
 ) -> pd.DataFrame:
-    "IQM, 95 % stratified bootstrap CI, mean, runs and scenarios, per controller and metric."
+    "IQM and mean with 95 % bootstrap CIs, runs, scenarios, gap closed's failure rate, per controller and metric."
+    if bootstrap not in BOOTSTRAPS:
+        raise ValueError(f"aggregate_scores: bootstrap = {bootstrap!r} must be one of {list(BOOTSTRAPS)}")
+    interval = BOOTSTRAPS[bootstrap]
     rows = []
     for controller in scores["controller"].unique():
         for metric in metrics:
             x = score_matrix(scores, controller, metric)
-            low, high = stratified_bootstrap_ci(x, n_resamples=n_resamples, seed=seed)
+            low, high = interval(x, n_resamples=n_resamples, seed=seed)
+            mean_low, mean_high = interval(x, statistic=np.mean, n_resamples=n_resamples, seed=seed)
             rows.append(
                 dict(
                     controller=controller,
@@ -123,8 +174,12 @@ def aggregate_scores(
                     ci_low=low,
                     ci_high=high,
                     mean=float(x.mean()),
+                    mean_ci_low=mean_low,
+                    mean_ci_high=mean_high,
+                    failure_rate=failure_rate(x) if metric == "gap_closed" else float("nan"),
                     n_runs=x.shape[0],
                     n_scenarios=x.shape[1],
+                    bootstrap=bootstrap,
                 )
             )
     return pd.DataFrame(rows)
@@ -134,7 +189,7 @@ def paired_comparisons(
     scores: pd.DataFrame,  # one row per controller, seed and scenario
     metric: str = "objective",  # lower is better
 ) -> pd.DataFrame:
-    "Each learned controller against each yardstick over seed x scenario pairs: mean difference, P(improvement), tests."
+    "Each learned controller against each yardstick: over seed x scenario pairs and over seed means (to report)."
     learned = [c for c in scores["controller"].unique() if (scores.loc[scores["controller"] == c, "seed"] >= 0).any()]
     fixed = [c for c in scores["controller"].unique() if c not in learned]
     rows = []
@@ -142,8 +197,10 @@ def paired_comparisons(
         mine = scores[scores["controller"] == agent].pivot(index="seed", columns="scenario", values=metric)
         for other in fixed:
             theirs = scores[scores["controller"] == other].groupby("scenario")[metric].first()
-            d = (theirs[mine.columns].to_numpy()[None, :] - mine.to_numpy()).ravel()  # > 0: the agent is better
+            paired = theirs[mine.columns].to_numpy()[None, :] - mine.to_numpy()  # (seeds, scenarios); > 0: agent better
+            d, by_seed = paired.ravel(), paired.mean(axis=1)
             wins, losses = int((d > 0).sum()), int((d < 0).sum())
+            seed_wins, seed_losses = int((by_seed > 0).sum()), int((by_seed < 0).sum())
             rows.append(
                 dict(
                     controller=agent,
@@ -156,6 +213,14 @@ def paired_comparisons(
                     losses=losses,
                     sign_test_p=float(stats.binomtest(wins, wins + losses).pvalue) if wins + losses else 1.0,
                     wilcoxon_p=float(stats.wilcoxon(d).pvalue) if np.any(d != 0) else 1.0,
+                    n_seeds=len(by_seed),
+                    seed_probability_of_improvement=float(((by_seed > 0) + 0.5 * (by_seed == 0)).mean()),
+                    seed_sign_test_p=(
+                        float(stats.binomtest(seed_wins, seed_wins + seed_losses).pvalue)
+                        if seed_wins + seed_losses
+                        else 1.0
+                    ),
+                    seed_wilcoxon_p=float(stats.wilcoxon(by_seed).pvalue) if np.any(by_seed != 0) else 1.0,
                 )
             )
     return pd.DataFrame(rows)

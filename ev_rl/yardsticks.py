@@ -171,8 +171,10 @@ def write_yardstick_table(
     if workers == 1:
         parts = [_one_scenario(*job) for job in jobs]
     else:  # fresh processes ("spawn"): the same kernels and thread limits as this one, whatever the platform
+        longest_first = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].n_steps)  # the 15-minute site first
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            parts = list(pool.map(_one_scenario, *zip(*jobs)))
+            done = dict(zip(longest_first, pool.map(_one_scenario, *zip(*[jobs[i] for i in longest_first]))))
+        parts = [done[i] for i in range(len(jobs))]
     table = pd.concat(parts, ignore_index=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
