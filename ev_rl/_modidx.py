@@ -720,4 +720,6 @@ d = { 'settings': { 'branch': 'main',
                                   'ev_rl.yardsticks.test_scenarios': ('yardsticks.html#test_scenarios', 'ev_rl/yardsticks.py'),
                                   'ev_rl.yardsticks.write_yardstick_table': ( 'yardsticks.html#write_yardstick_table',
                                                                               'ev_rl/yardsticks.py'),
+                                  'ev_rl.yardsticks.yardstick_summary_markdown': ( 'yardsticks.html#yardstick_summary_markdown',
+                                                                                   'ev_rl/yardsticks.py'),
                                   'ev_rl.yardsticks.yardstick_table': ('yardsticks.html#yardstick_table', 'ev_rl/yardsticks.py')}}}

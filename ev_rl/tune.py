@@ -566,7 +566,14 @@ def tune_yardstick(
         for r in grid
     ]
     records = pd.DataFrame(rows)
-    records.attrs["wall_s"] = time.perf_counter() - t0
+    clocks = [r.metrics_dataframe for r in grid if r.metrics_dataframe is not None and len(r.metrics_dataframe)]
+    # the search's span from its trials' own clocks (a restored search took its time before); else this call's
+    starts = [float((m["timestamp"] - m["time_total_s"]).min()) for m in clocks]
+    ends = [float(m["timestamp"].max()) for m in clocks]
+    spans = starts + ends
+    records.attrs["wall_s"] = (
+        max(ends) - min(starts) if spans and np.isfinite(spans).all() else time.perf_counter() - t0
+    )
     return records
 
 
@@ -592,6 +599,11 @@ def write_yardstick_tuning(
     settings = [c for c in records.columns if c not in ("trial", "gap_closed", "objective", "seconds", "status")]
     tuned = {k: _from_text(best[k]) for k in settings}
     untuned = yardstick_base_settings(name, settings)
+    untuned_rows = np.logical_and.reduce([done[k].map(_from_text) == v for k, v in untuned.items()])
+    if not untuned_rows.any():
+        raise RuntimeError(
+            f"tuning {name}: no finished trial ran the untuned settings {untuned} (the first trial does)"
+        )
     summary = {
         "yardstick": name,
         "budget": budget,
@@ -600,7 +612,7 @@ def write_yardstick_tuning(
         "best_trial": best["trial"],
         "best_validation_gap_closed": float(best["gap_closed"]),
         "untuned": untuned,
-        "untuned_validation_gap_closed": float(done["gap_closed"].iloc[0]) if len(done) else float("nan"),
+        "untuned_validation_gap_closed": float(done.loc[untuned_rows, "gap_closed"].iloc[0]),
         "wall_s": float(records.attrs.get("wall_s", float("nan"))),
         "tuned": tuned,
     }

@@ -19,8 +19,8 @@ from .paths import cache_root, resource, resources, results_root
 
 # %% auto #0
 __all__ = ['SITE_VARIANTS', 'YARDSTICKS', 'TABLE_KPIS', 'INFORMATION_COLUMNS', 'INFORMATION', 'site_variant', 'test_scenarios',
-           'yardstick_table', 'lever_shares', 'information_table', 'full_table_scenarios', 'controllers_of',
-           'write_yardstick_table']
+           'yardstick_table', 'lever_shares', 'information_table', 'yardstick_summary_markdown', 'full_table_scenarios',
+           'controllers_of', 'write_yardstick_table']
 
 # %% ../nbs/04a_yardsticks.ipynb #dd3b1dad
 SITE_VARIANTS = ("iquitos", *(p.stem for p in resources("configs/site", "*.yaml") if p.stem != "iquitos"))
@@ -134,6 +134,32 @@ def information_table(
 
 
 INFORMATION = information_table(CONTROLLERS)
+
+# %% ../nbs/04a_yardsticks.ipynb #bdc7fd04
+def yardstick_summary_markdown(
+    table: pd.DataFrame,  # `write_yardstick_table`'s result (paper/results/yardsticks.csv)
+    variant: str = "iquitos",  # the site
+) -> str:
+    "A markdown table of one site's yardsticks: gap closed per test scenario, cost and CO2 per year vs uncontrolled."
+    site = table[table["variant"] == variant]
+    if site.empty:
+        raise ValueError(f"yardstick_summary_markdown: no rows for variant {variant!r}")
+    scenarios = list(dict.fromkeys(site["scenario"]))
+    unc = site[site["controller"] == "uncontrolled"][["cost_pen", "co2_t"]].mean()
+    lines_ = [
+        "| yardstick | forecasts | "
+        + " | ".join(scenarios)
+        + " | cost vs uncontrolled (kPEN/yr) | CO2 vs uncontrolled (t/yr) |",
+        "|---|---|" + "---|" * len(scenarios) + "---|---|",
+    ]
+    for name in (n for n in YARDSTICKS if n != "uncontrolled" and n in set(site["controller"])):
+        mine = site[site["controller"] == name].set_index("scenario")
+        gaps = " | ".join(f"{mine.loc[s, 'gap_closed']:.3f}" for s in scenarios)
+        cost, co2 = (mine["cost_pen"].mean() - unc["cost_pen"]) / 1e3, mine["co2_t"].mean() - unc["co2_t"]
+        co2_text = f"{co2:+,.0f}" if abs(co2) >= 1 else f"{co2:+.1f}"
+        row = CONTROLLERS[name]
+        lines_.append(f"| {row.label} (`{name}`) | {row.knows.forecasts} | {gaps} | {cost:+,.0f} | {co2_text} |")
+    return "\n".join(lines_) + "\n"
 
 # %% ../nbs/04a_yardsticks.ipynb #20e254a6
 def full_table_scenarios(

@@ -134,3 +134,12 @@ def test_a_tuned_yardstick_loads_by_name_and_reproduces_its_record(name):
 def test_the_readme_reports_the_yardsticks_tuning_as_its_records_make_it():
     table = yardstick_tuning_markdown()
     assert table in (REPOSITORY / "README.md").read_text(), "README: paste ev_rl.tune.yardstick_tuning_markdown()"
+
+
+def test_the_readme_reports_the_yardsticks_as_the_committed_table_makes_them():
+    import pandas as pd
+
+    from ev_rl.yardsticks import yardstick_summary_markdown
+
+    table = yardstick_summary_markdown(pd.read_csv(REPOSITORY / "paper" / "results" / "yardsticks.csv"))
+    assert table in (REPOSITORY / "README.md").read_text(), "README: paste ev_rl.yardsticks.yardstick_summary_markdown"
