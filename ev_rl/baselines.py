@@ -305,6 +305,14 @@ def _forecasts_text(
     return f"{kind}: {settings.get('horizon_h', 24.0):g} h, one value per step"
 
 
+def _what_text(base: str, settings: dict) -> str:
+    "The base row's description, with the tuned forecaster where the tuning chose it."
+    what = CONTROLLERS[base].what
+    if settings.get("forecaster") == "learned":
+        what = what.replace("naive forecast", "learned forecast")
+    return what
+
+
 def tuned_row(
     base: str,  # one of TUNED_YARDSTICKS
     colour: str,  # its colour (one per row)
@@ -327,7 +335,7 @@ def tuned_row(
         row.order + 1,
         knows,
         partial(_tuned_yardstick, base=base, settings=settings),
-        what=f"{row.what}; settings tuned on validation",
+        what=f"{_what_text(base, s)}; settings tuned on validation",
     )
 
 
