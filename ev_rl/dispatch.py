@@ -241,6 +241,18 @@ def _both_ways(x: np.ndarray, col: dict, tol_kwh: float = 1e-6) -> np.ndarray:
     "Steps where the battery charges and discharges at once."
     return np.minimum(x[col["charge"]], x[col["discharge"]]) > tol_kwh
 
+
+def _repair_both_ways(h: highspy.Highs, x: np.ndarray, col: dict, bess, repaired: np.ndarray) -> np.ndarray:
+    "Where a step charges and discharges at once, forbid the direction against its net flow and re-solve; marks them."
+    while (bad := _both_ways(x, col)).any():
+        ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
+        store = bess.charge_efficiency * ch >= dis / bess.discharge_efficiency  # net energy goes into the battery
+        off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
+        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
+        repaired |= bad
+        x = _solve(h)
+    return x
+
 # %% ../nbs/03a_dispatch.ipynb #c68621cf
 def _branch_and_bound(h: highspy.Highs, d: DispatchLP, p: DispatchProblem, x: np.ndarray, repaired: np.ndarray):
     "Give the repaired steps (and any that then need it) a binary battery direction; solve to proven optimality."
@@ -303,13 +315,8 @@ def solve_dispatch(
     x = _solve(h)
     lower = float(d.cost @ x + d.constant)
     repaired = np.zeros(p.n_steps, bool)
-    while repair and (bad := _both_ways(x, col)).any():
-        ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
-        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency  # net energy goes into the battery
-        off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
-        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
-        repaired |= bad
-        x = _solve(h)
+    if repair:
+        x = _repair_both_ways(h, x, col, b, repaired)
     if exact and repaired.any():
         x, lower = _branch_and_bound(h, d, p, x, repaired)
     t2 = time.perf_counter()
@@ -466,13 +473,8 @@ def scenario_plans(
     x = _solve(h)
     lower = float(d.cost @ x + d.constant)
     repaired = np.zeros(col["charge"].shape, bool)
-    while repair and (bad := _both_ways(x, col)).any():
-        ch, dis = x[col["charge"]][bad], x[col["discharge"]][bad]
-        store = b.charge_efficiency * ch >= dis / b.discharge_efficiency  # net energy goes into the battery
-        off = np.r_[col["discharge"][bad][store], col["charge"][bad][~store]].astype(np.int32)
-        h.changeColsBounds(len(off), off, np.zeros(len(off)), np.zeros(len(off)))
-        repaired |= bad
-        x = _solve(h)
+    if repair:
+        x = _repair_both_ways(h, x, col, b, repaired)
     t2 = time.perf_counter()
     objective = float(d.cost @ x + d.constant)
     plans = [
