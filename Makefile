@@ -11,6 +11,7 @@
 #   make tune    tune PPO, A2C and SAC on the validation set (Ray Tune + Optuna): the `tuned` presets
 #   make tune-yardsticks  tune peak shaving and the MPCs with the same trials: configs/yardsticks/*/tuned.yaml
 #   make yardsticks  every yardstick on every test scenario of each site variant -> paper/results/yardsticks.csv
+#   make clone-study  the clone of the optimum and PPO from it, over seeds, on the test years -> paper/results/clone/
 #   make paper   set up, train PPO/A2C/SAC over seeds, regenerate figures/ and paper/tables/, build the PDF
 #   make compare make paper without the PDF (no TeX needed)
 #   make figures every figure and table of the paper from the committed compact results (paper/results/), ~1 min
@@ -32,7 +33,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
+.PHONY: clone-study setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
 
 setup: $(STAMP)
 
@@ -126,6 +127,23 @@ compare: setup
 	  overrides: {ppo: $(RUN_SETTINGS), ppo_battery: $(RUN_SETTINGS), a2c: $(RUN_SETTINGS), sac: $(RUN_SETTINGS)}}"
 	$(BIN)/papermill nbs/08_paper.ipynb $(PAPER_RUNS)/08_paper.ipynb --cwd nbs -p results_dir $(PAPER_RUNS)/compare/results \
 	  -p compact_dir $(COMPACT) -p figures_dir figures -p tables_dir paper/tables
+
+# Learning from the optimum (05_clone): the clone of the optimum's battery dispatch alone (bc_battery) and PPO from
+# that clone (ppo_bc_battery, CLONE_STEPS steps, the `clone` preset), CLONE_SEEDS seeds each, scored beside the
+# yardsticks on the test years and the real year through 07_compare's code; the compact results go to
+# paper/results/clone/ (committed). The runs are Ray trials, WORKERS at a time: an interrupted study resumes.
+# About 17 minutes of one core per seed of both agents.
+CLONE_SEEDS ?= [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+CLONE_STEPS ?= 3000000
+CLONE_RUNS  ?= runs/clone
+clone-study: setup
+	mkdir -p $(CLONE_RUNS)
+	$(BIN)/papermill nbs/07_compare.ipynb $(CLONE_RUNS)/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -y "{algorithms: [bc_battery, ppo_bc_battery], seeds: $(CLONE_SEEDS), \
+	  budgets: {bc_battery: 0, ppo_bc_battery: $(CLONE_STEPS)}, test_days: $(TEST_DAYS), test_scenarios: $(TEST_SCENARIOS), \
+	  workers: $(WORKERS), curve_points: 12, results_dir: $(CLONE_RUNS)/compare, other_sites: {}, real_year: true, \
+	  overrides: {}}"
+	$(BIN)/python -c "from ev_rl.compare import compact_results as c; print(c('$(CLONE_RUNS)/compare/results', 'paper/results/clone'))"
 
 # Every figure and table of the paper from the committed compact results, without training (about a minute).
 figures: setup

@@ -33,11 +33,12 @@ from .forecast import FORECASTERS
 from .paths import resolve, resource, resources
 
 # %% auto #0
-__all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'AGENTS', 'algorithm_class',
-           'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class', 'BetaDistribution',
-           'beta_biases', 'BetaPolicy', 'BatteryOnly', 'EarliestDeadlineVecEnv', 'env_settings', 'preset_names',
-           'preset_path', 'check_settings', 'load_preset', 'with_changes', 'with_env_settings', 'flatten_settings',
-           'linear_schedule', 'model_kwargs', 'Agent', 'agent_row', 'agent_named', 'agent_name', 'agent_settings']
+__all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'STARTS', 'AGENTS',
+           'algorithm_class', 'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class',
+           'BetaDistribution', 'beta_biases', 'BetaPolicy', 'BatteryOnly', 'EarliestDeadlineVecEnv', 'env_settings',
+           'preset_names', 'preset_path', 'check_settings', 'load_preset', 'with_changes', 'with_env_settings',
+           'flatten_settings', 'linear_schedule', 'model_kwargs', 'Agent', 'check_start', 'agent_row', 'agent_named',
+           'agent_name', 'agent_settings']
 
 # %% ../nbs/05_agents.ipynb #69da66d3
 ENV_ID = "ev_rl/IquitosMall-v0"  # the environment's id: registered by `import ev_rl`, the key of every preset
@@ -530,6 +531,13 @@ def model_kwargs(
     return kwargs
 
 # %% ../nbs/05_agents.ipynb #404e0eeb
+STARTS = {  # where a policy starts -> what it means (05_clone)
+    "scratch": "random weights",
+    "clone": "a clone of the optimum's battery dispatch, then RL",
+    "clone_only": "a clone of the optimum's battery dispatch, no RL",
+}
+
+
 @dataclass(frozen=True)
 class Agent(Row):
     "A learned controller's registry row: a Row of 04_baselines, the algorithm that trains it, who sets the sockets."
@@ -538,6 +546,8 @@ class Agent(Row):
     ev_control: str = (
         "agent"  # who sets the sockets: a key of EV_CONTROLS ("earliest_deadline": the agent sets the battery)
     )
+    start: str = "scratch"  # where its policy starts: a key of STARTS
+    preset: str = ""  # the preset it trains with unless a run names one ("": the run's, `default` by default)
 
 # %% ../nbs/05_agents.ipynb #90d14ea4
 _KNOWS = Knows(
@@ -565,27 +575,76 @@ AGENTS: dict[str, Agent] = {  # name -> its row; a new agent is one row here
         ),
         Agent("a2c", "A2C", "A2C", "#d62728", 52, _KNOWS, algo="a2c", what="learned, 39 actions"),
         Agent("sac", "SAC", "SAC", "#ff7f0e", 53, _KNOWS, algo="sac", what="learned, 39 actions"),
+        Agent(
+            "bc_battery",
+            "Clone of the optimum, battery only",
+            "Clone (battery)",
+            "#9467bd",
+            54,
+            _KNOWS,
+            algo="ppo",
+            ev_control="earliest_deadline",
+            start="clone_only",
+            preset="clone",
+            what="the optimum's battery dispatch cloned (EVs by the rule)",
+        ),
+        Agent(
+            "ppo_bc_battery",
+            "PPO from the clone, battery only",
+            "PPO from clone",
+            "#8c564b",
+            55,
+            _KNOWS,
+            algo="ppo",
+            ev_control="earliest_deadline",
+            start="clone",
+            preset="clone",
+            what="PPO fine-tuned from the clone (EVs by the rule)",
+        ),
     )
 }
 
 # %% ../nbs/05_agents.ipynb #54711f31
+def check_start(
+    algo: str,  # a key of ALGOS
+    ev_control: str,  # who sets the sockets: a key of EV_CONTROLS
+    start: str,  # where the policy starts: a key of STARTS
+) -> None:
+    "Raise a ValueError when `start` cannot go with the algorithm and EV control (a clone is battery-only, on-policy)."
+    if start not in STARTS:
+        raise ValueError(f"start {start!r}: must be one of {list(STARTS)}")
+    if start != "scratch" and ev_control != "earliest_deadline":
+        raise ValueError(
+            f"start {start!r} with ev_control {ev_control!r}: the expert sets the battery alone; "
+            "a cloned policy is battery-only (ev_control 'earliest_deadline')"
+        )
+    if start != "scratch" and is_off_policy(algo):
+        raise ValueError(
+            f"start {start!r} with {algo!r}: cloning and its value warm-up are on-policy (one of "
+            f"{[a for a in ALGOS if not is_off_policy(a)]})"
+        )
+
+
 def agent_row(
     algo: str,  # a key of ALGOS
     ev_control: str = "agent",  # who sets the sockets: a key of EV_CONTROLS
+    start: str = "scratch",  # where the policy starts: a key of STARTS
 ) -> Agent:
-    "The agent that `algo` trains with `ev_control`: its row of AGENTS, else a plain one."
+    "The agent that `algo` trains with `ev_control` from `start`: its row of AGENTS, else a plain one."
     algorithm_class(algo)
     if ev_control not in EV_CONTROLS:
         raise ValueError(f"ev_control {ev_control!r}: must be one of {list(EV_CONTROLS)}")
+    check_start(algo, ev_control, start)
     for row in AGENTS.values():
-        if (row.algo, row.ev_control) == (algo, ev_control):
+        if (row.algo, row.ev_control, row.start) == (algo, ev_control, start):
             return row
     suffix = {"agent": ("", ""), "earliest_deadline": ("_battery", ", battery only")}.get(
         ev_control, (f"_{ev_control}", f", {ev_control}")
     )
-    label = algo.upper() + suffix[1]
+    begin = {"scratch": ("", ""), "clone": ("_bc", " from the clone"), "clone_only": ("_bc_only", ", clone only")}
+    label = algo.upper() + begin[start][1] + suffix[1]
     return Agent(
-        algo + suffix[0],
+        algo + begin[start][0] + suffix[0],
         label,
         label,
         "#8c8c8c",
@@ -593,14 +652,28 @@ def agent_row(
         _KNOWS,
         algo=algo,
         ev_control=ev_control,
+        start=start,
     )
 
 # %% ../nbs/05_agents.ipynb #97a83372
+def _agent_rows() -> dict[str, Agent]:
+    "Every agent's row by name: of each algorithm, EV control and start that go together."
+    rows = []
+    for a in ALGOS:
+        for e in EV_CONTROLS:
+            for s in STARTS:
+                try:
+                    rows.append(agent_row(a, e, s))
+                except ValueError:  # a start that cannot go with them
+                    continue
+    return {r.name: r for r in rows}
+
+
 def agent_named(
-    name: str,  # an agent's name, e.g. "ppo" or "ppo_battery"
+    name: str,  # an agent's name, e.g. "ppo", "ppo_battery" or "ppo_bc_battery"
 ) -> Agent:
-    "The registry row of an agent's name: of AGENTS, or the plain row of an algorithm and EV control."
-    rows = {r.name: r for r in (agent_row(a, e) for a in ALGOS for e in EV_CONTROLS)}
+    "The registry row of an agent's name: of AGENTS, or the plain row of an algorithm, EV control and start."
+    rows = _agent_rows()
     if name not in rows:
         raise ValueError(f"agent {name!r}: must be one of {list(rows)}")
     return rows[name]
@@ -609,14 +682,17 @@ def agent_named(
 def agent_name(
     algo: str,  # a key of ALGOS
     ev_control: str = "agent",  # who sets the sockets: a key of EV_CONTROLS
+    start: str = "scratch",  # where the policy starts: a key of STARTS
 ) -> str:
-    "The name of the agent `algo` trains with `ev_control`: `ppo`, or `ppo_battery` when the rule sets the sockets."
-    return agent_row(algo, ev_control).name
+    "The name of the agent `algo` trains with `ev_control` from `start`: `ppo`, `ppo_battery`, `ppo_bc_battery`, ..."
+    return agent_row(algo, ev_control, start).name
 
 # %% ../nbs/05_agents.ipynb #02c9c237
 def agent_settings(
     name: str,  # an agent's name, e.g. "ppo" or "ppo_battery"
 ) -> dict:
-    "The TrainParams fields (`algo`, `ev_control`) of an agent's name; the inverse of `agent_name`."
+    "The TrainParams fields of an agent's name (`algo`, `ev_control`, `start`, and its `preset` if it has one)."
     row = agent_named(name)
-    return dict(algo=row.algo, ev_control=row.ev_control)
+    return dict(algo=row.algo, ev_control=row.ev_control, start=row.start) | (
+        {"preset": row.preset} if row.preset else {}
+    )

@@ -94,16 +94,18 @@ def train_all(
     overrides = overrides or {}
     params = [
         TrainParams(
-            **settings[a],
-            seed=int(s),
-            total_timesteps=int(budgets[a]),
-            test_days=test_days,
-            test_scenarios=test_scenarios,
-            references=REFERENCES,
-            output_dir=str(out / "runs"),
-            checkpoint_every=int(budgets[a]),
-            **_curve_schedule(int(budgets[a]), float(overrides.get(a, {}).get("time_budget_s", 0.0)), curve_points),
-            **overrides.get(a, {}),
+            **settings[a]  # the agent's algorithm, EV control, start and preset, unless the overrides name them
+            | dict(
+                seed=int(s),
+                total_timesteps=int(budgets[a]),
+                test_days=test_days,
+                test_scenarios=test_scenarios,
+                references=REFERENCES,
+                output_dir=str(out / "runs"),
+                checkpoint_every=max(int(budgets[a]), 1),
+                **_curve_schedule(int(budgets[a]), float(overrides.get(a, {}).get("time_budget_s", 0.0)), curve_points),
+            )
+            | overrides.get(a, {})
         )
         for a in algorithms
         for s in seeds

@@ -30,10 +30,12 @@ from ev_rl.agents import (
     ENV_ID,
     NORMALIZE,
     PRESETS,
+    STARTS,
     EarliestDeadlineVecEnv,
     agent_name,
     algorithm_class,
     check_settings,
+    check_start,
     env_settings,
     is_off_policy,
     load_preset,
@@ -42,8 +44,9 @@ from ev_rl.agents import (
     with_env_settings,
 )
 from .baselines import CONTROLLERS, EV_CONTROLS, REFERENCES, gap_closed, reference_kpis, rollout, series_frame
+from .clone import CloneSettings, ValueWarmup, clone_policy, expert_demonstrations
 from .core import ConfigError, SiteConfig, _coerce_field, _Section, param
-from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, validation_set
+from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, training_scenario, validation_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario
 from .forecast import FORECASTERS
 from .paths import cache_root, resolve, runs_root
@@ -51,8 +54,8 @@ from .reward import COMPONENTS, episode_kpis
 
 # %% auto #0
 __all__ = ['TrainParams', 'run_command', 'output_root', 'make_run_dir', 'seed_everything', 'make_training_env', 'build_model',
-           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'TimeBudget', 'ProgressReport',
-           'plot_dashboard', 'plot_diagnostics', 'train']
+           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'BudgetSchedule', 'TimeBudget',
+           'ProgressReport', 'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum', 'train']
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
 @dataclass(frozen=True)
@@ -126,6 +129,23 @@ class TrainParams(_Section):
         "", "-", "00a_paths", "folder of the run folders ('': runs_root(); relative: to the checkout)"
     )
     resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
+    start: str = param(
+        "scratch",
+        "-",
+        "05_agents",
+        "where the policy starts: random weights, a clone of the optimum then RL, or the clone alone",
+        choices=tuple(STARTS),
+    )
+    clone_epochs: int = param(30, "epochs", "05_clone", "passes of cloning over the demonstrations", ge=1)
+    clone_years: int = param(
+        16, "-", "05_clone", "training years of demonstrations (the next training year picks the epoch)", ge=1, le=1000
+    )
+    value_warmup_steps: int = param(
+        200_000, "steps", "05_clone", "start 'clone': steps in which only the critic learns", ge=0
+    )
+    value_warmup_learning_rate: float = param(
+        3e-4, "-", "05_clone", "start 'clone': the critic's learning rate in the warm-up", gt=0, lt=1
+    )
 
     def __post_init__(self):
         hints = get_type_hints(type(self))
@@ -142,7 +162,8 @@ class TrainParams(_Section):
         for name in ("forecaster", "ev_control", "reward_scaling"):
             if not getattr(self, name):
                 object.__setattr__(self, name, given[name])
-        if not self.total_timesteps:
+        object.__setattr__(self, "_given_steps", self.total_timesteps)
+        if not self.total_timesteps and self.start != "clone_only":  # the clone alone: no RL steps
             object.__setattr__(self, "total_timesteps", int(settings["n_timesteps"]))
         settings = with_env_settings(settings, self.forecaster, self.ev_control, self.reward_scaling)
         object.__setattr__(self, "_settings", with_changes(settings, {"n_timesteps": self.total_timesteps}))
@@ -155,11 +176,17 @@ class TrainParams(_Section):
             )
         if self.resume_from and not Path(self.resume_from).is_file():
             self._fail("resume_from", "no such checkpoint file")
+        try:
+            check_start(self.algo, self.ev_control, self.start)
+        except ValueError as e:
+            self._fail("start", str(e))
+        if self.start == "clone_only" and self._given_steps:
+            self._fail("start", "'clone_only' trains no RL steps; total_timesteps must be 0")
 
     @property
     def agent(self) -> str:
-        "The agent's name in tables and plots: the algorithm, with `_battery` when it sets the battery only."
-        return agent_name(self.algo, self.ev_control)
+        "The agent's name in tables and plots: `ppo`, `ppo_battery` (battery only), `ppo_bc_battery` (from the clone)."
+        return agent_name(self.algo, self.ev_control, self.start)
 
     @property
     def n_envs(self) -> int:
@@ -452,6 +479,32 @@ class ValidationCurve(BaseCallback):
         return True
 
 # %% ../nbs/05_train_ppo.ipynb #b01c20ac
+def _unwrapped(schedule):
+    return schedule
+
+
+class BudgetSchedule:
+    "A schedule of SB3 run on a budget of seconds: `schedule(1 - seconds / budget_s)` whatever SB3's progress says."
+
+    def __init__(
+        self,
+        schedule: Callable[[float], float],  # the preset's schedule of the share of the run left, 1 -> 0
+        budget_s: float,  # seconds of training of the run
+        clock: Callable[[], float],  # training seconds so far
+    ):
+        self.schedule, self.budget_s, self.clock = schedule, float(budget_s), clock
+
+    def progress_remaining(self) -> float:
+        "Share of the budget left, in [0, 1]."
+        return min(max(1.0 - self.clock() / self.budget_s, 0.0), 1.0)
+
+    def __call__(self, _steps_remaining: float) -> float:
+        return self.schedule(self.progress_remaining())
+
+    def __reduce__(self):  # pickled (a checkpoint) as the preset's schedule: the clock stays with the run
+        return (_unwrapped, (self.schedule,))
+
+
 class TimeBudget(BaseCallback):
     "Stop training once `budget_s` seconds of training have passed (0: never); by `clock`, else the wall clock."
 
@@ -463,12 +516,19 @@ class TimeBudget(BaseCallback):
         super().__init__()
         self.budget_s, self.spent, self.clock = float(budget_s), False, clock
 
+    def seconds(self) -> float:
+        "Training seconds so far, by `clock` or the wall clock since the start."
+        return self.clock() if self.clock is not None else time.perf_counter() - self._t0
+
     def _on_training_start(self) -> None:
         self._t0 = time.perf_counter()
+        if self.budget_s > 0:  # the schedules run over the budget's seconds (see above)
+            self.model.lr_schedule = BudgetSchedule(self.model.lr_schedule, self.budget_s, self.seconds)
+            if callable(getattr(self.model, "clip_range", None)):
+                self.model.clip_range = BudgetSchedule(self.model.clip_range, self.budget_s, self.seconds)
 
     def _on_step(self) -> bool:
-        used = self.clock() if self.clock is not None else time.perf_counter() - self._t0
-        self.spent = self.budget_s > 0 and used >= self.budget_s
+        self.spent = self.budget_s > 0 and self.seconds() >= self.budget_s
         return not self.spent
 
 # %% ../nbs/05_train_ppo.ipynb #c0b3cd51
@@ -645,6 +705,27 @@ def plot_diagnostics(
     fig.suptitle(f"{agent} optimisation diagnostics")
     return fig
 
+# %% ../nbs/05_train_ppo.ipynb #43605c55
+def clone_from_optimum(
+    model,  # a new SB3 model of an on-policy algorithm with a battery-only policy
+    params: TrainParams,  # the run (its forecaster, clone_years, clone_epochs, seed)
+    config: SiteConfig,  # the site
+) -> dict:
+    "Clone the optimum's battery dispatch into the model's actor; the record (pairs, seconds, epochs, best score)."
+    t0 = time.perf_counter()
+    demos = expert_demonstrations(config, range(params.clone_years), params.forecaster)
+    heldout = compile_scenario(training_scenario(config, params.clone_years), params.forecaster)
+    score = lambda: -float(policy_objectives(model, [heldout], params.ev_control)[0])
+    history = clone_policy(model.policy, demos, CloneSettings(epochs=params.clone_epochs), score, params.seed)
+    return {
+        "demonstration_pairs": len(demos),
+        "demonstration_seconds": demos.seconds,
+        "seconds": time.perf_counter() - t0,
+        "heldout_year": heldout.scenario.name,
+        "best_score": max(r["score"] for r in history if "score" in r),
+        "history": history,
+    }
+
 # %% ../nbs/05_train_ppo.ipynb #3c57a374
 def _write_json(path: Path, data) -> None:
     "Write JSON with floats as they are (NaN written as null)."
@@ -679,6 +760,14 @@ def train(
         Logger(str(run), [make_output_format("csv", str(run)), make_output_format("tensorboard", str(run / "tb"))])
     )
     start_steps = model.num_timesteps
+    cloned = None
+    if params.start != "scratch" and not params.resume_from:  # a resumed run was cloned when it began
+        cloned = clone_from_optimum(model, params, config)
+        print(
+            f"{params.agent} seed {params.seed}: cloned the optimum in {_duration(cloned['seconds'])} "
+            f"({cloned['demonstration_pairs']:,} pairs), held-out objective {-cloned['best_score']:.5f}",
+            flush=True,
+        )
     cache = cache_root()  # the yardsticks' KPIs (04_baselines)
     validation = validation_set(config, params.validation_scenarios, params.validation_days)
     curve = ValidationCurve(
@@ -698,14 +787,23 @@ def train(
     checkpoints = CheckpointCallback(
         max(params.checkpoint_every // params.n_envs, 1), str(run / "checkpoints"), name_prefix=params.algo
     )
+    callbacks = [rollout_log, curve, report, checkpoints, budget]
+    warmup = None
+    if params.start == "clone" and not params.resume_from:  # the critic first, the clone's rollouts its data
+        warmup = ValueWarmup(params.value_warmup_steps, params.value_warmup_learning_rate)
+        callbacks.append(warmup)  # after the budget: it keeps the schedule the budget set, to restore it
     t0 = time.perf_counter()
-    model.learn(
-        params.total_timesteps,
-        callback=CallbackList([rollout_log, curve, report, checkpoints, budget]),
-        log_interval=1,
-        reset_num_timesteps=not params.resume_from,
-        progress_bar=progress_bar,
-    )
+    if params.start == "clone_only":  # no RL: the clone is scored as it is
+        curve.init_callback(model)
+        curve.on_training_start(locals(), globals())
+    else:
+        model.learn(
+            params.total_timesteps,
+            callback=CallbackList(callbacks),
+            log_interval=1,
+            reset_num_timesteps=not params.resume_from,
+            progress_bar=progress_bar,
+        )
     train_s = curve.training_seconds()  # without the evaluations
     wall_s = time.perf_counter() - t0
     model.save(run / "final_model")
@@ -740,7 +838,9 @@ def train(
         "learn_wall_seconds": wall_s,
         "time_budget_s": params.time_budget_s,
         "stopped_by_time_budget": budget.spent,
-        "steps_per_second": steps_done / train_s,
+        "steps_per_second": steps_done / train_s if steps_done else 0.0,
+        "clone": cloned,
+        "value_warmup_steps": warmup.thawed_at if warmup is not None else None,
         "score_seconds": score_s,
         "rollouts": rollout_log.history,
         "learning_curve": curve.history,
