@@ -134,7 +134,7 @@ compare: setup
 # paper/results/clone/ (committed). The runs are Ray trials, WORKERS at a time: an interrupted study resumes.
 # About 17 minutes of one core per seed of both agents.
 CLONE_SEEDS ?= [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-CLONE_STEPS ?= 3000000
+CLONE_STEPS ?= 1500000
 CLONE_RUNS  ?= runs/clone
 clone-study: setup
 	mkdir -p $(CLONE_RUNS)
