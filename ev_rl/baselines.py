@@ -41,13 +41,13 @@ from ev_rl.controllers import (  # noqa: F401 (the controllers are public in ev_
 )
 from .core import ConfigError
 from .data import Scenario
-from .paths import cache_key, code_fingerprint, resource
+from .paths import cache_key, code_fingerprint, resolve, resource
 from .reward import COMPONENTS
 
 # %% auto #0
 __all__ = ['CONTROLLERS', 'REFERENCES', 'YARDSTICK_PRESETS', 'TUNED_YARDSTICKS', 'KPI_COLUMNS', 'Knows', 'Row', 'yardstick',
-           'yardstick_with', 'yardstick_preset', 'yardstick_preset_text', 'tuned_row', 'gap_closed', 'reference_kpis',
-           'kpi_table', 'series_frame', 'plot_dispatch']
+           'yardstick_with', 'yardstick_preset_path', 'yardstick_preset', 'yardstick_preset_text', 'tuned_row',
+           'gap_closed', 'reference_kpis', 'kpi_table', 'series_frame', 'plot_dispatch']
 
 # %% ../nbs/04_baselines.ipynb #55dabb85
 @dataclass(frozen=True)
@@ -243,18 +243,24 @@ def yardstick_with(
     return make(**settings)
 
 
+def yardstick_preset_path(
+    name: str,  # a yardstick of CONTROLLERS
+    preset: str,  # the file's name without .yaml: "tuned", "search", ...
+) -> Path:
+    "configs/yardsticks/<name>/<preset>.yaml: the input installed with the package, else where the checkout has it."
+    try:
+        return resource(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
+    except FileNotFoundError:  # not written yet (make tune-yardsticks writes it): where it would be
+        return resolve(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
+
+
 def yardstick_preset(
     name: str,  # a yardstick with presets (TUNED_YARDSTICKS)
     preset: str = "tuned",  # the preset file's name
     path: str | Path | None = None,  # the file (default: configs/yardsticks/<name>/<preset>.yaml)
 ) -> dict:
     "A yardstick's preset: constructor arguments, checked by making the yardstick with them."
-    if path is None:
-        try:
-            path = resource(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
-        except FileNotFoundError:
-            path = Path(f"{YARDSTICK_PRESETS}/{name}/{preset}.yaml")
-    path = Path(path)
+    path = yardstick_preset_path(name, preset) if path is None else Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no {preset!r} settings for yardstick {name!r} (make tune-yardsticks writes them)")
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -14,18 +14,20 @@ import pandas as pd
 
 from .agents import agent_settings
 from .baselines import CONTROLLERS, REFERENCES, gap_closed, reference_kpis
-from .data import REAL_YEAR, first_days, real_year_scenario, scenario_set, validation_set
+from .data import REAL_YEAR, TEST_NAMES, first_days, real_year_scenario, scenario_set, validation_set
 from .evaluate import evaluate_controller
-from .paths import cache_root, resolve
+from .paths import cache_root, resolve, results_root
 from .reward import TRAJECTORY_KEYS
 from ev_rl.stats import (  # the statistics of 06b_stats, re-exported where noted: ev_rl.compare.iqm keeps working
     METRICS,  # noqa: F401
     SITE_METRICS,
     aggregate_scores,
     curve_bands,
+    failure_rate,
     iqm,  # noqa: F401
     paired_comparisons,
     score_matrix,  # noqa: F401
+    seed_bootstrap_ci,
     stratified_bootstrap_ci,  # noqa: F401
     time_to_quality,
     training_summary,
@@ -35,8 +37,9 @@ from .tune import ray_session, run_trainings
 from .yardsticks import site_variant
 
 # %% auto #0
-__all__ = ['COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'train_all', 'collect_runs', 'hyperparameters', 'typical_series',
-           'score_other_sites', 'write_results', 'compact_results', 'write_run_record']
+__all__ = ['COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'TEST_RECORD_KPIS', 'BAR', 'train_all', 'collect_runs',
+           'hyperparameters', 'typical_series', 'score_other_sites', 'write_results', 'compact_results',
+           'write_run_record', 'run_record_markdown', 'agents_summary', 'agents_summary_markdown']
 
 # %% ../nbs/07_compare.ipynb #2d99defe
 def _curve_schedule(
@@ -371,11 +374,14 @@ RECORD_KEYS = (
 )  # what a run's record keeps of its summary.json
 
 
+TEST_RECORD_KPIS = ("objective", "gap_closed", "total_cost_pen", "co2_grid_kg")  # kept per test year and controller
+
+
 def write_run_record(
     runs_dir: str | Path,  # a run folder, or a folder of run folders (the newest is taken)
     out_dir: str | Path,  # where the record goes: learning_curve.csv and summary.json
 ) -> Path:
-    "The record of one run: its validation learning curve as CSV and its summary without the rollouts."
+    "The record of one run: its validation learning curve, its test scores per year and its summary without rollouts."
     runs_dir = Path(runs_dir)
     if (runs_dir / "summary.json").is_file():
         run = runs_dir
@@ -388,5 +394,113 @@ def write_run_record(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(summary["learning_curve"]).to_csv(out / "learning_curve.csv", index=False)
+    if (run / "test.json").is_file():  # every controller on every test year: the README's table of the run
+        test = json.loads((run / "test.json").read_text())["scenarios"]
+        rows = [
+            {"scenario": sc, "controller": name, **{k: kpis.get(k) for k in TEST_RECORD_KPIS}}
+            for sc, by_name in test.items()
+            for name, kpis in by_name.items()
+        ]
+        pd.DataFrame(rows).to_csv(out / "test_scores.csv", index=False, float_format="%.8g")
     (out / "summary.json").write_text(json.dumps({k: summary.get(k) for k in RECORD_KEYS}, indent=1))
     return out
+
+# %% ../nbs/07_compare.ipynb #66c2a60d
+def run_record_markdown(
+    record_dir: str | Path,  # a record of `write_run_record` (e.g. paper/results/train)
+) -> str:
+    "The README's table of a run: each controller's mean objective and gap closed per test year, bill and CO2."
+    record = Path(record_dir)
+    summary = json.loads((record / "summary.json").read_text())
+    scores = pd.read_csv(record / "test_scores.csv")
+    years = list(dict.fromkeys(scores["scenario"]))
+    order = [*[r for r in REFERENCES if r != "optimum"], summary["agent"], "optimum"]
+    lines_ = [
+        f"| controller | mean J | gap closed ({' / '.join(years)}) | bill (kPEN/yr) | grid CO2 (t/yr) |",
+        "|---|---|---|---|---|",
+    ]
+    for name in [n for n in order if n in set(scores["controller"])]:
+        mine = scores[scores["controller"] == name].set_index("scenario").loc[years]
+        label = CONTROLLERS[name].label if name in CONTROLLERS else f"**{summary['agent']}** (`make train`)"
+        lines_.append(
+            f"| {label} | {mine.objective.mean():.4f} | {' / '.join(f'{g:.0%}' for g in mine.gap_closed)} | "
+            f"{mine.total_cost_pen.mean() / 1e3:,.0f} | {mine.co2_grid_kg.mean() / 1e3:,.0f} |"
+        )
+    return "\n".join(lines_)
+
+# %% ../nbs/07_compare.ipynb #cbc4d4d8
+BAR = "mpc_stochastic_tuned"  # the strongest realistic yardstick: what a learned controller must beat
+
+
+def _best_validation(curves: pd.DataFrame) -> pd.Series:
+    "Per learned run (controller, seed): the validation gap closed of its best model (lowest validation objective)."
+    runs = curves[curves["seed"] >= 0]
+    return runs.loc[runs.groupby(["controller", "seed"])["objective"].idxmin()].set_index(["controller", "seed"])[
+        "gap_closed"
+    ]
+
+
+def agents_summary(
+    results_dir: str | Path,  # compact results (paper/results/clone) or the results/ folder of `write_results`
+    yardsticks: str | Path | None = None,  # the yardstick table (default: results_root()/yardsticks.csv)
+    bar: str = BAR,  # the yardstick to beat
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # bootstrap seed
+) -> pd.DataFrame:
+    "Per learned agent: seeds, validation and test gap closed with seed intervals, failure rate, bill, CO2, P(>bar)."
+    results = Path(results_dir)
+    scores = pd.read_csv(results / "scores.csv")
+    scores = scores[scores["scenario"].isin(TEST_NAMES)]
+    best = _best_validation(pd.read_csv(results / "validation_curves.csv"))
+    table = pd.read_csv(results_root() / "yardsticks.csv" if yardsticks is None else yardsticks)
+    mine = table[(table["variant"] == "iquitos") & (table["controller"] == bar) & table["scenario"].isin(TEST_NAMES)]
+    if mine.empty:
+        raise ValueError(f"agents_summary: no {bar!r} row on the test years of the yardstick table")
+    bar_bill, bar_co2, bar_gap = mine.cost_pen.mean(), mine.co2_t.mean() * 1e3, mine.gap_closed.mean()
+    rows = []
+    for agent, g in scores[scores["seed"] >= 0].groupby("controller", sort=False):
+        by_seed = g.pivot(index="seed", columns="scenario", values="gap_closed")
+        per_seed = g.groupby("seed")[["gap_closed", "total_cost_pen", "co2_grid_kg"]].mean()
+        val = best.loc[agent].reindex(by_seed.index).to_numpy()[:, None]
+        ci = lambda m: seed_bootstrap_ci(m, np.mean, n_resamples=n_resamples, seed=seed)
+        rows.append(
+            {
+                "agent": agent,
+                "seeds": len(by_seed),
+                "validation": float(val.mean()),
+                "validation_ci": ci(val),
+                "test": float(by_seed.to_numpy().mean()),
+                "test_ci": ci(by_seed.to_numpy()),
+                "failure_rate": failure_rate(by_seed.to_numpy()),
+                "bill_pen": float(per_seed.total_cost_pen.mean()),
+                "co2_kg": float(per_seed.co2_grid_kg.mean()),
+                "p_beats_bar_gap": float((per_seed.gap_closed > bar_gap).mean()),
+                "p_beats_bar_bill": float((per_seed.total_cost_pen < bar_bill).mean()),
+                "p_beats_bar_co2": float((per_seed.co2_grid_kg < bar_co2).mean()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs.update(bar=bar, bar_test=float(bar_gap), bar_bill_pen=float(bar_bill), bar_co2_kg=float(bar_co2))
+    return out
+
+
+def agents_summary_markdown(
+    summary: pd.DataFrame,  # `agents_summary(...)`
+) -> str:
+    "The README's table of a study's agents against the bar."
+    bar = summary.attrs["bar"]
+    lines_ = [
+        f"| agent | seeds | validation gap closed | test gap closed | failure rate | bill (kPEN/yr) | grid CO2 (t/yr) "
+        f"| P(beats {bar}): gap / bill / CO2 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary.itertuples():
+        lines_.append(
+            f"| {r.agent} | {r.seeds} | {r.validation:.3f} [{r.validation_ci[0]:.3f}, {r.validation_ci[1]:.3f}] "
+            f"| {r.test:.3f} [{r.test_ci[0]:.3f}, {r.test_ci[1]:.3f}] | {r.failure_rate:.0%} | {r.bill_pen / 1e3:,.0f} "
+            f"| {r.co2_kg / 1e3:,.0f} | {r.p_beats_bar_gap:.2f} / {r.p_beats_bar_bill:.2f} / {r.p_beats_bar_co2:.2f} |"
+        )
+    a = summary.attrs
+    bill, co2 = a["bar_bill_pen"] / 1e3, a["bar_co2_kg"] / 1e3
+    lines_.append(f"| {bar} (the bar) | 1 | | {a['bar_test']:.3f} | | {bill:,.0f} | {co2:,.0f} | |")
+    return "\n".join(lines_)

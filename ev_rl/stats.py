@@ -28,14 +28,15 @@ def iqm(
     return float(stats.trim_mean(x, 0.25))
 
 # %% ../nbs/06b_stats.ipynb #fd59303e
-def stratified_bootstrap_ci(
-    scores: np.ndarray,  # score matrix (runs, scenarios); each scenario is a stratum
-    statistic=iqm,  # statistic of the pooled scores
-    confidence: float = 0.95,  # confidence level of the interval
-    n_resamples: int = 2000,  # bootstrap resamples
-    seed: int = 0,  # seed of the resampling
+def _bootstrap_ci(
+    scores: np.ndarray,  # score matrix (runs, scenarios)
+    statistic,  # statistic of the pooled scores
+    confidence: float,  # confidence level of the interval
+    n_resamples: int,  # bootstrap resamples
+    seed: int,  # seed of the resampling
+    paired: bool,  # True: one draw of runs for every scenario (a run keeps its scenarios); False: a draw per scenario
 ) -> tuple[float, float]:
-    "Percentile bootstrap interval of `statistic`, resampling the runs with replacement within each scenario."
+    "Percentile bootstrap interval of `statistic` over the runs of a (runs, scenarios) matrix (scipy.stats.bootstrap)."
     x = np.asarray(scores, dtype=float)
     if x.ndim != 2 or not x.size:
         raise ValueError(f"scores: need a non-empty (runs, scenarios) matrix, got shape {x.shape}")
@@ -43,7 +44,7 @@ def stratified_bootstrap_ci(
         raise ValueError(f"parameter confidence = {confidence}: must be in (0, 1)")
     point = statistic(x)
     if x.shape[0] == 1:
-        return point, point  # one run per scenario: nothing to resample
+        return point, point  # one run: nothing to resample
     if statistic is iqm:  # vectorised over the resamples
         pooled = lambda *samples, axis=-1: stats.trim_mean(np.concatenate(samples, axis=-1), 0.25, axis=-1)
     else:
@@ -54,11 +55,22 @@ def stratified_bootstrap_ci(
         n_resamples=n_resamples,
         confidence_level=confidence,
         method="percentile",
-        paired=False,
+        paired=paired,
         vectorized=True,
         rng=np.random.default_rng(seed),
     )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def stratified_bootstrap_ci(
+    scores: np.ndarray,  # score matrix (runs, scenarios); each scenario is a stratum
+    statistic=iqm,  # statistic of the pooled scores
+    confidence: float = 0.95,  # confidence level of the interval
+    n_resamples: int = 2000,  # bootstrap resamples
+    seed: int = 0,  # seed of the resampling
+) -> tuple[float, float]:
+    "Percentile bootstrap interval of `statistic`, resampling the runs with replacement within each scenario."
+    return _bootstrap_ci(scores, statistic, confidence, n_resamples, seed, paired=False)
 
 # %% ../nbs/06b_stats.ipynb #d3defde1
 def seed_bootstrap_ci(
@@ -69,29 +81,7 @@ def seed_bootstrap_ci(
     seed: int = 0,  # seed of the resampling
 ) -> tuple[float, float]:
     "Percentile bootstrap interval of `statistic`, resampling the runs with replacement, each with all its scenarios."
-    x = np.asarray(scores, dtype=float)
-    if x.ndim != 2 or not x.size:
-        raise ValueError(f"scores: need a non-empty (runs, scenarios) matrix, got shape {x.shape}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"parameter confidence = {confidence}: must be in (0, 1)")
-    point = statistic(x)
-    if x.shape[0] == 1:
-        return point, point  # one run: nothing to resample
-    if statistic is iqm:
-        pooled = lambda *samples, axis=-1: stats.trim_mean(np.concatenate(samples, axis=-1), 0.25, axis=-1)
-    else:
-        pooled = lambda *samples, axis=-1: np.apply_along_axis(statistic, -1, np.concatenate(samples, axis=-1))
-    res = stats.bootstrap(
-        tuple(x.T),
-        pooled,
-        n_resamples=n_resamples,
-        confidence_level=confidence,
-        method="percentile",
-        paired=True,  # one draw of run indices for every scenario: a run keeps all its scenarios
-        vectorized=True,
-        rng=np.random.default_rng(seed),
-    )
-    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return _bootstrap_ci(scores, statistic, confidence, n_resamples, seed, paired=True)
 
 
 def failure_rate(

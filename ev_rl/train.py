@@ -44,7 +44,7 @@ from ev_rl.agents import (
     with_env_settings,
 )
 from .baselines import CONTROLLERS, EV_CONTROLS, REFERENCES, gap_closed, reference_kpis, rollout, series_frame
-from .clone import CloneSettings, ValueWarmup, clone_policy, expert_demonstrations
+from .clone import CloneSettings, CloningTerm, Demonstrations, ValueWarmup, clone_policy, expert_demonstrations
 from .core import ConfigError, SiteConfig, _coerce_field, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, training_scenario, validation_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario
@@ -145,6 +145,13 @@ class TrainParams(_Section):
     )
     value_warmup_learning_rate: float = param(
         3e-4, "-", "05_clone", "start 'clone': the critic's learning rate in the warm-up", gt=0, lt=1
+    )
+    clone_term: float = param(
+        0.0,
+        "-",
+        "05_clone",
+        "start 'clone': weight of a cloning step before each update, decaying to 0 (0: none)",
+        ge=0,
     )
 
     def __post_init__(self):
@@ -416,6 +423,7 @@ class ValidationCurve(BaseCallback):
         on_evaluation: Callable[[dict], None] | None = None,  # called with every new row (e.g. Ray Tune's report)
         every_s: float = 0.0,  # training seconds between evaluations (> 0: instead of `every`)
         ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
+        seconds_before: float = 0.0,  # training seconds before `learn` (cloning the optimum), counted in the clock
     ):
         self.on_evaluation = on_evaluation
         super().__init__()
@@ -424,6 +432,7 @@ class ValidationCurve(BaseCallback):
         self.every_s, self._next_s = float(every_s), float(every_s)
         self.ev_control = ev_control
         self._t0, self.evaluation_s = None, 0.0  # training started (perf_counter); seconds spent evaluating
+        self.seconds_before = float(seconds_before)
         kpis = {
             name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
             for name in ("uncontrolled", "optimum", *self.REFERENCES)
@@ -438,8 +447,8 @@ class ValidationCurve(BaseCallback):
         return float(np.mean([gap_closed(j, unc, opt) for j, (unc, opt) in zip(objectives, self._bounds)]))
 
     def training_seconds(self) -> float:
-        "Wall-clock seconds since training started, less the time spent in evaluations (0 before the start)."
-        return 0.0 if self._t0 is None else time.perf_counter() - self._t0 - self.evaluation_s
+        "Seconds of training: before `learn` (cloning), then since it started less the evaluations' time."
+        return self.seconds_before + (0.0 if self._t0 is None else time.perf_counter() - self._t0 - self.evaluation_s)
 
     def evaluate_now(self) -> dict:
         "Evaluate the current policy, append a row (timesteps, train_seconds, objective, gap_closed); save the best."
@@ -710,14 +719,14 @@ def clone_from_optimum(
     model,  # a new SB3 model of an on-policy algorithm with a battery-only policy
     params: TrainParams,  # the run (its forecaster, clone_years, clone_epochs, seed)
     config: SiteConfig,  # the site
-) -> dict:
-    "Clone the optimum's battery dispatch into the model's actor; the record (pairs, seconds, epochs, best score)."
+) -> tuple[dict, Demonstrations]:
+    "Clone the optimum's battery dispatch into the model's actor; the record (pairs, seconds, epochs) and the pairs."
     t0 = time.perf_counter()
     demos = expert_demonstrations(config, range(params.clone_years), params.forecaster)
     heldout = compile_scenario(training_scenario(config, params.clone_years), params.forecaster)
     score = lambda: -float(policy_objectives(model, [heldout], params.ev_control)[0])
     history = clone_policy(model.policy, demos, CloneSettings(epochs=params.clone_epochs), score, params.seed)
-    return {
+    record = {
         "demonstration_pairs": len(demos),
         "demonstration_seconds": demos.seconds,
         "seconds": time.perf_counter() - t0,
@@ -725,6 +734,7 @@ def clone_from_optimum(
         "best_score": max(r["score"] for r in history if "score" in r),
         "history": history,
     }
+    return record, demos
 
 # %% ../nbs/05_train_ppo.ipynb #3c57a374
 def _write_json(path: Path, data) -> None:
@@ -760,9 +770,9 @@ def train(
         Logger(str(run), [make_output_format("csv", str(run)), make_output_format("tensorboard", str(run / "tb"))])
     )
     start_steps = model.num_timesteps
-    cloned = None
+    cloned, demos = None, None
     if params.start != "scratch" and not params.resume_from:  # a resumed run was cloned when it began
-        cloned = clone_from_optimum(model, params, config)
+        cloned, demos = clone_from_optimum(model, params, config)
         print(
             f"{params.agent} seed {params.seed}: cloned the optimum in {_duration(cloned['seconds'])} "
             f"({cloned['demonstration_pairs']:,} pairs), held-out objective {-cloned['best_score']:.5f}",
@@ -779,6 +789,7 @@ def train(
         on_validation,
         params.validation_every_s,
         params.ev_control,
+        cloned["seconds"] if cloned else 0.0,  # the clone's seconds are training seconds: in the curve and the budget
     )
     budget = TimeBudget(params.time_budget_s, clock=curve.training_seconds)
     off_policy = is_off_policy(params.algo)  # a rollout is a step: aggregate rollout_log_steps of them
@@ -792,6 +803,10 @@ def train(
     if params.start == "clone" and not params.resume_from:  # the critic first, the clone's rollouts its data
         warmup = ValueWarmup(params.value_warmup_steps, params.value_warmup_learning_rate)
         callbacks.append(warmup)  # after the budget: it keeps the schedule the budget set, to restore it
+    term = None
+    if params.start == "clone" and params.clone_term > 0 and demos is not None:  # a pull towards the expert
+        term = CloningTerm(demos, params.clone_term, params.total_timesteps, seed=params.seed)
+        callbacks.append(term)
     t0 = time.perf_counter()
     if params.start == "clone_only":  # no RL: the clone is scored as it is
         curve.init_callback(model)
@@ -838,9 +853,10 @@ def train(
         "learn_wall_seconds": wall_s,
         "time_budget_s": params.time_budget_s,
         "stopped_by_time_budget": budget.spent,
-        "steps_per_second": steps_done / train_s if steps_done else 0.0,
+        "steps_per_second": steps_done / (train_s - curve.seconds_before) if steps_done else 0.0,  # of RL
         "clone": cloned,
         "value_warmup_steps": warmup.thawed_at if warmup is not None else None,
+        "cloning_term": term.history if term is not None else None,
         "score_seconds": score_s,
         "rollouts": rollout_log.history,
         "learning_curve": curve.history,

@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ from ev_rl.baselines import (
     evaluate,
     gap_closed,
     reference_kpis,
+    yardstick_preset_path,
     yardstick_preset_text,
     yardstick_with,
 )
@@ -52,11 +54,11 @@ from .paths import cache_root, resolve, resource, results_root, runs_root
 from .train import TrainParams, ValidationCurve, output_root, train
 
 # %% auto #0
-__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'local_cores', 'ray_session', 'load_search_space', 'tune_space',
-           'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings', 'tune_algorithm', 'trial_records',
-           'tuned_preset_text', 'write_tuned_preset', 'write_tuning', 'load_yardstick_space', 'yardstick_base_settings',
-           'validation_score', 'yardstick_trial', 'tune_yardstick', 'write_yardstick_tuning',
-           'yardstick_tuning_markdown', 'lever_params', 'lever_table', 'lever_study']
+__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'local_cores', 'ray_session', 'check_distributions',
+           'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings',
+           'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset', 'write_tuning',
+           'load_yardstick_space', 'yardstick_base_settings', 'validation_score', 'yardstick_trial', 'tune_yardstick',
+           'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params', 'lever_table', 'lever_study']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
 SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
@@ -111,6 +113,24 @@ def _sampled(
     return value
 
 # %% ../nbs/06a_tune.ipynb #4d4e4d2d
+def check_distributions(
+    path: Path,  # the search space's file, for the errors
+    space: dict,  # setting -> {distribution: values}
+    check_value: Callable[[str, object], None],  # raises on a value of a setting that makes no valid run
+) -> None:
+    "Check each distribution of a search space (kind, bounds, choices) and every bound and choice with `check_value`."
+    for setting, dist in space.items():
+        if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
+            raise ConfigError(f"{path}: {setting} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
+        kind, values = next(iter(dist.items()))
+        if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
+            raise ConfigError(f"{path}: {setting}.{kind} = {values!r}: needs [low, high] with low < high")
+        if kind == "choice" and not values:
+            raise ConfigError(f"{path}: {setting}.choice is empty")
+        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
+            check_value(setting, v)
+
+
 def load_search_space(
     algo: str,  # a key of ALGOS
     path: str | Path | None = None,  # the search space's file (default: configs/hyperparams/<algo>/search.yaml)
@@ -130,22 +150,18 @@ def load_search_space(
         base = str(path.parent / f"{base}.yaml")
     settings = load_preset(algo, base)
     flat = flatten_settings(settings)
-    for name, dist in space.items():
+    for name in space:
         if name not in flat:
             raise ConfigError(f"{path}: {name} is not a setting of the base preset {search['base']!r}")
-        if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
-            raise ConfigError(f"{path}: {name} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
-        kind, values = next(iter(dist.items()))
-        if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
-            raise ConfigError(f"{path}: {name}.{kind} = {values!r}: needs [low, high] with low < high")
-        if kind == "choice" and not values:
-            raise ConfigError(f"{path}: {name}.choice is empty")
-        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
-            check_settings(
-                algo,
-                with_changes(settings, {name: _sampled(flat[name], v)}),
-                f"{path}: {name} = {v!r} makes an invalid preset",
-            )
+    check_distributions(
+        path,
+        space,
+        lambda name, v: check_settings(
+            algo,
+            with_changes(settings, {name: _sampled(flat[name], v)}),
+            f"{path}: {name} = {v!r} makes an invalid preset",
+        ),
+    )
     if not space:
         raise ConfigError(f"{path}: the search samples no setting")
     return base, space
@@ -452,30 +468,20 @@ def load_yardstick_space(
     "A yardstick's search space, checked: each setting an argument of its controller, each bound a valid controller."
     if name not in CONTROLLERS:
         raise ConfigError(f"no search space for {name!r}: not a yardstick of CONTROLLERS {list(CONTROLLERS)}")
-    if path is None:
-        try:
-            path = resource(f"{YARDSTICK_PRESETS}/{name}/{SEARCH_SPACE}.yaml")
-        except FileNotFoundError:
-            path = Path(f"{YARDSTICK_PRESETS}/{name}/{SEARCH_SPACE}.yaml")
-    path = resolve(path)
+    path = yardstick_preset_path(name, SEARCH_SPACE) if path is None else resolve(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no search space for yardstick {name!r}")
     space = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"{path}: a mapping of settings to distributions is expected")
-    for setting, dist in space.items():
-        if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
-            raise ConfigError(f"{path}: {setting} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
-        kind, values = next(iter(dist.items()))
-        if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
-            raise ConfigError(f"{path}: {setting}.{kind} = {values!r}: needs [low, high] with low < high")
-        if kind == "choice" and not values:
-            raise ConfigError(f"{path}: {setting}.choice is empty")
-        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
-            try:
-                yardstick_with(name, {setting: v})
-            except (TypeError, ValueError) as e:
-                raise ConfigError(f"{path}: {setting} = {v!r} makes no valid {name}: {e}") from None
+
+    def makes_a_yardstick(setting: str, v) -> None:
+        try:
+            yardstick_with(name, {setting: v})
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"{path}: {setting} = {v!r} makes no valid {name}: {e}") from None
+
+    check_distributions(path, space, makes_a_yardstick)
     return space
 
 

@@ -139,6 +139,7 @@ def test_a_run_from_the_clone_warms_up_the_critic_then_learns_and_records_the_cl
         clone_years=1,
         clone_epochs=3,
         value_warmup_steps=64,
+        clone_term=0.5,
         total_timesteps=256,
         hyperparams=TINY_CLONE,
         checkpoint_every=64,
@@ -152,6 +153,8 @@ def test_a_run_from_the_clone_warms_up_the_critic_then_learns_and_records_the_cl
     assert cloned["demonstration_pairs"] == 8760 and cloned["heldout_year"] == "train-1"
     assert [r["epoch"] for r in cloned["history"]] == [1, 2, 3] and cloned["seconds"] > cloned["demonstration_seconds"]
     assert summary["value_warmup_steps"] == 128  # thawed by the first rollout past the warm-up (64 steps each)
+    # the cloning term: a step before each update after the warm-up, its weight decaying over the run's 256 steps
+    assert [(r["timesteps"], r["weight"]) for r in summary["cloning_term"]] == [(128, 0.25), (192, 0.125)]
     assert (run / "best_model.zip").is_file() and list((run / "checkpoints").glob("*.zip"))
     assert "ppo_bc_battery" in json.loads((run / "test.json").read_text())["mean"]
 
