@@ -90,7 +90,8 @@ def load_controller(
     model = algorithm_class(algo).load(path, device="cpu")
     forecaster = _run_param(path, "forecaster") or "seasonal_naive"  # the observation it was trained with
     ev_control = _run_param(path, "ev_control") or "agent"  # who set the sockets in training
-    name = agent_name(algo, ev_control)
+    start = _run_param(path, "start") or "scratch"  # where its policy started (a clone of the optimum, 05_clone)
+    name = agent_name(algo, ev_control, start)
     return name, EV_CONTROLS[ev_control](model, name=name, forecaster=forecaster)
 
 # %% ../nbs/06_evaluate.ipynb #749c7217

@@ -36,10 +36,12 @@ def tiny_paper(tmp_path_factory) -> Path:
     overrides = {a: dict(budget) for a in AGENTS}
     overrides["ppo"]["hyperparams"] = {"gamma": 0.9}
     overrides["sac"]["hyperparams"] = {"learning_starts": 1024}
+    for a in ("bc_battery", "ppo_bc_battery"):  # the clones: one year of demonstrations, two epochs
+        overrides[a].update(clone_years=1, clone_epochs=2, value_warmup_steps=1024)
     params = {
         "algorithms": list(AGENTS),
         "seeds": [0, 1],
-        "budgets": {a: 4096 for a in AGENTS},
+        "budgets": {a: 0 if AGENTS[a].start == "clone_only" else 4096 for a in AGENTS},  # the clone alone: no RL
         "test_days": 2,
         "test_scenarios": 1,
         "results_dir": str(compare),
