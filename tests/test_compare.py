@@ -223,3 +223,14 @@ def test_aggregation_against_hand_computed_values():
     assert np.allclose(
         np.percentile(draws, [2.5, 97.5]), stratified_bootstrap_ci(scores, n_resamples=4000, seed=3), atol=0.015
     )
+
+
+def test_the_readme_reports_make_train_and_the_clone_study_as_their_committed_records_make_them():
+    "The README's tables of `make train` and `make clone-study` are generated from the committed records, not typed."
+    from ev_rl.compare import agents_summary, agents_summary_markdown, run_record_markdown
+
+    readme = (ROOT / "README.md").read_text()
+    train = run_record_markdown(ROOT / "paper" / "results" / "train")
+    assert train in readme, "README: paste ev_rl.compare.run_record_markdown('paper/results/train')"
+    study = agents_summary_markdown(agents_summary(ROOT / "paper" / "results" / "clone"))
+    assert study in readme, "README: paste agents_summary_markdown(agents_summary('paper/results/clone'))"
