@@ -18,6 +18,7 @@
 #   make figures every figure and table of the paper from the committed compact results (paper/results/), ~1 min
 #   make pdf     the PDF from the figures and tables as they are
 #   make long-run / make prior-ppo  the long PPO run and the prior study's PPO settings re-run (paper/results/)
+#   make clone-levers  the headline agent with the MPC's observation layout and with DAgger, on validation
 #   make forecast-skill  every forecaster's skill and the quantile forecasts' calibration on the validation years
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -34,7 +35,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: curves curves-sac clone-study setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
+.PHONY: clone-levers curves curves-sac clone-study setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
 
 setup: $(STAMP)
 
@@ -258,6 +259,19 @@ levers: setup
 	mkdir -p runs
 	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_levers.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -p job levers -y "{lever_seeds: $(LEVER_SEEDS)}" -p lever_steps $(LEVER_STEPS) -p workers $(TUNE_WORKERS)
+
+# The clone's levers on the validation years (06a_tune, job=clone_levers): the headline agent (ppo_bc_battery: the clone
+# of the optimum, then PPO from it), the same with the `mpc` observation layout of 02a_site (12 h of forecasts at the
+# site's step, the days left in the month, this and last month's billed peaks), and with two DAgger rounds (05_clone);
+# CLONE_LEVER_SEEDS seeds, CLONE_LEVER_STEPS steps of PPO; writes paper/results/clone_levers.csv (the README's table;
+# DEFAULT_LAYOUT follows it). About an hour on 2 cores. An interrupted run resumes.
+CLONE_LEVER_SEEDS ?= [0, 1, 2]
+CLONE_LEVER_STEPS ?= 1500000
+clone-levers: setup
+	mkdir -p runs
+	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_clone_levers.ipynb --cwd nbs --log-output --no-progress-bar \
+	  -p job clone_levers -y "{clone_lever_seeds: $(CLONE_LEVER_SEEDS)}" -p clone_lever_steps $(CLONE_LEVER_STEPS) \
+	  -p workers $(TUNE_WORKERS)
 	@echo "table: paper/results/levers.csv"
 
 # Every yardstick (rules, MPCs untuned and tuned, optima) on the test years and the real year of the default site and

@@ -1,18 +1,17 @@
 """Benchmark: time to quality of an agent on 2 cores against the tuned stochastic MPC (issues 14 and 25).
 
 Trains one agent (one seed; PPO from scratch by default, or the clone of the optimum and PPO from it) with its
-validation curve (05_train_ppo) and reports, in seconds of training (the evaluations not counted; a clone's cloning
-counted: it is training):
+validation curve (05_train_ppo) and reports, in seconds of training (seconds of the process's CPU, `training_clock`:
+the wall clock on an idle core; the evaluations not counted; a clone's cloning counted: it is training):
 - when its validation gap closed first exceeds that of the strongest realistic yardstick, the tuned stochastic MPC
   (`mpc_stochastic_tuned`), on the same validation windows;
-- the MPC's own wall time for those days, measured in the same run: the reference of the ratio printed;
+- the MPC's own time for those days on the same clock, measured in the same run: the reference of the ratio printed;
 - when it first reaches 90 % of its final value, and how much it gained over the last quarter of its training time.
 
     .venv/bin/python benchmarks/bench_time_to_quality.py [--agent ppo_bc_battery] [--seconds 480] [--steps 1500000]
 """
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
@@ -22,17 +21,17 @@ from ev_rl.baselines import evaluate, gap_closed, reference_kpis, yardstick
 from ev_rl.compare import time_to_quality
 from ev_rl.data import validation_set
 from ev_rl.paths import cache_root
-from ev_rl.train import TrainParams, train
+from ev_rl.train import TrainParams, train, training_clock
 
 BAR = "mpc_stochastic_tuned"  # the strongest realistic yardstick (paper/results/yardsticks.csv)
 
 
 def yardstick_on_validation(name: str) -> tuple[float, float]:
-    "A yardstick's mean validation gap closed, and its wall seconds over the validation windows (run here, not cached)."
+    "A yardstick's mean validation gap closed, and its seconds over the validation windows (run here, not cached)."
     windows, cache = validation_set(None, 3, 14), cache_root()
-    t0 = time.perf_counter()
+    t0 = training_clock()
     objectives = [evaluate(yardstick(name), w)["objective"] for w in windows]
-    seconds = time.perf_counter() - t0
+    seconds = training_clock() - t0
     bounds = [
         (reference_kpis("uncontrolled", w, cache)["objective"], reference_kpis("optimum", w, cache)["objective"])
         for w in windows

@@ -31,6 +31,7 @@ from .core import ConfigError
 from .env import IquitosMallVecEnv
 from .forecast import FORECASTERS
 from .paths import resolve, resource, resources
+from .site import DEFAULT_LAYOUT, LAYOUTS
 
 # %% auto #0
 __all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'STARTS', 'AGENTS',
@@ -294,6 +295,7 @@ def env_settings(
     wrapper, normalize = settings.get("env_wrapper"), settings.get("normalize") or None
     return dict(
         forecaster=kwargs.get("forecaster", "seasonal_naive"),
+        observation=kwargs.get("observation", DEFAULT_LAYOUT),  # IquitosMallEnv's default
         scenario_pool=kwargs.get("scenario_pool", 8),  # IquitosMallEnv's default
         ev_control=next(k for k, v in ENV_WRAPPERS.items() if v == wrapper),
         reward_scaling=next(k for k, v in NORMALIZE.items() if v == normalize),
@@ -424,13 +426,19 @@ def check_settings(
         if kwargs["activation_fn"] not in ACTIVATIONS:
             fail("policy_kwargs", f"activation_fn must be one of {list(ACTIVATIONS)}")
     env_kwargs = settings.get("env_kwargs") or {}
-    if not isinstance(env_kwargs, dict) or set(env_kwargs) - {"scenario_pool", "forecaster"}:
-        fail("env_kwargs", "a mapping of scenario_pool (training years) and forecaster (the observation's forecasts)")
+    if not isinstance(env_kwargs, dict) or set(env_kwargs) - {"scenario_pool", "forecaster", "observation"}:
+        fail(
+            "env_kwargs",
+            "a mapping of scenario_pool (training years), forecaster (the observation's forecasts) and observation "
+            "(its layout)",
+        )
     pool = env_kwargs.get("scenario_pool", 8)
     if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
         fail("env_kwargs", "scenario_pool must be a positive integer")
     if env_kwargs.get("forecaster", "seasonal_naive") not in FORECASTERS:
         fail("env_kwargs", f"forecaster must be one of {list(FORECASTERS)}")
+    if env_kwargs.get("observation", DEFAULT_LAYOUT) not in LAYOUTS:
+        fail("env_kwargs", f"observation must be one of {list(LAYOUTS)}")
     if settings.get("env_wrapper") not in ENV_WRAPPERS.values():
         fail("env_wrapper", f"must be none or {ENV_WRAPPERS['earliest_deadline']} (the sockets by the rule)")
     if (settings.get("normalize") or None) not in NORMALIZE.values():
@@ -485,9 +493,13 @@ def with_env_settings(
     forecaster: str,  # forecaster of the observation's forecasts (a key of FORECASTERS)
     ev_control: str,  # who sets the sockets: a key of ENV_WRAPPERS
     reward_scaling: str,  # a key of NORMALIZE
+    observation: str = DEFAULT_LAYOUT,  # the observation layout (02a_site's LAYOUTS; the default is left unwritten)
 ) -> dict:
     "A copy of a preset's settings with the project's settings where the zoo reads them (`env_settings`' inverse)."
     out = with_changes(settings, {"env_kwargs.forecaster": forecaster})
+    out["env_kwargs"].pop("observation", None)
+    if observation != DEFAULT_LAYOUT:
+        out["env_kwargs"]["observation"] = observation
     for key, value in (("env_wrapper", ENV_WRAPPERS[ev_control]), ("normalize", NORMALIZE[reward_scaling])):
         out.pop(key, None)
         if value is not None:

@@ -15,16 +15,18 @@ import torch
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.policies import ActorCriticPolicy
 
-from .controllers import EarliestDeadlinePolicy, rollout
+from .controllers import MPC, Controller, EarliestDeadlinePolicy, rollout
 from .core import ConfigError, SiteConfig
 from .data import first_days, training_scenario
 from .dispatch import perfect_foresight_problem, plan_actions, solve_dispatch
 from .env import CompiledScenario, compile_scenario
+from .site import DEFAULT_LAYOUT
 
 # %% auto #0
 __all__ = ['IdleBattery', 'rule_socket_kwh', 'expert_battery_setpoints', 'ExpertReplay', 'Demonstrations',
            'expert_demonstrations', 'CloneSettings', 'actor_parameters', 'deterministic_action', 'demonstration_mse',
-           'clone_policy', 'ValueWarmup', 'CloningTerm']
+           'clone_policy', 'TeacherLabels', 'perfect_mpc_teacher', 'student_demonstrations', 'joined', 'dagger',
+           'ValueWarmup', 'CloningTerm']
 
 # %% ../nbs/05_clone.ipynb #f6d68280
 class IdleBattery:
@@ -38,7 +40,7 @@ def rule_socket_kwh(
     compiled: CompiledScenario,  # the scenario, compiled with the rule's forecaster or any other
 ) -> np.ndarray:
     "(T, S) energy the earliest-deadline rule delivers to each socket in each step, kWh."
-    controller = EarliestDeadlinePolicy(IdleBattery(), "earliest_deadline", compiled.forecaster)
+    controller = EarliestDeadlinePolicy(IdleBattery(), "earliest_deadline", compiled.forecaster, compiled.layout)
     return rollout(controller, compiled.scenario, compiled)["socket_kwh"]
 
 # %% ../nbs/05_clone.ipynb #e47ae808
@@ -59,8 +61,9 @@ class ExpertReplay(EarliestDeadlinePolicy):
         self,
         battery: np.ndarray,  # (T,) the expert's battery setpoints
         forecaster: str = "seasonal_naive",  # forecaster of the observation recorded beside them
+        observation: str = DEFAULT_LAYOUT,  # layout of that observation (02a_site's LAYOUTS)
     ):
-        super().__init__(IdleBattery(), "expert", forecaster)
+        super().__init__(IdleBattery(), "expert", forecaster, observation)
         self.battery = np.asarray(battery, float)
 
     def act(self, observation, state):
@@ -76,6 +79,7 @@ class Demonstrations:
     year: np.ndarray  # (N,) int: the training scenario index of each pair
     forecaster: str  # forecaster of the observations
     seconds: float  # wall-clock seconds it took to make them
+    observation: str = DEFAULT_LAYOUT  # layout of the observations (02a_site's LAYOUTS)
 
     def __len__(self) -> int:
         return len(self.battery)
@@ -86,8 +90,9 @@ def expert_demonstrations(
     years: Iterable[int] = range(16),  # training scenario indices
     forecaster: str = "seasonal_naive",  # the student's forecaster (ev_rl.forecast)
     days: int | None = None,  # days of each year (None: the whole year; fewer for tests)
+    observation: str = DEFAULT_LAYOUT,  # the student's observation layout (02a_site's LAYOUTS)
 ) -> Demonstrations:
-    "The expert's demonstrations on the training years `years`, observed with `forecaster`."
+    "The expert's demonstrations on the training years `years`, observed with `forecaster` in layout `observation`."
     config = config or SiteConfig()
     years = [int(y) for y in years]
     if not years:
@@ -95,14 +100,19 @@ def expert_demonstrations(
     t0, obs, battery, year = time.perf_counter(), [], [], []
     for y in years:
         scenario = training_scenario(config, y)
-        compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster)
+        compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster, observation)
         setpoints = expert_battery_setpoints(compiled)
-        run = rollout(ExpertReplay(setpoints, forecaster), compiled.scenario, compiled)
+        run = rollout(ExpertReplay(setpoints, forecaster, observation), compiled.scenario, compiled)
         obs.append(run["observations"].astype(np.float32))
         battery.append(setpoints.astype(np.float32))
         year.append(np.full(len(setpoints), y))
     return Demonstrations(
-        np.concatenate(obs), np.concatenate(battery), np.concatenate(year), forecaster, time.perf_counter() - t0
+        np.concatenate(obs),
+        np.concatenate(battery),
+        np.concatenate(year),
+        forecaster,
+        time.perf_counter() - t0,
+        observation,
     )
 
 # %% ../nbs/05_clone.ipynb #1eaff38b
@@ -194,6 +204,113 @@ def clone_policy(
     policy.load_state_dict(best_state)
     policy.set_training_mode(False)
     return history
+
+# %% ../nbs/05_clone.ipynb #74637203
+class TeacherLabels(EarliestDeadlinePolicy):
+    "The student acts (its battery setpoint, the rule's sockets); the teacher's battery setpoint of each state is kept."
+
+    def __init__(
+        self,
+        model,  # the student: a battery-only model with `.predict`
+        teacher: Controller,  # the teacher (it reads the state and the outlook; its battery setpoint is the label)
+        forecaster: str = "seasonal_naive",  # the student's forecaster
+        observation: str = DEFAULT_LAYOUT,  # the student's observation layout
+    ):
+        super().__init__(model, "student", forecaster, observation)
+        self.teacher, self.labels = teacher, []
+
+    def reset(self, outlook):
+        super().reset(outlook)
+        self.teacher.reset(outlook)
+        self.labels = []
+
+    def act(self, observation, state):
+        self.labels.append(float(np.clip(self.teacher.act(observation, state)[0], -1.0, 1.0)))
+        return super().act(observation, state)
+
+
+def perfect_mpc_teacher() -> Controller:
+    "The DAgger teacher: the perfect-forecast MPC of 03b over 24 h."
+    return MPC(horizon_h=24.0, forecaster="perfect")
+
+
+def student_demonstrations(
+    model,  # the student: a battery-only model
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+    years: Iterable[int] = range(4),  # training scenario indices to run the student on
+    forecaster: str = "seasonal_naive",  # the student's forecaster
+    observation: str = DEFAULT_LAYOUT,  # the student's observation layout
+    teacher: Callable[[], Controller] = perfect_mpc_teacher,  # makes a fresh teacher for each year
+    days: int | None = None,  # days of each year (None: the whole year; fewer for tests)
+) -> Demonstrations:
+    "The states the student visits on `years`, each labelled with the teacher's battery setpoint."
+    config = config or SiteConfig()
+    years = [int(y) for y in years]
+    if not years:
+        raise ValueError("student_demonstrations: years is empty; give training scenario indices such as range(4)")
+    t0, obs, labels, year = time.perf_counter(), [], [], []
+    for y in years:
+        scenario = training_scenario(config, y)
+        compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster, observation)
+        student = TeacherLabels(model, teacher(), forecaster, observation)
+        run = rollout(student, compiled.scenario, compiled)
+        obs.append(run["observations"].astype(np.float32))
+        labels.append(np.asarray(student.labels, np.float32))
+        year.append(np.full(len(student.labels), y))
+    return Demonstrations(
+        np.concatenate(obs),
+        np.concatenate(labels),
+        np.concatenate(year),
+        forecaster,
+        time.perf_counter() - t0,
+        observation,
+    )
+
+
+def joined(
+    a: Demonstrations,  # demonstrations so far
+    b: Demonstrations,  # new ones (the same forecaster and layout)
+) -> Demonstrations:
+    "D = a followed by b: every pair of both."
+    if (a.forecaster, a.observation) != (b.forecaster, b.observation):
+        raise ValueError(
+            f"joined: demonstrations observed with {(a.forecaster, a.observation)} and {(b.forecaster, b.observation)}"
+        )
+    cat = lambda k: np.concatenate([getattr(a, k), getattr(b, k)])
+    return Demonstrations(
+        cat("observations"), cat("battery"), cat("year"), a.forecaster, a.seconds + b.seconds, a.observation
+    )
+
+
+def dagger(
+    model,  # an on-policy SB3 model with a battery-only policy, already cloned on `demos`
+    demos: Demonstrations,  # the expert's demonstrations it was cloned on
+    rounds: int,  # DAgger rounds
+    config: SiteConfig | None = None,  # the site
+    years: Iterable[int] = range(4),  # training years the student runs on in each round
+    settings: CloneSettings = CloneSettings(),  # the cloning of each round
+    score: Callable[[], float] | None = None,  # higher is better (the held-out year's minus objective)
+    seed: int = 0,  # seed of the minibatch order (round i: seed + i)
+    teacher: Callable[[], Controller] = perfect_mpc_teacher,  # makes the teacher
+    days: int | None = None,  # days of each year (tests)
+) -> tuple[Demonstrations, list[dict]]:
+    "Rounds of: run the student, label its states by the teacher, clone on all pairs; all pairs, each round's record."
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 0:
+        raise ValueError(f"dagger: rounds = {rounds!r} must be a non-negative integer")
+    record = []
+    for i in range(1, rounds + 1):
+        new = student_demonstrations(model, config, years, demos.forecaster, demos.observation, teacher, days)
+        demos = joined(demos, new)
+        history = clone_policy(model.policy, demos, settings, score, seed + i)
+        record.append(
+            {
+                "round": i,
+                "pairs": len(demos),
+                "label_seconds": new.seconds,
+                "best_score": max(r["score"] for r in history if "score" in r),
+            }
+        )
+    return demos, record
 
 # %% ../nbs/05_clone.ipynb #dbd944a1
 class ValueWarmup(BaseCallback):

@@ -23,7 +23,7 @@ from ev_rl.dispatch import (
 from .env import CompiledScenario, compile_scenario, simulate
 from .forecast import FORECASTERS, Forecast, Forecaster, forecaster
 from .reward import episode_kpis, objective_factors
-from .site import Outlook, ScenarioOutlook, SiteState, socket_setpoint
+from .site import DEFAULT_LAYOUT, Outlook, ScenarioOutlook, SiteState, observation_size, socket_setpoint
 
 # %% auto #0
 __all__ = ['socket_setpoints', 'EV_CONTROLS', 'LEVERS', 'MPC_SCENARIOS', 'QUANTILE_SCENARIOS', 'Controller', 'PolicyController',
@@ -37,6 +37,7 @@ class Controller:
 
     name: str = "controller"
     observation_forecaster: str = "seasonal_naive"  # forecaster of the observation's forecasts it is given
+    observation_layout: str = DEFAULT_LAYOUT  # layout of the observation it is given (02a_site's LAYOUTS)
 
     def reset(
         self,
@@ -63,8 +64,10 @@ class PolicyController(Controller):
         model,  # anything with `.predict(observation, deterministic=True) -> (action, state)`
         name: str = "policy",  # name in tables and plots
         forecaster: str = "seasonal_naive",  # forecaster of the observation it was trained with (ev_rl.forecast)
+        observation: str = DEFAULT_LAYOUT,  # layout of the observation it was trained with (02a_site's LAYOUTS)
     ):
         self.model, self.name, self.observation_forecaster = model, name, forecaster
+        self.observation_layout = observation
 
     def act(self, observation, state):
         action, _ = self.model.predict(observation, deterministic=True)
@@ -91,8 +94,16 @@ def rollout(
 ) -> dict[str, np.ndarray]:
     "One episode of a controller: the simulator's step outputs stacked over steps, with `socket_kwh` and `actions`."
     controller = as_controller(controller)
-    if compiled is None or compiled.forecaster != controller.observation_forecaster:
-        compiled = compile_scenario(scenario, controller.observation_forecaster)
+    forecaster, layout = controller.observation_forecaster, controller.observation_layout
+    if compiled is None or (compiled.forecaster, compiled.layout) != (forecaster, layout):
+        compiled = compile_scenario(scenario, forecaster, layout)
+    space = getattr(getattr(controller, "model", None), "observation_space", None)
+    size = observation_size(scenario.config, layout)
+    if getattr(space, "shape", (size,)) != (size,):
+        raise ValueError(
+            f"{controller.name}: the model observes {space.shape} values, observation layout {layout!r} gives "
+            f"({size},): give the controller the layout the model was trained with (observation=...)"
+        )
     controller.reset(ScenarioOutlook(scenario, compiled))
     return simulate(compiled, lambda observation, sim: controller.act(observation, sim.state(0)), record=True)
 

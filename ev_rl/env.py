@@ -22,8 +22,10 @@ from .forecast import FORECASTERS, Forecaster, configured_mall_kw
 from .forecast import forecaster as ready_forecaster
 from .reward import COMPONENTS, TRAJECTORY_KEYS, DemandChargeMeter, _raw_costs, objective_factors
 from ev_rl.site import (  # noqa: F401 (the observation's names, re-exported where 03_env defined them before)
+    DEFAULT_LAYOUT,
     FORECAST_STEPS,
     HOURS_TO_DEPARTURE_SCALE_H,
+    LAYOUTS,
     MALL_HEADROOM,
     N_SITE_FEATURES,
     NORM,
@@ -40,6 +42,7 @@ from ev_rl.site import (  # noqa: F401 (the observation's names, re-exported whe
     battery_kwh_of_sockets,
     exogenous_columns,
     observation_index,
+    observation_layout,
     observation_norms,
     observation_size,
     socket_energy_kwh,
@@ -73,6 +76,7 @@ class CompiledScenario:
     per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
     exo: np.ndarray  # (T, F) float32 in [0, 1]: the exogenous blocks of OBSERVATION
     forecaster: str = "seasonal_naive"  # name of the forecaster of the observation's forecasts
+    layout: str = DEFAULT_LAYOUT  # name of the observation layout of `exo` (02a_site's LAYOUTS)
 
     @property
     def n_steps(self) -> int:
@@ -82,6 +86,7 @@ class CompiledScenario:
 def compile_scenario(
     scenario: Scenario,  # the scenario
     forecaster: str | Forecaster = "seasonal_naive",  # source of the observation's forecasts (ev_rl.forecast)
+    layout: str = DEFAULT_LAYOUT,  # the observation layout (02a_site's LAYOUTS)
 ) -> CompiledScenario:
     "A scenario as dense arrays: socket occupancy from `assign_sockets`, per-step counts, per-scenario features."
     cfg, ses, n = scenario.config, scenario.sessions, scenario.n_steps
@@ -126,10 +131,11 @@ def compile_scenario(
     }
     spd = 24 * cfg.simulation.steps_per_hour
     forecast = ready_forecaster(forecaster, cfg, spd).issue(scenario, spd)
-    exo = exogenous_columns(FeatureInputs.of_scenario(scenario, occupied, steps_left, per_step["queue"], forecast))
+    inputs = FeatureInputs.of_scenario(scenario, occupied, steps_left, per_step["queue"], forecast)
+    exo = exogenous_columns(inputs, observation_layout(layout))
     name = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
     return CompiledScenario(
-        scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name
+        scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name, layout
     )
 
 # %% ../nbs/03_env.ipynb #c3788128
@@ -292,6 +298,13 @@ class BatchedSimulator:
         for c in bank:
             if c.scenario.config != cfg or c.n_steps != n:
                 raise ValueError(f"BatchedSimulator: scenario {c.scenario.name!r} has another configuration or length")
+            if c.layout != bank[0].layout:
+                raise ValueError(
+                    f"BatchedSimulator: scenario {c.scenario.name!r} is compiled for observation layout "
+                    f"{c.layout!r}, the bank's first for {bank[0].layout!r}"
+                )
+        self.layout = observation_layout(bank[0].layout)
+        self.observation_size = observation_size(cfg, self.layout)
         self.config, self.bank, self.n_envs, self.n_steps = cfg, bank, n_envs, n
         self.n_sockets, self.dt_h = cfg.ev.n_sockets, cfg.simulation.dt_h
         self.action_size = 1 + self.n_sockets
@@ -444,8 +457,8 @@ class BatchedSimulator:
         return dict(zip(self.output_keys, self._step(actions)[self._rows]))
 
     def observe(self) -> np.ndarray:
-        "Observation of every copy at its current step, (N, 156) float32 in [0, 1] (see the env docstring)."
-        obs = np.empty((self.n_envs, self._exo.shape[1] + self.n_sockets + 6), np.float32)
+        "Observation of every copy at its current step, (N, F) float32 in [0, 1], F = 156 in the seed's layout."
+        obs = np.empty((self.n_envs, self.observation_size), np.float32)
         _observe(
             self._exo,
             self._month,
@@ -459,7 +472,9 @@ class BatchedSimulator:
             self.previous_bess_setpoint,
             self.demand.max_kw,
             self.demand.month,
+            self.demand.last_max_kw,
             self._norms,
+            self.layout.billing,
             obs,
         )
         return obs
@@ -493,6 +508,7 @@ class BatchedSimulator:
             previous_import_kwh=float(self.previous_import_kwh[i]),
             previous_bess_setpoint=float(self.previous_bess_setpoint[i]),
             first_step=bool(self.first_step[i]),
+            last_month_peaks_kw=self.demand.last_max_kw[i].copy(),
         )
 
 # %% ../nbs/03_env.ipynb #13a37e86
@@ -524,26 +540,39 @@ def simulate(
     return out
 
 # %% ../nbs/03_env.ipynb #ac08762d
-def _training_bank(config: SiteConfig, pool: int, forecaster: str = "seasonal_naive") -> list[CompiledScenario]:
-    "The first `pool` training scenarios of `config`, compiled with the observation's forecaster (cached per process)."
-    return [_compiled_training_scenario(config, i, forecaster) for i in range(pool)]
+def _training_bank(
+    config: SiteConfig, pool: int, forecaster: str = "seasonal_naive", layout: str = DEFAULT_LAYOUT
+) -> list[CompiledScenario]:
+    "The first `pool` training scenarios of `config`, compiled with the observation's forecaster and layout (cached)."
+    return [_compiled_training_scenario(config, i, forecaster, layout) for i in range(pool)]
 
 
 @lru_cache(maxsize=64)
-def _compiled_training_scenario(config: SiteConfig, index: int, forecaster: str) -> CompiledScenario:
+def _compiled_training_scenario(config: SiteConfig, index: int, forecaster: str, layout: str) -> CompiledScenario:
     "Training scenario number `index` of `config`, compiled; cached."
-    return compile_scenario(training_scenario(config, index), forecaster)
+    return compile_scenario(training_scenario(config, index), forecaster, layout)
 
 # %% ../nbs/03_env.ipynb #c4f1b239
 def _observation_table(
     config: SiteConfig,  # the site (sockets and vehicle types)
+    layout: str = DEFAULT_LAYOUT,  # the layout (02a_site's LAYOUTS)
 ) -> str:
-    "The observation layout as a markdown table, one row per block of `OBSERVATION` (used in the env docstring)."
+    "An observation layout as a markdown table, one row per block (used in the env docstring)."
     rows = []
-    for f, cols in zip(OBSERVATION, observation_index(config).values()):
+    for f, cols in zip(observation_layout(layout).features, observation_index(config, layout).values()):
         num = f"{cols.start}" if cols.stop - cols.start == 1 else f"{cols.start}-{cols.stop - 1}"
         rows.append(f"    | {num} | {f.meaning}{f' / {f.scale}' if f.scale else ''} | 0 | 1 |")
     return "\n".join(["    | Num | Observation | Min | Max |", "    |---|---|---|---|", *rows])
+
+
+def _layout_list(
+    config: SiteConfig,  # the site
+) -> str:
+    "The named layouts as a markdown list: name, size on the site, summary (used in the env docstring)."
+    return "\n".join(
+        f"    - `{name}`: `Box(0, 1, ({observation_size(config, name)},), float32)`, {layout.summary}"
+        for name, layout in LAYOUTS.items()
+    )
 
 # %% ../nbs/03_env.ipynb #36905519
 class IquitosMallEnv(gym.Env):
@@ -568,9 +597,16 @@ class IquitosMallEnv(gym.Env):
     vehicle then cannot follow is clipped too, and reported in `info` (`bess_clipped_kwh`, `ev_clipped_kwh`).
 
     ## Observation Space
-    `Box(0, 1, (156,), float32)`; for 38 sockets (generated from `OBSERVATION`; `observation_index` gives the columns):
+    A named layout (argument `observation`, 02a_site's `LAYOUTS`):
+{_layout_list(SiteConfig())}
+
+    The default, `{DEFAULT_LAYOUT}`, for 38 sockets (generated from its blocks; `observation_index(config, layout)`
+    gives the columns):
 
 {_observation_table(SiteConfig())}
+
+    The `mpc` layout has the same blocks with 12 steps in each forecast, then `days_left_in_month` after the
+    exogenous blocks and last month's billed peaks (`last_month_peak_import`, `last_month_offpeak_import`) at the end.
 
     ## Rewards
     $r_t = -\\sum_k w_k x^k_t / s_k$ over CO2, PV not used on site, EV energy not delivered, import
@@ -584,12 +620,13 @@ class IquitosMallEnv(gym.Env):
     The episode is truncated after the last step of the year (`truncated=True`); it never terminates.
 
     ## Arguments
-    `gymnasium.make("ev_rl/IquitosMall-v0", config=None, scenario=None, scenario_pool=8, forecaster="seasonal_naive")`:
+    `gymnasium.make("ev_rl/IquitosMall-v0", config=None, scenario=None, scenario_pool=8, forecaster="seasonal_naive",
+    observation="{DEFAULT_LAYOUT}")`:
     `config` is a `SiteConfig` (default: Iquitos); `scenario` fixes the scenario of every episode;
     otherwise each `reset` draws one of the first `scenario_pool` training scenarios with the env's
     random generator. `reset(options={{"scenario": s}})` runs scenario `s` for that episode. `forecaster`
     names the forecaster of the observation's PV and mall forecasts (`seasonal_naive`, `learned` or `perfect`,
-    see 01f_forecast).
+    see 01f_forecast); `observation` names the layout (above).
 
     ## Version History
     * v0: initial version.
@@ -602,15 +639,18 @@ class IquitosMallEnv(gym.Env):
         scenario: Scenario | None = None,
         scenario_pool: int = 8,
         forecaster: str = "seasonal_naive",
+        observation: str = DEFAULT_LAYOUT,
     ):
         if forecaster not in FORECASTERS:
             raise ValueError(f"IquitosMallEnv: forecaster = {forecaster!r} must be one of {list(FORECASTERS)}")
+        if observation not in LAYOUTS:
+            raise ValueError(f"IquitosMallEnv: observation = {observation!r} must be one of {list(LAYOUTS)}")
         self.config = config or (scenario.config if scenario is not None else SiteConfig())
-        self.forecaster = forecaster
+        self.forecaster, self.observation = forecaster, observation
         self.scenario_pool, self.fixed = scenario_pool, scenario
         n_sockets = self.config.ev.n_sockets
         self.action_space = spaces.Box(-1.0, 1.0, (1 + n_sockets,), np.float32)
-        self.observation_space = spaces.Box(0.0, 1.0, (observation_size(self.config),), np.float32)
+        self.observation_space = spaces.Box(0.0, 1.0, (observation_size(self.config, observation),), np.float32)
         self.sim: BatchedSimulator | None = None
         self.compiled: CompiledScenario | None = None
 
@@ -621,9 +661,9 @@ class IquitosMallEnv(gym.Env):
             if scenario.config != self.config:
                 raise ValueError("reset: the scenario was made for another configuration than the environment's")
             if self.compiled is None or self.compiled.scenario is not scenario:
-                self.compiled = compile_scenario(scenario, self.forecaster)
+                self.compiled = compile_scenario(scenario, self.forecaster, self.observation)
             return [self.compiled], 0
-        return _training_bank(self.config, self.scenario_pool, self.forecaster), int(
+        return _training_bank(self.config, self.scenario_pool, self.forecaster, self.observation), int(
             self.np_random.integers(self.scenario_pool)
         )
 
@@ -659,22 +699,25 @@ class IquitosMallVecEnv(VecEnv):
         scenario_pool: int | None = None,  # training scenarios in the bank (default max(n_envs, 8))
         seed: int | None = None,  # seed of the scenario draws
         forecaster: str = "seasonal_naive",  # forecaster of the observation's forecasts (ev_rl.forecast)
+        observation: str = DEFAULT_LAYOUT,  # the observation layout (02a_site's LAYOUTS)
     ):
         if forecaster not in FORECASTERS:
             raise ValueError(f"IquitosMallVecEnv: forecaster = {forecaster!r} must be one of {list(FORECASTERS)}")
+        if observation not in LAYOUTS:
+            raise ValueError(f"IquitosMallVecEnv: observation = {observation!r} must be one of {list(LAYOUTS)}")
         if scenarios:
             config = scenarios[0].config
-            bank = [compile_scenario(s, forecaster) for s in scenarios]
+            bank = [compile_scenario(s, forecaster, observation) for s in scenarios]
         else:
             config = config or SiteConfig()
-            bank = _training_bank(config, scenario_pool or max(n_envs, 8), forecaster)
+            bank = _training_bank(config, scenario_pool or max(n_envs, 8), forecaster, observation)
         self.config, self.sim, self.render_mode, self.spec = config, BatchedSimulator(bank, n_envs), None, None
         self._rng = np.random.default_rng(seed)
         self.last_step: dict[str, np.ndarray] = {}
         self._actions = None
         super().__init__(
             n_envs,
-            spaces.Box(0.0, 1.0, (observation_size(config),), np.float32),
+            spaces.Box(0.0, 1.0, (observation_size(config, observation),), np.float32),
             spaces.Box(-1.0, 1.0, (1 + config.ev.n_sockets,), np.float32),
         )
 

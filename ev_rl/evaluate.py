@@ -31,6 +31,7 @@ from .core import SiteConfig
 from .data import Scenario, scenario_set
 from .paths import cache_root, resolve
 from .reward import episode_kpis
+from .site import DEFAULT_LAYOUT
 from .train import run_command
 
 # %% auto #0
@@ -91,8 +92,9 @@ def load_controller(
     forecaster = _run_param(path, "forecaster") or "seasonal_naive"  # the observation it was trained with
     ev_control = _run_param(path, "ev_control") or "agent"  # who set the sockets in training
     start = _run_param(path, "start") or "scratch"  # where its policy started (a clone of the optimum, 05_clone)
+    observation = _run_param(path, "observation") or DEFAULT_LAYOUT  # the layout it was trained on (02a_site)
     name = agent_name(algo, ev_control, start)
-    return name, EV_CONTROLS[ev_control](model, name=name, forecaster=forecaster)
+    return name, EV_CONTROLS[ev_control](model, name=name, forecaster=forecaster, observation=observation)
 
 # %% ../nbs/06_evaluate.ipynb #749c7217
 def evaluate_controller(

@@ -72,12 +72,16 @@ def _accrue_demand_charges(
     month: np.ndarray,  # calendar month of the step (1..12), (N,) float64
     max_kw: np.ndarray,  # running maxima, (N, 2) float64, columns off-peak, peak: updated
     meter_month: np.ndarray,  # month of the running maxima (-1: none yet), (N,) int64: updated
+    last_max_kw: np.ndarray,  # the maxima billed for the month before `meter_month` (0: not seen), (N, 2): updated
     rates: np.ndarray,  # demand charge per kW, off-peak and peak, PEN
     out: np.ndarray,  # (N,) float64: the step's demand charge, PEN
 ):
     "Compiled: the demand charge of a step for N simulations, written to `out`; raises the running maxima."
     for i in range(import_kw.shape[0]):
         if month[i] != meter_month[i]:  # a new month: last month's maxima are billed
+            follows = meter_month[i] > 0 and meter_month[i] % 12 + 1 == month[i]  # the month before this one
+            last_max_kw[i, 0] = max_kw[i, 0] if follows else 0.0
+            last_max_kw[i, 1] = max_kw[i, 1] if follows else 0.0
             max_kw[i, 0] = 0.0
             max_kw[i, 1] = 0.0
             meter_month[i] = int(month[i])
@@ -99,11 +103,13 @@ class DemandChargeMeter:
         self.rates = np.array([t.offpeak_demand_charge_per_kw_month, t.peak_demand_charge_per_kw_month])
         self.max_kw = np.zeros((n, 2))  # running maximum, columns: off-peak, peak
         self.month = np.full(n, -1)
+        self.last_max_kw = np.zeros((n, 2))  # the maxima billed for the month before `month` (0: not seen)
 
     def reset(self, idx=slice(None)):
         "Forget the running maxima of simulations `idx` (start of an episode)."
         self.max_kw[idx] = 0.0
         self.month[idx] = -1
+        self.last_max_kw[idx] = 0.0
 
     def charge(
         self,
@@ -120,7 +126,7 @@ class DemandChargeMeter:
                 f"DemandChargeMeter.charge: inputs must have shape {self.month.shape}, "
                 f"got {[x.shape for x in (*args, out)]}"
             )
-        _accrue_demand_charges(*args, self.max_kw, self.month, self.rates, out)
+        _accrue_demand_charges(*args, self.max_kw, self.month, self.last_max_kw, self.rates, out)
         return out
 
 # %% ../nbs/02_reward.ipynb #17e3a8b7

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numba
@@ -21,11 +21,12 @@ from .quantiles import QuantileForecast, fitted_quantiles
 from .sockets import socket_types
 
 # %% auto #0
-__all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'STATE_COLUMN', 'OBS_SIZE',
-           'N_SITE_FEATURES', 'NORM', 'socket_energy_kwh', 'socket_setpoint', 'battery_energy_kwh', 'battery_setpoint',
-           'SiteState', 'SocketReading', 'state_from_measurements', 'FeatureInputs', 'Feature', 'observation_index',
-           'observation_size', 'exogenous_columns', 'battery_kwh_of_sockets', 'observation_norms', 'observe', 'Tariff',
-           'Outlook', 'ScenarioOutlook', 'MeasuredOutlook']
+__all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'DAYS_LEFT', 'LAST_MONTH',
+           'STATE_COLUMN', 'MPC_HORIZON_H', 'LAYOUTS', 'DEFAULT_LAYOUT', 'OBS_SIZE', 'N_SITE_FEATURES', 'NORM',
+           'socket_energy_kwh', 'socket_setpoint', 'battery_energy_kwh', 'battery_setpoint', 'SiteState',
+           'SocketReading', 'state_from_measurements', 'FeatureInputs', 'Feature', 'ObservationLayout',
+           'observation_layout', 'observation_index', 'observation_size', 'exogenous_columns', 'battery_kwh_of_sockets',
+           'observation_norms', 'observe', 'Tariff', 'Outlook', 'ScenarioOutlook', 'MeasuredOutlook']
 
 # %% ../nbs/02a_site.ipynb #b9ea5b03
 @numba.vectorize(["float64(float64, float64)"], cache=True)
@@ -91,6 +92,9 @@ class SiteState:
     previous_import_kwh: float = 0.0  # grid import of the previous step, kWh
     previous_bess_setpoint: float = 0.0  # battery setpoint of the previous step, in [-1, 1]
     first_step: bool = True  # no step taken yet (no ramp is charged for the first)
+    last_month_peaks_kw: np.ndarray = field(
+        default_factory=lambda: np.zeros(2)
+    )  # (2,) the peaks billed for the month before `billed_month`, off-peak and peak, kW (0: not known)
 
     def __post_init__(self):
         n_sockets, n_types = self.config.ev.n_sockets, len(self.config.ev.vehicles)
@@ -98,6 +102,7 @@ class SiteState:
             *((k, (n_sockets,)) for k in _PER_SOCKET),
             ("queue", (n_types,)),
             ("billed_peaks_kw", (2,)),
+            ("last_month_peaks_kw", (2,)),
         ]:
             value = np.asarray(getattr(self, name))
             if value.shape != shape:
@@ -135,6 +140,15 @@ class SiteState:
         "This month's billed peaks so far, off-peak and peak, kW (0 on the month's first step)."
         return np.asarray(self.billed_peaks_kw) if self.billed_month == self.time.month else np.zeros(2)
 
+    @property
+    def previous_month_peaks_kw(self) -> np.ndarray:
+        "The peaks billed for the month before this step's, off-peak and peak, kW (0 when not known)."
+        if self.billed_month == self.time.month:
+            return np.asarray(self.last_month_peaks_kw)
+        if self.billed_month > 0 and self.billed_month % 12 + 1 == self.time.month:  # this step opens a new month
+            return np.asarray(self.billed_peaks_kw)
+        return np.zeros(2)
+
 # %% ../nbs/02a_site.ipynb #bdf1b0dc
 @dataclass(frozen=True)
 class SocketReading:
@@ -156,6 +170,7 @@ def state_from_measurements(
     queue: np.ndarray | None = None,  # vehicles waiting per type (None: none)
     billed_peaks_kw: np.ndarray | None = None,  # this month's highest import so far, off-peak and peak, kW
     billed_month: int = -1,  # month of those peaks
+    last_month_peaks_kw: np.ndarray | None = None,  # the peaks billed for the month before it, kW (None: not known)
     previous_import_kwh: float = 0.0,  # grid import of the previous step, kWh
     previous_bess_setpoint: float = 0.0,  # the previous battery setpoint
     first_step: bool = False,  # no step taken yet
@@ -189,6 +204,7 @@ def state_from_measurements(
         previous_import_kwh,
         previous_bess_setpoint,
         first_step,
+        np.zeros(2) if last_month_peaks_kw is None else np.asarray(last_month_peaks_kw, float),
     )
 
 # %% ../nbs/02a_site.ipynb #581dab56
@@ -215,6 +231,7 @@ class FeatureInputs:
     steps_left: np.ndarray  # (T, S) steps until the plugged vehicle leaves, this one included (0 if free)
     queue: np.ndarray  # (T, V) vehicles waiting per type
     forecast: Forecast  # (T, H >= one day) forecasts issued at each step; NaN beyond the episode's end
+    forecast_steps: int = FORECAST_STEPS  # steps of the PV and mall forecasts in the observation (its layout's)
 
     @classmethod
     def of_scenario(
@@ -312,7 +329,7 @@ class Feature:
     "A block of observation columns: name, width, meaning, scale; `columns` computes it from the exogenous state."
 
     name: str  # key of the block in `observation_index`
-    width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (FORECAST_STEPS)
+    width: str  # number of columns: "1", "2", "sockets", "types" (vehicle types) or "forecast" (the layout's steps)
     meaning: str  # what the columns hold
     scale: str  # what the value is divided by to lie in [0, 1] ("" if it already does)
     columns: Callable[[FeatureInputs], Any] | None = (
@@ -323,14 +340,18 @@ class Feature:
         if self.width not in _WIDTHS:
             raise ValueError(f"Feature {self.name!r}: width {self.width!r} is not one of {_WIDTHS}")
 
-    def n_columns(self, config: SiteConfig) -> int:
+    def n_columns(
+        self,
+        config: SiteConfig,  # the site
+        forecast_steps: int = FORECAST_STEPS,  # steps of the forecast blocks (the layout's)
+    ) -> int:
         "Number of columns of the block for a site."
         return {
             "1": 1,
             "2": 2,
             "sockets": config.ev.n_sockets,
             "types": len(config.ev.vehicles),
-            "forecast": FORECAST_STEPS,
+            "forecast": forecast_steps,
         }[self.width]
 
 # %% ../nbs/02a_site.ipynb #2fbc3e8a
@@ -370,16 +391,16 @@ OBSERVATION = (
     Feature(
         "pv_forecast",
         "forecast",
-        "PV forecast for steps t..t+7 (the env's forecaster)",
+        "PV forecast for steps t, t+1, ... (the layout's steps; the env's forecaster)",
         "AC rating",
-        lambda x: x.ahead("pv_kw", FORECAST_STEPS) / x.config.pv.ac_capacity_kw,
+        lambda x: x.ahead("pv_kw", x.forecast_steps) / x.config.pv.ac_capacity_kw,
     ),
     Feature(
         "mall_forecast",
         "forecast",
-        "mall forecast for steps t..t+7 (the env's forecaster)",
+        "mall forecast for steps t, t+1, ... (the layout's steps; the env's forecaster)",
         f"{MALL_HEADROOM:g} x peak",
-        lambda x: x.ahead("mall_kw", FORECAST_STEPS) / x.mall_scale_kw,
+        lambda x: x.ahead("mall_kw", x.forecast_steps) / x.mall_scale_kw,
     ),
     Feature(
         "price",
@@ -455,26 +476,108 @@ OBSERVATION = (
 )
 _EXOGENOUS = tuple(f for f in OBSERVATION if f.columns is not None)
 _CONTROLLED = tuple(f for f in OBSERVATION if f.columns is None)
+
+
+def _days_left_columns(x: FeatureInputs) -> np.ndarray:
+    "Days left in the month at each step start, the current day's remaining hours included, over 31."
+    days = np.asarray(x.time.days_in_month) - np.asarray(x.time.day) + 1 - x.hour / 24.0
+    return days / 31.0
+
+
+# The billing memory (the `mpc` layout): how much of the billing month is left, and what last month was billed
+DAYS_LEFT = Feature(
+    "days_left_in_month", "1", "days left in the month, today's remaining hours included", "31 days", _days_left_columns
+)
+LAST_MONTH = (
+    Feature(
+        "last_month_peak_import", "1", "the peak-period import billed for last month (0: not known)", _IMPORT_SCALE
+    ),
+    Feature(
+        "last_month_offpeak_import", "1", "the off-peak import billed for last month (0: not known)", _IMPORT_SCALE
+    ),
+)
 # the state's scalar features, as column offsets after the per-socket block (the kernel writes them by these names)
-STATE_COLUMN = namedtuple("StateColumn", [f.name for f in _CONTROLLED[1:]])(*range(len(_CONTROLLED) - 1))
+STATE_COLUMN = namedtuple("StateColumn", [f.name for f in (*_CONTROLLED[1:], *LAST_MONTH)])(
+    *range(len(_CONTROLLED) - 1 + len(LAST_MONTH))
+)
+
+# %% ../nbs/02a_site.ipynb #f75a18b0
+MPC_HORIZON_H = 12.0  # hours the tuned stochastic MPC plans ahead (configs/yardsticks/mpc_stochastic/tuned.yaml)
+
+
+@dataclass(frozen=True)
+class ObservationLayout:
+    "A named observation: blocks of columns in order, the forecast blocks' reach, optionally the billing memory."
+
+    name: str  # the name presets, agents and the environment use (`observation=`)
+    summary: str  # what it holds, in a line
+    forecast_h: float | None = None  # hours of PV and mall forecasts, at the site's step; None: FORECAST_STEPS steps
+    billing: bool = False  # add the days left in the month and last month's billed peaks
+
+    def forecast_steps(self, config: SiteConfig) -> int:
+        "Steps of each forecast block on a site."
+        if self.forecast_h is None:
+            return FORECAST_STEPS
+        return round(self.forecast_h * config.simulation.steps_per_hour)
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        "The blocks in order: those of the exogenous state first, then those the kernel writes."
+        return (*_EXOGENOUS, DAYS_LEFT, *_CONTROLLED, *LAST_MONTH) if self.billing else OBSERVATION
+
+    @property
+    def exogenous(self) -> tuple[Feature, ...]:
+        "The blocks computed from the exogenous state (`exogenous_columns`)."
+        return tuple(f for f in self.features if f.columns is not None)
+
+
+LAYOUTS = {
+    layout.name: layout
+    for layout in (
+        ObservationLayout("seed156", "the seed's 156 values: 8 forecast steps, 24 h means, this month's billed peaks"),
+        ObservationLayout(
+            "mpc",
+            "the tuned MPC's information: 12 h of forecasts at the site's step, 24 h means, days left in the month, "
+            "this and last month's billed peaks",
+            MPC_HORIZON_H,
+            billing=True,
+        ),
+    )
+}
+DEFAULT_LAYOUT = "seed156"  # what `gymnasium.make` and every preset without `observation` get
+
+
+def observation_layout(
+    layout: str | ObservationLayout,  # a name of LAYOUTS, or a layout
+) -> ObservationLayout:
+    "The layout of a name; a clear error naming the accepted ones."
+    if isinstance(layout, ObservationLayout):
+        return layout
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise ValueError(f"observation layout {layout!r}: must be one of {list(LAYOUTS)}")
+    return LAYOUTS[layout]
 
 # %% ../nbs/02a_site.ipynb #31040a1c
 def observation_index(
     config: SiteConfig,  # the site (number of sockets and vehicle types)
+    layout: str | ObservationLayout = DEFAULT_LAYOUT,  # the layout (LAYOUTS)
 ) -> dict[str, slice]:
-    "The columns of each block of `OBSERVATION`, in order: name -> slice."
-    out, start = {}, 0
-    for f in OBSERVATION:
-        out[f.name] = slice(start, start + f.n_columns(config))
+    "The columns of each block of a layout, in order: name -> slice."
+    lay = observation_layout(layout)
+    out, start, steps = {}, 0, lay.forecast_steps(config)
+    for f in lay.features:
+        out[f.name] = slice(start, start + f.n_columns(config, steps))
         start = out[f.name].stop
     return out
 
 
 def observation_size(
     config: SiteConfig,  # the site
+    layout: str | ObservationLayout = DEFAULT_LAYOUT,  # the layout (LAYOUTS)
 ) -> int:
     "Length of the observation vector."
-    return sum(f.n_columns(config) for f in OBSERVATION)
+    lay = observation_layout(layout)
+    return sum(f.n_columns(config, lay.forecast_steps(config)) for f in lay.features)
 
 
 OBS_SIZE = observation_size(SiteConfig())  # 156 for the 38 sockets of the Iquitos site
@@ -483,16 +586,17 @@ N_SITE_FEATURES = OBS_SIZE - 3 * SiteConfig().ev.n_sockets  # 42: the columns th
 # %% ../nbs/02a_site.ipynb #887dd218
 def exogenous_columns(
     x: FeatureInputs,  # the exogenous state of T steps
+    layout: str | ObservationLayout = DEFAULT_LAYOUT,  # the layout (LAYOUTS)
 ) -> np.ndarray:
-    "The exogenous blocks of OBSERVATION side by side, (T, F) float32 clipped to [0, 1]."
+    "The exogenous blocks of a layout side by side, (T, F) float32 clipped to [0, 1]."
+    lay = observation_layout(layout)
+    x = replace(x, forecast_steps=lay.forecast_steps(x.config))
     blocks = []
-    for f in _EXOGENOUS:
-        cols = f.columns(x)
+    for f in lay.exogenous:
+        cols, width = f.columns(x), f.n_columns(x.config, x.forecast_steps)
         block = np.column_stack(cols if isinstance(cols, list) else [cols])
-        if block.shape != (len(x.time), f.n_columns(x.config)):
-            raise ValueError(
-                f"observation feature {f.name!r}: {block.shape[1]} columns, declared {f.n_columns(x.config)}"
-            )
+        if block.shape != (len(x.time), width):
+            raise ValueError(f"observation feature {f.name!r}: {block.shape[1]} columns, declared {width}")
         blocks.append(block)
     return np.clip(np.column_stack(blocks), 0.0, 1.0).astype(np.float32)
 
@@ -563,8 +667,10 @@ def _observe(
     previous_setpoint: np.ndarray,  # (N,) previous battery setpoint
     max_kw: np.ndarray,  # (N, 2) this month's highest import so far, off-peak and peak, kW
     meter_month: np.ndarray,  # (N,) month of those maxima
+    last_max_kw: np.ndarray,  # (N, 2) the maxima billed for the month before `meter_month`, kW (0: not known)
     norms: np.ndarray,  # the scales of `_NORMS` (read as NORM.name): battery, EV energy and import (kWh), dt (h)
-    obs: np.ndarray,  # (N, F + S + 6) float32: the observations (layout: OBSERVATION)
+    billing: bool,  # write the billing memory's last month's peaks (the `mpc` layout)
+    obs: np.ndarray,  # (N, F + S + 6 (+ 2 with billing)) float32: the observations (their layout's)
 ):
     "Compiled: the observation of every copy at its current step, written to `obs` (clipped to [0, 1])."
     capacity, ev_norm, import_norm, dt_h = (
@@ -590,16 +696,25 @@ def _observe(
         obs[i, base + STATE_COLUMN.month_peak_import] = _unit(max_kw[i, 1] * scale)
         obs[i, base + STATE_COLUMN.month_offpeak_import] = _unit(max_kw[i, 0] * scale)
         obs[i, base + STATE_COLUMN.previous_bess_setpoint] = _unit((previous_setpoint[i] + 1.0) * 0.5)
+        if billing:  # last month's billed peaks: the meter's, or its running maxima on a month's first step
+            last_offpeak, last_peak = 0.0, 0.0
+            if meter_month[i] == month[row]:
+                last_offpeak, last_peak = last_max_kw[i, 0], last_max_kw[i, 1]
+            elif meter_month[i] > 0 and meter_month[i] % 12 + 1 == month[row]:
+                last_offpeak, last_peak = max_kw[i, 0], max_kw[i, 1]
+            obs[i, base + STATE_COLUMN.last_month_peak_import] = _unit(last_peak * dt_h / import_norm)
+            obs[i, base + STATE_COLUMN.last_month_offpeak_import] = _unit(last_offpeak * dt_h / import_norm)
 
 # %% ../nbs/02a_site.ipynb #b531c6d1
 def observe(
     state: SiteState,  # the site at the start of a step
     forecasts: Forecast,  # PV and mall forecasts issued at its step, arrays (H,), H >= one day of steps
+    layout: str | ObservationLayout = DEFAULT_LAYOUT,  # the layout (LAYOUTS): the agent's
 ) -> np.ndarray:
-    "The observation of a state, (F,) float32 in [0, 1], laid out by `OBSERVATION`: the numbers the simulator gives."
-    cfg = state.config
-    exo = exogenous_columns(FeatureInputs.of_state(state, forecasts))
-    obs = np.empty((1, observation_size(cfg)), np.float32)
+    "The observation of a state, (F,) float32 in [0, 1], laid out by `layout`: the numbers the simulator gives."
+    cfg, lay = state.config, observation_layout(layout)
+    exo = exogenous_columns(FeatureInputs.of_state(state, forecasts), lay)
+    obs = np.empty((1, observation_size(cfg, lay)), np.float32)
     zero = np.zeros(1, np.intp)
     _observe(
         exo,
@@ -614,7 +729,9 @@ def observe(
         np.array([state.previous_bess_setpoint], float),
         np.ascontiguousarray(state.billed_peaks_kw, dtype=float)[None],
         np.array([state.billed_month], np.int64),
+        np.ascontiguousarray(state.last_month_peaks_kw, dtype=float)[None],
         observation_norms(cfg),
+        lay.billing,
         obs,
     )
     return obs[0]

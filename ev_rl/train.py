@@ -44,18 +44,28 @@ from ev_rl.agents import (
     with_env_settings,
 )
 from .baselines import CONTROLLERS, EV_CONTROLS, REFERENCES, gap_closed, reference_kpis, rollout, series_frame
-from .clone import CloneSettings, CloningTerm, Demonstrations, ValueWarmup, clone_policy, expert_demonstrations
+from ev_rl.clone import (
+    CloneSettings,
+    CloningTerm,
+    Demonstrations,
+    ValueWarmup,
+    clone_policy,
+    dagger,
+    expert_demonstrations,
+)
 from .core import ConfigError, SiteConfig, _coerce_field, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, training_scenario, validation_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario
 from .forecast import FORECASTERS
 from .paths import cache_root, resolve, runs_root
 from .reward import COMPONENTS, episode_kpis
+from .site import DEFAULT_LAYOUT, LAYOUTS
 
 # %% auto #0
 __all__ = ['TrainParams', 'run_command', 'output_root', 'make_run_dir', 'seed_everything', 'make_training_env', 'build_model',
-           'policy_objectives', 'score_policy', 'RolloutObjective', 'ValidationCurve', 'BudgetSchedule', 'TimeBudget',
-           'ProgressReport', 'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum', 'train']
+           'policy_objectives', 'score_policy', 'RolloutObjective', 'training_clock', 'ValidationCurve',
+           'BudgetSchedule', 'TimeBudget', 'ProgressReport', 'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum',
+           'train']
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
 @dataclass(frozen=True)
@@ -73,7 +83,9 @@ class TrainParams(_Section):
     total_timesteps: int = param(
         0, "steps", "the preset", "environment steps to train (0: the preset's n_timesteps)", ge=0
     )
-    time_budget_s: float = param(0.0, "s", "convention", "wall-clock seconds of training at most (0: no limit)", ge=0)
+    time_budget_s: float = param(
+        0.0, "s", "convention", "seconds of training at most, of the run's CPU (training_clock; 0: no limit)", ge=0
+    )
     seed: int = param(0, "-", "convention", "seed of torch, numpy and the scenario draws", ge=0)
     device: str = param("auto", "-", "SB3", "torch device ('auto': CUDA when present)", choices=("auto", "cpu", "cuda"))
     torch_threads: int = param(1, "-", "README, Performance", "torch CPU threads", ge=1)
@@ -107,6 +119,13 @@ class TrainParams(_Section):
         "01f_forecast",
         "the observation's forecaster ('': the preset's env_kwargs)",
         choices=("", *FORECASTERS),
+    )
+    observation: str = param(
+        "",
+        "-",
+        "02a_site",
+        "the observation's layout ('': the preset's env_kwargs, else the default)",
+        choices=("", *LAYOUTS),
     )
     ev_control: str = param(
         "",
@@ -153,6 +172,12 @@ class TrainParams(_Section):
         "start 'clone': weight of a cloning step before each update, decaying to 0 (0: none)",
         ge=0,
     )
+    dagger_rounds: int = param(
+        0, "-", "05_clone", "start 'clone' or 'clone_only': DAgger rounds after the cloning (0: none)", ge=0, le=20
+    )
+    dagger_years: int = param(
+        4, "-", "05_clone", "training years the student runs on in each DAgger round", ge=1, le=1000
+    )
 
     def __post_init__(self):
         hints = get_type_hints(type(self))
@@ -166,13 +191,13 @@ class TrainParams(_Section):
         if self.hyperparams:
             check_settings(self.algo, settings, f"TrainParams.hyperparams on preset {self.preset!r}")
         given = env_settings(settings)
-        for name in ("forecaster", "ev_control", "reward_scaling"):
+        for name in ("forecaster", "observation", "ev_control", "reward_scaling"):
             if not getattr(self, name):
                 object.__setattr__(self, name, given[name])
         object.__setattr__(self, "_given_steps", self.total_timesteps)
         if not self.total_timesteps and self.start != "clone_only":  # the clone alone: no RL steps
             object.__setattr__(self, "total_timesteps", int(settings["n_timesteps"]))
-        settings = with_env_settings(settings, self.forecaster, self.ev_control, self.reward_scaling)
+        settings = with_env_settings(settings, self.forecaster, self.ev_control, self.reward_scaling, self.observation)
         object.__setattr__(self, "_settings", with_changes(settings, {"n_timesteps": self.total_timesteps}))
         self._check()
 
@@ -189,6 +214,8 @@ class TrainParams(_Section):
             self._fail("start", str(e))
         if self.start == "clone_only" and self._given_steps:
             self._fail("start", "'clone_only' trains no RL steps; total_timesteps must be 0")
+        if self.dagger_rounds and self.start == "scratch":
+            self._fail("dagger_rounds", "DAgger relabels a clone's states: give start 'clone' or 'clone_only'")
 
     @property
     def agent(self) -> str:
@@ -290,6 +317,7 @@ def make_training_env(
         scenario_pool=env_settings(settings)["scenario_pool"],
         seed=params.seed,
         forecaster=params.forecaster,
+        observation=params.observation,
     )
     venv.seed(params.seed)
     if params.ev_control == "earliest_deadline":
@@ -325,7 +353,7 @@ def policy_objectives(
     "Objective J of the model's deterministic policy on each compiled scenario."
     kpis = []
     for c in compiled:  # the controller of a trained policy, reset for each scenario, fed its observation's forecasts
-        controller = EV_CONTROLS[ev_control](model, forecaster=c.forecaster)
+        controller = EV_CONTROLS[ev_control](model, forecaster=c.forecaster, observation=c.layout)
         kpis.append(episode_kpis(rollout(controller, c.scenario, c), c.scenario))
     return np.array([k["objective"] for k in kpis])
 
@@ -338,10 +366,11 @@ def score_policy(
     agent_name: str = "ppo",  # the model's name in the record
     forecaster: str = "seasonal_naive",  # forecaster of the observation the model was trained with
     ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
+    observation: str = DEFAULT_LAYOUT,  # layout of the observation the model was trained with
 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     "KPIs of the model and the yardsticks per scenario (with gap closed) and their mean, the model's series and trace."
     record, series, trace = {"scenarios": {}}, [], None
-    controller = EV_CONTROLS[ev_control](model, name=agent_name, forecaster=forecaster)
+    controller = EV_CONTROLS[ev_control](model, name=agent_name, forecaster=forecaster, observation=observation)
     for scenario in scenarios:
         run = rollout(controller, scenario)
         kpis = {
@@ -407,6 +436,14 @@ class RolloutObjective(BaseCallback):
         self._sums, self._n = {}, 0
 
 # %% ../nbs/05_train_ppo.ipynb #2f5ad98f
+def training_clock() -> float:
+    """Seconds of CPU of this process: the clock of training time (budgets, curves, cloning). A run trains in one
+    process on one torch thread, so on an idle core it reads as the wall clock; on a loaded machine (two runs per core,
+    a test suite beside a comparison, Ray's workers at a lower priority) it still counts what the run computed, and a
+    time budget buys the same steps."""
+    return time.process_time()
+
+
 class ValidationCurve(BaseCallback):
     """Objective and gap closed on the validation years before training, every `every` steps (or `every_s` training
     seconds), at the end; keeps the best. Its clock counts training time only: evaluations are not training."""
@@ -424,14 +461,16 @@ class ValidationCurve(BaseCallback):
         every_s: float = 0.0,  # training seconds between evaluations (> 0: instead of `every`)
         ev_control: str = "agent",  # who sets the sockets (a key of EV_CONTROLS)
         seconds_before: float = 0.0,  # training seconds before `learn` (cloning the optimum), counted in the clock
+        observation: str = DEFAULT_LAYOUT,  # layout of the observation the model is trained with
     ):
         self.on_evaluation = on_evaluation
         super().__init__()
-        self.scenarios, self.compiled = scenarios, [compile_scenario(s, forecaster) for s in scenarios]
+        self.scenarios = scenarios
+        self.compiled = [compile_scenario(s, forecaster, observation) for s in scenarios]
         self.every, self._next, self.best_path = every, every, Path(best_path)
         self.every_s, self._next_s = float(every_s), float(every_s)
         self.ev_control = ev_control
-        self._t0, self.evaluation_s = None, 0.0  # training started (perf_counter); seconds spent evaluating
+        self._t0, self.evaluation_s = None, 0.0  # training started (training_clock); seconds spent evaluating
         self.seconds_before = float(seconds_before)
         kpis = {
             name: [reference_kpis(name, s, cache_dir)["objective"] for s in scenarios]
@@ -448,13 +487,13 @@ class ValidationCurve(BaseCallback):
 
     def training_seconds(self) -> float:
         "Seconds of training: before `learn` (cloning), then since it started less the evaluations' time."
-        return self.seconds_before + (0.0 if self._t0 is None else time.perf_counter() - self._t0 - self.evaluation_s)
+        return self.seconds_before + (0.0 if self._t0 is None else training_clock() - self._t0 - self.evaluation_s)
 
     def evaluate_now(self) -> dict:
         "Evaluate the current policy, append a row (timesteps, train_seconds, objective, gap_closed); save the best."
         if self.history and self.history[-1]["timesteps"] == self.num_timesteps:
             return self.history[-1]
-        seconds, t0 = self.training_seconds(), time.perf_counter()
+        seconds, t0 = self.training_seconds(), training_clock()
         objective = policy_objectives(self.model, self.compiled, self.ev_control)
         row = {
             "timesteps": self.num_timesteps,
@@ -468,13 +507,13 @@ class ValidationCurve(BaseCallback):
         if self.best is None or row["objective"] < self.best["objective"]:
             self.best = row
             self.model.save(self.best_path)
-        self.evaluation_s += time.perf_counter() - t0
+        self.evaluation_s += training_clock() - t0
         if self.on_evaluation is not None:
             self.on_evaluation(row)
         return row
 
     def _on_training_start(self) -> None:
-        self._t0 = time.perf_counter()
+        self._t0 = training_clock()
         self.evaluate_now()
 
     def _on_step(self) -> bool:
@@ -515,7 +554,7 @@ class BudgetSchedule:
 
 
 class TimeBudget(BaseCallback):
-    "Stop training once `budget_s` seconds of training have passed (0: never); by `clock`, else the wall clock."
+    "Stop training once `budget_s` seconds of training have passed (0: never); by `clock`, else `training_clock`."
 
     def __init__(
         self,
@@ -526,11 +565,11 @@ class TimeBudget(BaseCallback):
         self.budget_s, self.spent, self.clock = float(budget_s), False, clock
 
     def seconds(self) -> float:
-        "Training seconds so far, by `clock` or the wall clock since the start."
-        return self.clock() if self.clock is not None else time.perf_counter() - self._t0
+        "Training seconds so far, by `clock` or `training_clock` since the start."
+        return self.clock() if self.clock is not None else training_clock() - self._t0
 
     def _on_training_start(self) -> None:
-        self._t0 = time.perf_counter()
+        self._t0 = training_clock()
         if self.budget_s > 0:  # the schedules run over the budget's seconds (see above)
             self.model.lr_schedule = BudgetSchedule(self.model.lr_schedule, self.budget_s, self.seconds)
             if callable(getattr(self.model, "clip_range", None)):
@@ -720,20 +759,26 @@ def clone_from_optimum(
     params: TrainParams,  # the run (its forecaster, clone_years, clone_epochs, seed)
     config: SiteConfig,  # the site
 ) -> tuple[dict, Demonstrations]:
-    "Clone the optimum's battery dispatch into the model's actor; the record (pairs, seconds, epochs) and the pairs."
-    t0 = time.perf_counter()
-    demos = expert_demonstrations(config, range(params.clone_years), params.forecaster)
-    heldout = compile_scenario(training_scenario(config, params.clone_years), params.forecaster)
+    "Clone the optimum's battery dispatch into the model's actor, then DAgger's rounds; the record and the pairs."
+    t0 = training_clock()
+    demos = expert_demonstrations(config, range(params.clone_years), params.forecaster, observation=params.observation)
+    heldout = compile_scenario(training_scenario(config, params.clone_years), params.forecaster, params.observation)
     score = lambda: -float(policy_objectives(model, [heldout], params.ev_control)[0])
-    history = clone_policy(model.policy, demos, CloneSettings(epochs=params.clone_epochs), score, params.seed)
+    settings = CloneSettings(epochs=params.clone_epochs)
+    history = clone_policy(model.policy, demos, settings, score, params.seed)
     record = {
         "demonstration_pairs": len(demos),
         "demonstration_seconds": demos.seconds,
-        "seconds": time.perf_counter() - t0,
         "heldout_year": heldout.scenario.name,
         "best_score": max(r["score"] for r in history if "score" in r),
         "history": history,
     }
+    if params.dagger_rounds:  # the student's own states, labelled by the perfect-forecast MPC (05_clone)
+        demos, rounds = dagger(
+            model, demos, params.dagger_rounds, config, range(params.dagger_years), settings, score, params.seed
+        )
+        record |= {"dagger": rounds, "best_score": rounds[-1]["best_score"]}
+    record["seconds"] = training_clock() - t0  # training seconds: they count in the curve and the budget
     return record, demos
 
 # %% ../nbs/05_train_ppo.ipynb #3c57a374
@@ -790,6 +835,7 @@ def train(
         params.validation_every_s,
         params.ev_control,
         cloned["seconds"] if cloned else 0.0,  # the clone's seconds are training seconds: in the curve and the budget
+        params.observation,
     )
     budget = TimeBudget(params.time_budget_s, clock=curve.training_seconds)
     off_policy = is_off_policy(params.algo)  # a rollout is a step: aggregate rollout_log_steps of them
@@ -826,7 +872,14 @@ def train(
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
     t1 = time.perf_counter()
     score = lambda scenarios: score_policy(
-        best, scenarios, params.references, cache, params.agent, params.forecaster, params.ev_control
+        best,
+        scenarios,
+        params.references,
+        cache,
+        params.agent,
+        params.forecaster,
+        params.ev_control,
+        params.observation,
     )
     val_record, val_series, val_trace = score(validation)
     _write_json(run / "validation.json", val_record)

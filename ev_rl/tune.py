@@ -32,6 +32,7 @@ from ev_rl.agents import (
     ENV_ID,
     PRESETS,
     SEARCH_SPACE,
+    agent_settings,
     check_settings,
     flatten_settings,
     load_preset,
@@ -48,17 +49,19 @@ from ev_rl.baselines import (
     yardstick_preset_text,
     yardstick_with,
 )
-from .core import ConfigError
+from .core import ConfigError, SiteConfig
 from .data import TEST_SEAL_ENV, Scenario, validation_set
 from .paths import cache_root, resolve, resource, results_root, runs_root
+from .site import DEFAULT_LAYOUT, observation_size
 from .train import TrainParams, ValidationCurve, output_root, train
 
 # %% auto #0
-__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'local_cores', 'ray_session', 'check_distributions',
-           'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial', 'run_trainings',
-           'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset', 'write_tuning',
-           'load_yardstick_space', 'yardstick_base_settings', 'validation_score', 'yardstick_trial', 'tune_yardstick',
-           'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params', 'lever_table', 'lever_study']
+__all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'CLONE_LEVERS', 'CLONE_HEADLINE', 'local_cores', 'ray_session',
+           'check_distributions', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial',
+           'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset',
+           'write_tuning', 'load_yardstick_space', 'yardstick_base_settings', 'validation_score', 'yardstick_trial',
+           'tune_yardstick', 'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params', 'lever_table',
+           'lever_study', 'clone_lever_study', 'clone_levers_summary', 'clone_levers_markdown']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
 SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
@@ -723,7 +726,7 @@ def lever_table(
     levers: list[str],  # each run's lever
     run_dirs: list[str | Path],  # its folder, written by `ev_rl.train.train`
 ) -> pd.DataFrame:
-    "One row per run: lever, seed, validation gap closed of the kept model and of the last evaluation, steps, time."
+    "One row per run: lever, seed, validation gap closed of the kept model, the first and last evaluation, steps, time."
     rows = []
     for lever, run in zip(levers, map(Path, run_dirs)):
         s = json.loads((run / "summary.json").read_text())
@@ -732,6 +735,7 @@ def lever_table(
                 "lever": lever,
                 "seed": s["params"]["seed"],
                 "gap_closed": s["validation_mean"][s["agent"]]["gap_closed"],
+                "first_gap_closed": s["learning_curve"][0]["gap_closed"],  # the start (a clone start: the clone)
                 "last_gap_closed": s["learning_curve"][-1]["gap_closed"],
                 "mpc_learned_gap_closed": s["learning_curve_references"].get("mpc_learned", float("nan")),
                 "timesteps": s["timesteps"],
@@ -765,3 +769,69 @@ def lever_study(
     with ray_session(address, num_cpus=workers):
         dirs = run_trainings([r for _, r in runs], workers, storage=out / "ray", name="levers", seal_test=True)
     return lever_table([lever for lever, _ in runs], dirs)
+
+# %% ../nbs/06a_tune.ipynb #a9f84da8
+CLONE_LEVERS = {  # lever -> its one change from the headline agent (TrainParams fields)
+    "headline": {},
+    "mpc_layout": {"observation": "mpc"},  # 02a_site's layout of the tuned MPC's information
+    "dagger": {"dagger_rounds": 2},  # two rounds of the clone's own states labelled by the perfect-forecast MPC
+}
+CLONE_HEADLINE = agent_settings("ppo_bc_battery")  # what `make train` trains: PPO from a clone of the optimum
+
+
+def clone_lever_study(
+    seeds: list[int] = (0, 1, 2),  # training seeds, the same for every lever
+    total_timesteps: int = 1_500_000,  # PPO's steps after the cloning (make train's)
+    evaluations: int = 6,  # validation evaluations per run (the first: the clone alone)
+    workers: int = 1,  # runs at the same time (Ray trials, one CPU each)
+    results_dir: str | Path | None = None,  # output folder (default: runs_root()/clone_levers; relative: the checkout)
+    address: str | None = None,  # a Ray cluster (None: RAY_ADDRESS if set, else this machine)
+    levers: dict[str, dict] = CLONE_LEVERS,  # lever -> what it changes
+    **settings,  # other TrainParams fields of every run
+) -> pd.DataFrame:
+    "The headline agent and each lever of the clone on the validation years; `lever_table` of the runs."
+    out = resolve(results_dir) if results_dir is not None else runs_root() / "clone_levers"
+    return lever_study(levers, seeds, total_timesteps, evaluations, workers, out, address, CLONE_HEADLINE, **settings)
+
+
+def clone_levers_summary(
+    table: pd.DataFrame,  # `clone_lever_study`'s rows (paper/results/clone_levers.csv)
+) -> pd.DataFrame:
+    "Per lever: seeds, the clone's and PPO's validation gap closed (mean, min, max over seeds)."
+    missing = {"lever", "seed", "first_gap_closed", "gap_closed"} - set(table.columns)
+    if missing:
+        raise ValueError(
+            f"clone_levers_summary: the table lacks columns {sorted(missing)} (a clone_lever_study table?)"
+        )
+    rows = []
+    for lever, runs in table.groupby("lever", sort=False):
+        if lever not in CLONE_LEVERS:
+            raise ValueError(f"clone_levers_summary: row of lever {lever!r}, not one of {list(CLONE_LEVERS)}")
+        rows.append(
+            {
+                "lever": lever,
+                "observation": CLONE_LEVERS[lever].get("observation", DEFAULT_LAYOUT),
+                "seeds": runs["seed"].nunique(),
+                **{f"clone_{k}": getattr(runs["first_gap_closed"], k)() for k in ("mean", "min", "max")},
+                **{f"ppo_{k}": getattr(runs["gap_closed"], k)() for k in ("mean", "min", "max")},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def clone_levers_markdown(
+    table: pd.DataFrame,  # `clone_lever_study`'s rows
+) -> str:
+    "The study as the README's table: validation gap closed of the clone and of PPO from it, per lever."
+    lines = [
+        "| lever | observation (values) | seeds | clone alone | PPO from the clone |",
+        "|---|---|---|---|---|",
+    ]
+    cell = lambda m, lo, hi: f"{m:.3f} [{lo:.3f}, {hi:.3f}]"
+    for r in clone_levers_summary(table).itertuples():
+        size = observation_size(SiteConfig(), r.observation)
+        lines.append(
+            f"| {r.lever} | `{r.observation}` ({size}) | {r.seeds} | {cell(r.clone_mean, r.clone_min, r.clone_max)} "
+            f"| {cell(r.ppo_mean, r.ppo_min, r.ppo_max)} |"
+        )
+    return "\n".join(lines)

@@ -159,17 +159,23 @@ def test_a_run_from_the_clone_warms_up_the_critic_then_learns_and_records_the_cl
     assert "ppo_bc_battery" in json.loads((run / "test.json").read_text())["mean"]
 
 
-def test_the_clone_alone_is_scored_without_a_step_of_rl(tmp_path):
+def test_the_clone_alone_is_scored_without_a_step_of_rl_after_its_dagger_round(tmp_path):
     params = TrainParams(
         preset="clone",
         start="clone_only",
         clone_years=1,
         clone_epochs=3,
+        dagger_rounds=1,
+        dagger_years=1,
         hyperparams=TINY_CLONE,
         output_dir=str(tmp_path),
         **SMALL,
     )
     summary = train(params)
     assert summary["agent"] == "bc_battery" and summary["timesteps"] == 0 and summary["steps_per_second"] == 0.0
+    # one DAgger round: the clone's own year, labelled by the perfect-forecast MPC, joined to the expert's pairs
+    (dagger,) = summary["clone"]["dagger"]
+    assert dagger["round"] == 1 and dagger["pairs"] == 2 * 8760 and dagger["label_seconds"] > 0
+    assert summary["clone"]["best_score"] == dagger["best_score"]
     assert [r["timesteps"] for r in summary["learning_curve"]] == [0]  # the clone, scored once
     assert summary["validation_mean"]["bc_battery"]["gap_closed"] > 0.3  # a clone of the optimum beats doing nothing
