@@ -18,7 +18,7 @@
 #   make figures every figure and table of the paper from the committed compact results (paper/results/), ~1 min
 #   make pdf     the PDF from the figures and tables as they are
 #   make long-run / make prior-ppo  the long PPO run and the prior study's PPO settings re-run (paper/results/)
-#   make clone-levers  the headline agent with the MPC's observation layout and with DAgger, on validation
+#   make clone-levers  the headline agent with the MPC's observation layout, DAgger, perfect forecasts (the learning gap)
 #   make forecast-skill  every forecaster's skill and the quantile forecasts' calibration on the validation years
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -262,9 +262,10 @@ levers: setup
 
 # The clone's levers on the validation years (06a_tune, job=clone_levers): the headline agent (ppo_bc_battery: the clone
 # of the optimum, then PPO from it), the same with the `mpc` observation layout of 02a_site (12 h of forecasts at the
-# site's step, the days left in the month, this and last month's billed peaks), and with two DAgger rounds (05_clone);
-# CLONE_LEVER_SEEDS seeds, CLONE_LEVER_STEPS steps of PPO; writes paper/results/clone_levers.csv (the README's table;
-# DEFAULT_LAYOUT follows it). About an hour on 2 cores. An interrupted run resumes.
+# site's step, the days left in the month, this and last month's billed peaks), with two DAgger rounds (05_clone), and
+# with perfect forecasts beside the perfect MPC over the same window (the learning gap); CLONE_LEVER_SEEDS seeds,
+# CLONE_LEVER_STEPS steps of PPO; writes paper/results/clone_levers.csv (the README's table; DEFAULT_LAYOUT follows
+# it). About 80 minutes on 2 cores. An interrupted run resumes.
 CLONE_LEVER_SEEDS ?= [0, 1, 2]
 CLONE_LEVER_STEPS ?= 1500000
 clone-levers: setup

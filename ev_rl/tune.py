@@ -49,10 +49,11 @@ from ev_rl.baselines import (
     yardstick_preset_text,
     yardstick_with,
 )
+from .controllers import MPC
 from .core import ConfigError, SiteConfig
 from .data import TEST_SEAL_ENV, Scenario, validation_set
 from .paths import cache_root, resolve, resource, results_root, runs_root
-from .site import DEFAULT_LAYOUT, observation_size
+from .site import DEFAULT_LAYOUT, observation_layout, observation_size
 from .train import TrainParams, ValidationCurve, output_root, train
 
 # %% auto #0
@@ -61,7 +62,8 @@ __all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'CLONE_LEVERS', 'CLONE
            'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset',
            'write_tuning', 'load_yardstick_space', 'yardstick_base_settings', 'validation_score', 'yardstick_trial',
            'tune_yardstick', 'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params', 'lever_table',
-           'lever_study', 'clone_lever_study', 'clone_levers_summary', 'clone_levers_markdown']
+           'lever_study', 'clone_lever_study', 'same_window_mpc_gap_closed', 'clone_levers_summary',
+           'clone_levers_markdown']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
 SAME_NUMBERS_ENV = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY")  # the Makefile's: the same kernels on any CPU
@@ -775,6 +777,7 @@ CLONE_LEVERS = {  # lever -> its one change from the headline agent (TrainParams
     "headline": {},
     "mpc_layout": {"observation": "mpc"},  # 02a_site's layout of the tuned MPC's information
     "dagger": {"dagger_rounds": 2},  # two rounds of the clone's own states labelled by the perfect-forecast MPC
+    "perfect_forecasts": {"forecaster": "perfect"},  # the learning gap: beside the perfect MPC over the same window
 }
 CLONE_HEADLINE = agent_settings("ppo_bc_battery")  # what `make train` trains: PPO from a clone of the optimum
 
@@ -789,15 +792,39 @@ def clone_lever_study(
     levers: dict[str, dict] = CLONE_LEVERS,  # lever -> what it changes
     **settings,  # other TrainParams fields of every run
 ) -> pd.DataFrame:
-    "The headline agent and each lever of the clone on the validation years; `lever_table` of the runs."
+    """The headline agent and each lever of the clone on the validation years; `lever_table` of the runs, with the
+    perfect-forecast MPC over the observation's window beside the runs that observe perfect forecasts."""
     out = resolve(results_dir) if results_dir is not None else runs_root() / "clone_levers"
-    return lever_study(levers, seeds, total_timesteps, evaluations, workers, out, address, CLONE_HEADLINE, **settings)
+    table = lever_study(levers, seeds, total_timesteps, evaluations, workers, out, address, CLONE_HEADLINE, **settings)
+    years, days = settings.get("validation_scenarios", 3), settings.get("validation_days", 14)
+    reference = {}
+    with sealed_test_set():
+        for lever, change in levers.items():
+            if change.get("forecaster") == "perfect":
+                reference[lever] = same_window_mpc_gap_closed(change.get("observation", DEFAULT_LAYOUT), years, days)
+    return table.assign(perfect_mpc_same_window_gap_closed=table["lever"].map(reference))
+
+
+def same_window_mpc_gap_closed(
+    observation: str = DEFAULT_LAYOUT,  # the observation layout whose forecast window the MPC plans over
+    validation_scenarios: int = 3,  # validation years (a window in each quarter)
+    validation_days: int = 14,  # days of each window
+) -> float:
+    "Validation gap closed of the perfect-forecast MPC planning over the layout's forecast window (learning gap's bar)."
+    config = SiteConfig()
+    hours = observation_layout(observation).forecast_steps(config) / config.simulation.steps_per_hour
+    cache, gaps = cache_root(), []
+    for window in validation_set(config, validation_scenarios, validation_days):
+        objective = evaluate(MPC(horizon_h=hours, forecaster="perfect"), window)["objective"]
+        bounds = [reference_kpis(name, window, cache)["objective"] for name in ("uncontrolled", "optimum")]
+        gaps.append(gap_closed(objective, *bounds))
+    return float(np.mean(gaps))
 
 
 def clone_levers_summary(
     table: pd.DataFrame,  # `clone_lever_study`'s rows (paper/results/clone_levers.csv)
 ) -> pd.DataFrame:
-    "Per lever: seeds, the clone's and PPO's validation gap closed (mean, min, max over seeds)."
+    "Per lever: seeds, the clone's and PPO's validation gap closed (mean, min, max over seeds), the same-window MPC's."
     missing = {"lever", "seed", "first_gap_closed", "gap_closed"} - set(table.columns)
     if missing:
         raise ValueError(
@@ -814,6 +841,7 @@ def clone_levers_summary(
                 "seeds": runs["seed"].nunique(),
                 **{f"clone_{k}": getattr(runs["first_gap_closed"], k)() for k in ("mean", "min", "max")},
                 **{f"ppo_{k}": getattr(runs["gap_closed"], k)() for k in ("mean", "min", "max")},
+                "perfect_mpc_same_window": runs.get("perfect_mpc_same_window_gap_closed", pd.Series([np.nan])).mean(),
             }
         )
     return pd.DataFrame(rows)
@@ -824,14 +852,15 @@ def clone_levers_markdown(
 ) -> str:
     "The study as the README's table: validation gap closed of the clone and of PPO from it, per lever."
     lines = [
-        "| lever | observation (values) | seeds | clone alone | PPO from the clone |",
-        "|---|---|---|---|---|",
+        "| lever | observation (values) | seeds | clone alone | PPO from the clone | perfect MPC, same window |",
+        "|---|---|---|---|---|---|",
     ]
     cell = lambda m, lo, hi: f"{m:.3f} [{lo:.3f}, {hi:.3f}]"
     for r in clone_levers_summary(table).itertuples():
         size = observation_size(SiteConfig(), r.observation)
         lines.append(
             f"| {r.lever} | `{r.observation}` ({size}) | {r.seeds} | {cell(r.clone_mean, r.clone_min, r.clone_max)} "
-            f"| {cell(r.ppo_mean, r.ppo_min, r.ppo_max)} |"
+            f"| {cell(r.ppo_mean, r.ppo_min, r.ppo_max)} "
+            f"| {'' if np.isnan(r.perfect_mpc_same_window) else f'{r.perfect_mpc_same_window:.3f}'} |"
         )
     return "\n".join(lines)
