@@ -16,7 +16,6 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import torch
-import yaml
 from gymnasium import spaces
 from stable_baselines3 import A2C, PPO, SAC
 from stable_baselines3.common.base_class import BaseAlgorithm
@@ -27,7 +26,7 @@ from stable_baselines3.common.vec_env import VecEnvWrapper
 from stable_baselines3.sac.policies import SACPolicy
 
 from .baselines import EV_CONTROLS, EarliestDeadlineEVs, Knows, Row
-from .core import ConfigError
+from .core import ConfigError, read_yaml
 from .env import IquitosMallVecEnv
 from .forecast import FORECASTERS
 from .paths import resolve, resource, resources
@@ -451,10 +450,7 @@ def load_preset(
 ) -> dict:
     "A preset's settings: rl-zoo's hyperparameters of ENV_ID, checked by `check_settings`."
     path = preset_path(algo, name)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    data = read_yaml(path)  # invalid YAML or a key given twice: an error naming the file and line
     if not (isinstance(data, dict) and list(data) == [ENV_ID] and isinstance(data[ENV_ID], dict)):
         found = list(data) if isinstance(data, dict) else type(data).__name__
         raise ConfigError(

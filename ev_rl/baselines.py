@@ -39,7 +39,7 @@ from ev_rl.controllers import (  # noqa: F401 (the controllers are public in ev_
     steps_to_peak_end,
     surplus_kwh,
 )
-from .core import ConfigError
+from .core import ConfigError, read_yaml
 from .data import Scenario
 from .paths import cache_key, code_fingerprint, resolve, resource
 from .reward import COMPONENTS
@@ -263,7 +263,7 @@ def yardstick_preset(
     path = yardstick_preset_path(name, preset) if path is None else Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no {preset!r} settings for yardstick {name!r} (make tune-yardsticks writes them)")
-    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings = read_yaml(path)
     if not isinstance(settings, dict) or not all(isinstance(k, str) for k in settings):
         raise ConfigError(f"{path}: a mapping of {name}'s constructor arguments to values is expected")
     try:

@@ -18,7 +18,7 @@ import yaml
 # %% auto #0
 __all__ = ['ARRIVAL_FIRST_HOUR', 'ARRIVAL_WEIGHTS', 'ConfigError', 'DataError', 'param', 'section', 'LocationConfig', 'PVConfig',
            'ClimateConfig', 'MallConfig', 'VehicleConfig', 'EVFleetConfig', 'BESSConfig', 'GridConfig', 'TariffConfig',
-           'EmissionsConfig', 'RewardWeights', 'SimulationConfig', 'SiteConfig']
+           'EmissionsConfig', 'RewardWeights', 'SimulationConfig', 'read_yaml', 'SiteConfig']
 
 # %% ../nbs/00_core.ipynb #45979680
 class ConfigError(ValueError):
@@ -801,6 +801,19 @@ def _section_to_yaml_lines(obj: Any, indent: int = 0) -> list[str]:
             v = list(v) if isinstance(v, tuple) else v
             lines.append(f"{pad}{f.name}: {_yaml_scalar(v)}  # [{f.metadata['unit']}] {f.metadata['doc']}")
     return lines
+
+# %% ../nbs/00_core.ipynb #618170a2
+def read_yaml(
+    path: str | Path,  # a YAML file: a site, a preset, a search space, a yardstick's settings
+) -> Any:
+    "A YAML file's data; invalid YAML or a key given twice in one mapping is a `ConfigError` naming the file and line."
+    path = Path(path)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e})") from None
 
 # %% ../nbs/00_core.ipynb #e0e6a5bc
 @dataclass(frozen=True)

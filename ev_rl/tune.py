@@ -50,7 +50,7 @@ from ev_rl.baselines import (
     yardstick_with,
 )
 from .controllers import MPC
-from .core import ConfigError, SiteConfig
+from .core import ConfigError, SiteConfig, read_yaml
 from .data import TEST_SEAL_ENV, Scenario, validation_set
 from .paths import cache_root, resolve, resource, results_root, runs_root
 from .site import DEFAULT_LAYOUT, observation_layout, observation_size
@@ -147,7 +147,7 @@ def load_search_space(
     path = resolve(path) if beside else resource(f"{PRESETS}/{algo}/{SEARCH_SPACE}.yaml")
     if not path.is_file():
         raise ConfigError(f"{path}: no search space for {algo!r}")
-    search = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    search = read_yaml(path) or {}
     if not isinstance(search, dict) or not isinstance(search.get("base"), str):
         raise ConfigError(f"{path}: no `base` preset")
     base, space = search["base"], {k: v for k, v in search.items() if k != "base"}
@@ -476,7 +476,7 @@ def load_yardstick_space(
     path = yardstick_preset_path(name, SEARCH_SPACE) if path is None else resolve(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no search space for yardstick {name!r}")
-    space = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    space = read_yaml(path) or {}
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"{path}: a mapping of settings to distributions is expected")
 
