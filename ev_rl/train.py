@@ -5,12 +5,15 @@
 # %% ../nbs/05_train_ppo.ipynb #4513861a
 from __future__ import annotations
 
+import base64
+import difflib
 import itertools
 import json
 import os
 import shlex
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, get_type_hints
@@ -62,10 +65,10 @@ from .reward import COMPONENTS, episode_kpis
 from .site import DEFAULT_LAYOUT, LAYOUTS
 
 # %% auto #0
-__all__ = ['TrainParams', 'run_command', 'output_root', 'make_run_dir', 'seed_everything', 'make_training_env', 'build_model',
-           'policy_objectives', 'score_policy', 'RolloutObjective', 'training_clock', 'ValidationCurve',
-           'BudgetSchedule', 'TimeBudget', 'ProgressReport', 'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum',
-           'train']
+__all__ = ['TrainParams', 'run_command', 'papermill_parameter_names', 'check_papermill_parameters', 'output_root', 'make_run_dir',
+           'seed_everything', 'make_training_env', 'build_model', 'policy_objectives', 'score_policy',
+           'RolloutObjective', 'training_clock', 'ValidationCurve', 'BudgetSchedule', 'TimeBudget', 'ProgressReport',
+           'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum', 'train']
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
 @dataclass(frozen=True)
@@ -265,6 +268,66 @@ def run_command() -> str:
             return " ".join(shlex.quote(a) for a in argv)
         pid = parent
     return f"(an interactive kernel: {own})"
+
+# %% ../nbs/05_train_ppo.ipynb #6390f027
+_PAPERMILL_PAIRS = ("-p", "--parameters", "-r", "--parameters_raw")  # NAME VALUE
+_PAPERMILL_MAPPINGS = {  # one argument holding a mapping of names to values, and how to read it
+    "-y": yaml.safe_load,
+    "--parameters_yaml": yaml.safe_load,
+    "-f": lambda a: yaml.safe_load(Path(a).read_text(encoding="utf-8")),
+    "--parameters_file": lambda a: yaml.safe_load(Path(a).read_text(encoding="utf-8")),
+    "-b": lambda a: yaml.safe_load(base64.b64decode(a)),
+    "--parameters_base64": lambda a: yaml.safe_load(base64.b64decode(a)),
+}
+
+
+def papermill_parameter_names(
+    command: str,  # a command line (`run_command()`); another command than papermill's has none
+) -> list[str]:
+    "The names of the parameters a papermill command line passes, in order."
+    tokens = shlex.split(command)
+    start = next(
+        (k for k, t in enumerate(tokens) if Path(t).name == "papermill" or t.endswith("papermill/__main__.py")), None
+    )
+    names, k = [], len(tokens) if start is None else start + 1
+    while k < len(tokens):
+        flag, inline, value = tokens[k].partition("=")
+        if flag in _PAPERMILL_PAIRS and k + 1 < len(tokens):
+            names.append(tokens[k + 1])
+            k += 3
+        elif flag in _PAPERMILL_MAPPINGS:
+            argument = value if inline else (tokens[k + 1] if k + 1 < len(tokens) else "")
+            try:
+                data = _PAPERMILL_MAPPINGS[flag](argument)
+            except (OSError, ValueError, yaml.YAMLError):  # papermill itself refuses what it cannot read
+                data = None
+            names.extend(data if isinstance(data, dict) else [])
+            k += 1 if inline else 2
+        else:
+            k += 1
+    return names
+
+
+def check_papermill_parameters(
+    command: str,  # the command that started the run (`run_command()`)
+    accepted: Iterable[str],  # the notebook's parameters
+    notebook: str = "nbs/05_train_ppo.ipynb",  # the notebook, for the message
+) -> None:
+    "Refuse a papermill parameter the notebook does not have (papermill would only add an unread variable)."
+    accepted = sorted(accepted)
+    unknown = [n for n in papermill_parameter_names(command) if n not in accepted]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], accepted, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"papermill parameter {unknown[0]!r}: {notebook} has no such parameter{hint}; its parameters: "
+            + ", ".join(accepted)
+            + (
+                "; an algorithm's setting goes in hyperparams: -y '{hyperparams: {gamma: 0.9}}'"
+                if "hyperparams" in accepted
+                else ""
+            )
+        )
 
 # %% ../nbs/05_train_ppo.ipynb #7123107d
 def output_root(

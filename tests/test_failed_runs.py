@@ -1,4 +1,4 @@
-"""A failed papermill run of the training notebook (an invalid parameter, a model that cannot load) exits
+"""A failed papermill run of the training notebook (an invalid or misspelt parameter, a model that cannot load) exits
 non-zero and keeps the executed notebook written so far, with the error in it."""
 
 import json
@@ -84,3 +84,16 @@ def test_model_that_cannot_load_fails_the_run_and_keeps_the_notebook(tmp_path):
     assert len(errors) == 1, errors
     assert _executed_before_error(nb) >= 3
     assert not list((tmp_path / "runs").glob("*/final_model.zip"))  # nothing claims to be a trained model
+
+
+def test_a_misspelt_parameter_stops_the_run_before_it_trains(tmp_path):
+    "`-p gama 0.9`: papermill would add an unread variable; the notebook names it and its accepted parameters."
+    proc, nb = _run(tmp_path, "-p", "gama", "0.9")
+    assert proc.returncode != 0
+    errors = _errors(nb)
+    assert (
+        len(errors) == 1
+        and "papermill parameter 'gama': nbs/05_train_ppo.ipynb has no such parameter" in (errors[0]["evalue"])
+    ), errors
+    assert "hyperparams" in errors[0]["evalue"]  # where an algorithm's setting goes
+    assert not (tmp_path / "runs").exists() or not list((tmp_path / "runs").glob("*/final_model.zip"))
