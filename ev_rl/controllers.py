@@ -27,9 +27,9 @@ from .site import DEFAULT_LAYOUT, Outlook, ScenarioOutlook, SiteState, observati
 
 # %% auto #0
 __all__ = ['socket_setpoints', 'EV_CONTROLS', 'LEVERS', 'MPC_SCENARIOS', 'QUANTILE_SCENARIOS', 'Controller', 'PolicyController',
-           'as_controller', 'rollout', 'evaluate', 'constraint_violations', 'Uncontrolled', 'earliest_deadline_kwh',
-           'surplus_kwh', 'RuleBased', 'EarliestDeadlineEVs', 'EarliestDeadlinePolicy', 'shaving_level_kw',
-           'steps_to_peak_end', 'PeakShaving', 'PerfectForesight', 'MPC']
+           'as_controller', 'rollout', 'checked_action', 'evaluate', 'constraint_violations', 'Uncontrolled',
+           'earliest_deadline_kwh', 'surplus_kwh', 'RuleBased', 'EarliestDeadlineEVs', 'EarliestDeadlinePolicy',
+           'shaving_level_kw', 'steps_to_peak_end', 'PeakShaving', 'PerfectForesight', 'MPC']
 
 # %% ../nbs/03b_controllers.ipynb #5d76ece1
 class Controller:
@@ -105,7 +105,28 @@ def rollout(
             f"({size},): give the controller the layout the model was trained with (observation=...)"
         )
     controller.reset(ScenarioOutlook(scenario, compiled))
-    return simulate(compiled, lambda observation, sim: controller.act(observation, sim.state(0)), record=True)
+    size = 1 + scenario.config.ev.n_sockets
+    act = lambda observation, sim: checked_action(controller, controller.act(observation, sim.state(0)), size)
+    return simulate(compiled, act, record=True)
+
+
+def checked_action(
+    controller: Controller,  # the controller that gave it (named in the message)
+    action,  # what its `act` returned
+    size: int,  # the action's length: 1 + the sockets
+) -> np.ndarray:
+    "The action as a flat float array, or an error naming the controller, what it gave and the shape expected."
+    try:
+        a = None if action is None else np.asarray(action, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        a = None
+    if a is None or a.shape != (size,):
+        got = type(action).__name__ if a is None else f"{a.size} values"
+        raise ValueError(f"{controller.name}: action must be {size} finite setpoints (shape ({size},)); got {got}")
+    if not np.isfinite(a).all():
+        k = int(np.flatnonzero(~np.isfinite(a))[0])
+        raise ValueError(f"{controller.name}: action[{k}] is {a[k]}; every setpoint must be finite")
+    return a
 
 # %% ../nbs/03b_controllers.ipynb #56b9d92b
 def evaluate(

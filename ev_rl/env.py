@@ -294,6 +294,8 @@ class BatchedSimulator:
     ):
         if not bank:
             raise ValueError("BatchedSimulator: the scenario bank is empty")
+        if isinstance(n_envs, bool) or not isinstance(n_envs, int | np.integer) or n_envs < 1:
+            raise ValueError(f"BatchedSimulator: n_envs = {n_envs!r} must be a positive integer (copies of the site)")
         cfg, n = bank[0].scenario.config, bank[0].n_steps
         for c in bank:
             if c.scenario.config != cfg or c.n_steps != n:
@@ -640,7 +642,13 @@ class IquitosMallEnv(gym.Env):
         scenario_pool: int = 8,
         forecaster: str = "seasonal_naive",
         observation: str = DEFAULT_LAYOUT,
+        render_mode: str | None = None,
     ):
+        if render_mode is not None:
+            raise ValueError(
+                f"IquitosMallEnv: render_mode = {render_mode!r}: the environment draws no frames (render_modes: []); "
+                "plot a run's dispatch with ev_rl.figures instead"
+            )
         if forecaster not in FORECASTERS:
             raise ValueError(f"IquitosMallEnv: forecaster = {forecaster!r} must be one of {list(FORECASTERS)}")
         if observation not in LAYOUTS:
@@ -684,6 +692,12 @@ class IquitosMallEnv(gym.Env):
         info = dict(zip(sim.output_keys, sim._step(a[None, :])[sim._rows, 0].tolist()))  # one conversion for all values
         truncated = bool(sim.t[0] >= sim.n_steps)
         return sim.observe()[0], info.pop("reward"), False, truncated, info
+
+    def render(self):
+        raise NotImplementedError(
+            "IquitosMallEnv draws no frames (render_modes: []); plot a run's dispatch with ev_rl.figures "
+            "(dispatch_year, peak_week, peak_day)"
+        )
 
 # %% ../nbs/03_env.ipynb #eb892e65
 class IquitosMallVecEnv(VecEnv):
