@@ -95,6 +95,9 @@ def seasonal_naive(
     issue_steps: np.ndarray | None = None,  # the issuing steps (default: every step of the series)
 ) -> np.ndarray:
     "Seasonal-naive forecasts (n, H): the value of the target step's latest season before the issue step t."
+    for name, value in (("season_steps", season_steps), ("horizon_steps", horizon_steps)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"seasonal_naive: {name} = {value!r} must be a positive integer (steps; at least 1)")
     series_kw, n = np.asarray(series_kw, float), len(fallback_kw)
     issue = np.arange(n) if issue_steps is None else np.asarray(issue_steps)
     lead = np.arange(horizon_steps)[None, :]
