@@ -16,7 +16,7 @@ import seaborn as sns
 from .baselines import plot_dispatch
 from .core import SiteConfig
 from .data import Scenario, scenario_set
-from .paper import LongRun, Results, row
+from .paper import LongRun, Results, read_result_csv, row
 from .reward import COMPONENTS, billed_peaks_kw
 
 # %% auto #0
@@ -202,7 +202,7 @@ def dispatch_year(
     if unknown:
         raise ValueError(f"omit: {unknown} are not controllers of the results ({results.controllers})")
     shown = [c for c in results.controllers if c not in omit]
-    series = {c: pd.read_csv(results.series_path(c)) for c in shown}
+    series = {c: read_result_csv(results.series_path(c), "compare") for c in shown}
     days = len(series[shown[0]]) // (24 * SiteConfig().simulation.steps_per_hour)  # the default site's steps
     scenario = scenario_set("test", None, 1, days)[0]
     bad = [c for c, s in series.items() if len(s) != scenario.n_steps or not (s.scenario == scenario.name).all()]

@@ -5,6 +5,9 @@
 # %% ../nbs/07a_paper.ipynb #93cd9858
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -24,8 +27,9 @@ from .stats import iqm
 
 # %% auto #0
 __all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered', 'macro_stem',
-           'require', 'Results', 'load_results', 'with_controller', 'LongRun', 'Inputs', 'load_inputs', 'SiteFacts',
-           'site_facts', 'time_budget', 'default_test_years', 'kpi', 'ci_text', 'set_style', 'save_figure']
+           'require', 'read_result_csv', 'read_result_json', 'Results', 'load_results', 'with_controller', 'LongRun',
+           'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years', 'kpi', 'ci_text',
+           'set_style', 'save_figure']
 
 # %% ../nbs/07a_paper.ipynb #f3f1b50e
 def registry() -> dict[str, Row]:
@@ -86,6 +90,46 @@ def require(
         raise FileNotFoundError(f"{path}: missing; {MAKE_TARGETS[target]} writes it")
     return path
 
+# %% ../nbs/07a_paper.ipynb #57009b59
+def _result_bytes(path: Path) -> bytes:
+    "A result file's bytes (a .gz file decompressed)."
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+def read_result_csv(
+    path: str | Path,  # a CSV table of the results (.csv or .csv.gz)
+    target: str,  # a key of MAKE_TARGETS: the input it is
+) -> pd.DataFrame:
+    "A results table; a missing, empty, cut or garbled file is an error naming it and the make target that writes it."
+    path = require(path, target)
+    try:
+        text = _result_bytes(path).decode("utf-8")
+        if not text.strip():
+            raise ValueError("it is empty")
+        if not text.endswith("\n"):
+            raise ValueError("it ends inside a row (cut short)")
+        rows = list(csv.reader(io.StringIO(text)))
+        widths = [len(r) for r in rows]
+        bad = next((k for k, w in enumerate(widths) if w != widths[0]), None)
+        if bad is not None:
+            raise ValueError(f"line {bad + 1} has {widths[bad]} fields, the header {widths[0]}")
+        return pd.read_csv(io.StringIO(text))
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, csv.Error) as e:
+        raise ValueError(f"{path}: not a complete results table ({e}); {MAKE_TARGETS[target]} writes it") from None
+
+
+def read_result_json(
+    path: str | Path,  # a JSON record of the results
+    target: str,  # a key of MAKE_TARGETS: the input it is
+):
+    "A results record; a missing, cut or garbled file is an error naming it and the make target that writes it."
+    path = require(path, target)
+    try:
+        return json.loads(_result_bytes(path).decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as e:
+        raise ValueError(f"{path}: not a complete JSON record ({e}); {MAKE_TARGETS[target]} writes it") from None
+
 # %% ../nbs/07a_paper.ipynb #63a77848
 RESULT_TABLES = {  # file of the comparison's results -> the columns the paper reads
     "scores.csv": ("controller", "seed", "scenario", "objective", "gap_closed"),
@@ -105,8 +149,8 @@ def _read_table(
     name: str,  # a key of RESULT_TABLES
 ) -> pd.DataFrame:
     "One table of the results, checked to hold the columns the paper reads."
-    path = require(folder / name, "compare")
-    frame = pd.read_csv(path)
+    path = folder / name
+    frame = read_result_csv(path, "compare")
     missing = [c for c in RESULT_TABLES[name] if c not in frame.columns]
     if missing:
         old = " (written before the column `algorithm` was named `controller`: rerun make compare)"
@@ -162,8 +206,8 @@ def load_results(
     "The comparison's results; a missing table or column is an error naming the file and the make target."
     folder = require(folder, "compare")
     tables = {name: _read_table(folder, name) for name in RESULT_TABLES}
-    compare = json.loads(require(folder / "compare.json", "compare").read_text())
-    hyper = json.loads(require(folder / "hyperparameters.json", "compare").read_text())
+    compare = read_result_json(folder / "compare.json", "compare")
+    hyper = read_result_json(folder / "hyperparameters.json", "compare")
     results = Results(folder, tables, compare, hyper)
     for name in ("scores.csv", "aggregate.csv", "paired.csv", "site_aggregate.csv", "training_summary.csv"):
         ordered(tables[name]["controller"])  # every controller has a registry row
@@ -226,22 +270,22 @@ def load_inputs(
     "Every input of the paper; a missing one is an error naming the file and the make target that writes it."
     root = Path(root) if root is not None else results_root()
     tuning = require(root / "tuning", "tuning")
-    every = {p.stem: json.loads(p.read_text()) for p in sorted(tuning.glob("*.json"))}
+    every = {p.stem: read_result_json(p, "tuning") for p in sorted(tuning.glob("*.json"))}
     records = {name: r for name, r in every.items() if name in ALGOS}  # the agents' searches
     if not records:
         raise FileNotFoundError(f"{tuning}: no tuning record (<algo>.json); {MAKE_TARGETS['tuning']} writes them")
     long_dir = require(root / "long_run", "long_run")
     return Inputs(
         results=load_results(results_dir if results_dir is not None else root / "compare"),
-        yardsticks=pd.read_csv(require(root / "yardsticks.csv", "yardsticks.csv")),
+        yardsticks=read_result_csv(root / "yardsticks.csv", "yardsticks.csv"),
         tuning=records,
         yardstick_tuning={name: r for name, r in every.items() if name in CONTROLLERS},
         long_run=LongRun(
-            pd.read_csv(require(long_dir / "learning_curve.csv", "long_run")),
-            json.loads(require(long_dir / "summary.json", "long_run").read_text()),
+            read_result_csv(long_dir / "learning_curve.csv", "long_run"),
+            read_result_json(long_dir / "summary.json", "long_run"),
         ),
-        prior_ppo=pd.read_csv(require(root / "prior_study_ppo.csv", "prior_study_ppo.csv")),
-        levers=pd.read_csv(require(root / "levers.csv", "levers.csv")),
+        prior_ppo=read_result_csv(root / "prior_study_ppo.csv", "prior_study_ppo.csv"),
+        levers=read_result_csv(root / "levers.csv", "levers.csv"),
     )
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4
