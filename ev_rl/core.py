@@ -16,9 +16,10 @@ import pandas as pd
 import yaml
 
 # %% auto #0
-__all__ = ['ARRIVAL_FIRST_HOUR', 'ARRIVAL_WEIGHTS', 'ConfigError', 'DataError', 'param', 'section', 'LocationConfig', 'PVConfig',
-           'ClimateConfig', 'MallConfig', 'VehicleConfig', 'EVFleetConfig', 'BESSConfig', 'GridConfig', 'TariffConfig',
-           'EmissionsConfig', 'RewardWeights', 'SimulationConfig', 'read_yaml', 'SiteConfig']
+__all__ = ['ARRIVAL_FIRST_HOUR', 'ARRIVAL_WEIGHTS', 'C_RATE_RANGE', 'ConfigError', 'DataError', 'param', 'section',
+           'LocationConfig', 'PVConfig', 'ClimateConfig', 'MallConfig', 'VehicleConfig', 'EVFleetConfig', 'BESSConfig',
+           'GridConfig', 'TariffConfig', 'EmissionsConfig', 'RewardWeights', 'SimulationConfig', 'read_yaml',
+           'SiteConfig']
 
 # %% ../nbs/00_core.ipynb #45979680
 class ConfigError(ValueError):
@@ -368,6 +369,13 @@ class MallConfig(_Section):
                 "weekday and weekend profiles are both all zero; the demand generator "
                 "shapes every day with them, so at least one hour of one profile must be > 0",
             )
+        highest = max(*self.weekday_profile_kw, *self.weekend_profile_kw)
+        if self.peak_kw < highest:
+            self._fail(
+                "peak_kw",
+                f"below the profiles' highest hourly mean, {highest:,.1f} kW; the year's highest hour is at least "
+                "its mean hour (are both in kW?)",
+            )
 
     @property
     def annual_energy_mwh(self) -> float:
@@ -563,6 +571,9 @@ class EVFleetConfig(_Section):
                 )
 
 # %% ../nbs/00_core.ipynb #f434d4fa
+C_RATE_RANGE = (0.02, 10.0)  # a stationary battery's power over its capacity, per hour: a 50 h to a 6 min battery
+
+
 @dataclass(frozen=True)
 class BESSConfig(_Section):
     "The stationary battery: energy, power, state-of-charge window and efficiency."
@@ -587,6 +598,13 @@ class BESSConfig(_Section):
     def _check(self):
         if self.soc_min >= self.soc_max:
             self._fail("soc_min", f"must be below soc_max = {self.soc_max}")
+        c_rate = self.power_kw / self.capacity_kwh  # per hour
+        if not C_RATE_RANGE[0] <= c_rate <= C_RATE_RANGE[1]:
+            self._fail(
+                "power_kw",
+                f"{c_rate:.3g} times capacity_kwh = {self.capacity_kwh:g} per hour; a stationary battery's power lies "
+                f"between {C_RATE_RANGE[0]:g} and {C_RATE_RANGE[1]:g} times its capacity per hour (kW and kWh?)",
+            )
         if not self.soc_min <= self.initial_soc <= self.soc_max:
             self._fail("initial_soc", f"must lie in the SOC window [{self.soc_min}, {self.soc_max}]")
 

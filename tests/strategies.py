@@ -3,7 +3,7 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from ev_rl.core import SiteConfig
+from ev_rl.core import C_RATE_RANGE, SiteConfig
 from ev_rl.data import scenario_from_series
 from ev_rl.sockets import sessions_frame
 
@@ -16,11 +16,12 @@ def random_scenarios(draw, max_steps: int = 60, max_sessions: int = 120):
     dt = draw(st.sampled_from([60, 15]))
     soc_min = draw(st.floats(0.0, 0.5))
     soc_max = draw(st.floats(soc_min + 0.05, 1.0))
+    capacity_kwh = draw(st.floats(10.0, 5000.0))
     config = SiteConfig().with_overrides(
         {
             "simulation.dt_minutes": dt,
-            "bess.capacity_kwh": draw(st.floats(10.0, 5000.0)),
-            "bess.power_kw": draw(st.floats(1.0, 2000.0)),
+            "bess.capacity_kwh": capacity_kwh,
+            "bess.power_kw": capacity_kwh * draw(st.floats(*C_RATE_RANGE)),  # every power a battery can have
             "bess.soc_min": soc_min,
             "bess.soc_max": soc_max,
             "bess.initial_soc": draw(st.floats(soc_min, soc_max)),
