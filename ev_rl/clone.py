@@ -93,27 +93,40 @@ def expert_demonstrations(
     observation: str = DEFAULT_LAYOUT,  # the student's observation layout (02a_site's LAYOUTS)
 ) -> Demonstrations:
     "The expert's demonstrations on the training years `years`, observed with `forecaster` in layout `observation`."
+
+    def expert_year(compiled: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
+        setpoints = expert_battery_setpoints(compiled)
+        run = rollout(ExpertReplay(setpoints, forecaster, observation), compiled.scenario, compiled)
+        return run["observations"], setpoints
+
+    return _demonstrations("expert_demonstrations", expert_year, config, years, forecaster, observation, days, 16)
+
+
+def _demonstrations(
+    caller: str,  # the public function, for the message
+    label_year: Callable[[CompiledScenario], tuple[np.ndarray, np.ndarray]],  # a year -> (observations, setpoints)
+    config: SiteConfig | None,  # the site (default: Iquitos)
+    years: Iterable[int],  # training scenario indices
+    forecaster: str,  # the student's forecaster
+    observation: str,  # the student's observation layout
+    days: int | None,  # days of each year (None: the whole year)
+    example_years: int,  # the range given as an example in the message
+) -> Demonstrations:
+    "Pairs of every year of `years`, compiled as the student observes it and labelled by `label_year`."
     config = config or SiteConfig()
     years = [int(y) for y in years]
     if not years:
-        raise ValueError("expert_demonstrations: years is empty; give training scenario indices such as range(16)")
-    t0, obs, battery, year = time.perf_counter(), [], [], []
+        raise ValueError(f"{caller}: years is empty; give training scenario indices such as range({example_years})")
+    t0, obs, labels, year = time.perf_counter(), [], [], []
     for y in years:
         scenario = training_scenario(config, y)
         compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster, observation)
-        setpoints = expert_battery_setpoints(compiled)
-        run = rollout(ExpertReplay(setpoints, forecaster, observation), compiled.scenario, compiled)
-        obs.append(run["observations"].astype(np.float32))
-        battery.append(setpoints.astype(np.float32))
-        year.append(np.full(len(setpoints), y))
-    return Demonstrations(
-        np.concatenate(obs),
-        np.concatenate(battery),
-        np.concatenate(year),
-        forecaster,
-        time.perf_counter() - t0,
-        observation,
-    )
+        o, label = label_year(compiled)
+        obs.append(np.asarray(o, np.float32))
+        labels.append(np.asarray(label, np.float32))
+        year.append(np.full(len(labels[-1]), y))
+    cat = np.concatenate
+    return Demonstrations(cat(obs), cat(labels), cat(year), forecaster, time.perf_counter() - t0, observation)
 
 # %% ../nbs/05_clone.ipynb #1eaff38b
 @dataclass(frozen=True)
@@ -244,27 +257,12 @@ def student_demonstrations(
     days: int | None = None,  # days of each year (None: the whole year; fewer for tests)
 ) -> Demonstrations:
     "The states the student visits on `years`, each labelled with the teacher's battery setpoint."
-    config = config or SiteConfig()
-    years = [int(y) for y in years]
-    if not years:
-        raise ValueError("student_demonstrations: years is empty; give training scenario indices such as range(4)")
-    t0, obs, labels, year = time.perf_counter(), [], [], []
-    for y in years:
-        scenario = training_scenario(config, y)
-        compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster, observation)
+
+    def student_year(compiled: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
         student = TeacherLabels(model, teacher(), forecaster, observation)
-        run = rollout(student, compiled.scenario, compiled)
-        obs.append(run["observations"].astype(np.float32))
-        labels.append(np.asarray(student.labels, np.float32))
-        year.append(np.full(len(student.labels), y))
-    return Demonstrations(
-        np.concatenate(obs),
-        np.concatenate(labels),
-        np.concatenate(year),
-        forecaster,
-        time.perf_counter() - t0,
-        observation,
-    )
+        return rollout(student, compiled.scenario, compiled)["observations"], student.labels
+
+    return _demonstrations("student_demonstrations", student_year, config, years, forecaster, observation, days, 4)
 
 
 def joined(
