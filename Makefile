@@ -35,7 +35,7 @@ export MKL_NUM_THREADS ?= 1
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export ATEN_CPU_CAPABILITY ?= avx2
 
-.PHONY: clone-levers curves curves-sac clone-study setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
+.PHONY: demo-site site-results clone-levers curves curves-sac clone-study setup test test-nbs test-py lint format sync lab clean data bench train compare paper yardsticks tune tune-yardsticks figures pdf long-run prior-ppo levers forecast-skill
 
 setup: $(STAMP)
 
@@ -301,6 +301,23 @@ bench: setup
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_time_to_quality.py --seconds 120
 	$(BIN)/python benchmarks/bench_time_to_quality.py --agent ppo_bc_battery --seconds 300
+
+# The site controller on loopback (09c_site): the emulated site (SunSpec over Modbus TCP, one OCPP 2.0.1 station per
+# charger, driven by the simulator on an accelerated clock) and the service, together for a simulated week with a
+# live view; the plot goes to runs/site/demo.png. DEMO_CONTROLLER: a registry name or a saved model (model.zip).
+DEMO_CONTROLLER ?= peak_shaving
+demo-site: setup
+	$(BIN)/ev-rl demo --controller $(DEMO_CONTROLLER)
+
+# The site's figures (09_serve, 09c_site): what estimated requests and departures cost each controller on the
+# validation windows, and shadow mode on the measured 2024 year (a test scenario: final numbers). SITE_MODEL: the
+# saved model watched in shadow mode (default: the newest `make train` run's best model).
+SITE_MODEL ?= $(lastword $(sort $(wildcard runs/train/*/best_model.zip)))
+SITE_CONTROLLERS ?= rule_based peak_shaving $(SITE_MODEL)
+site-results: setup
+	mkdir -p paper/results/site
+	$(BIN)/ev-rl needs $(foreach c,$(SITE_CONTROLLERS),--controller $(c))
+	$(BIN)/ev-rl shadow --controller $(if $(SITE_MODEL),$(SITE_MODEL),peak_shaving)
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs

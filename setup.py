@@ -83,7 +83,10 @@ setuptools.setup(
     long_description_content_type="text/markdown",
     zip_safe=False,
     cmdclass={"build_py": BuildWithResources},
-    entry_points={"nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    entry_points={
+        "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],
+        "console_scripts": cfg.get("console_scripts", "").split(),
+    },
     version=cfg["version"],
     description=cfg["description"],
     keywords=cfg["keywords"],
