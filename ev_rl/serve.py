@@ -37,11 +37,11 @@ from ev_rl.site import (
 from .sockets import socket_types
 
 # %% auto #0
-__all__ = ['ConnectorReading', 'SiteMeasurements', 'estimated_departure', 'estimated_request_kwh', 'measurement_problems',
-           'Usable', 'usable_measurements', 'SiteTracker', 'socket_readings', 'SiteEnvelope', 'Clip', 'Setpoints',
-           'action_kw', 'safe_setpoints', 'DecisionLog', 'read_decisions', 'ServeSettings', 'Decision',
-           'SiteController', 'simulator_measurements', 'setpoints_to_action', 'run_in_process', 'site_controller_for',
-           'site_kpis', 'shadow_report', 'estimated_needs_cost']
+__all__ = ['ESTIMATES', 'ConnectorReading', 'SiteMeasurements', 'estimated_departure', 'estimated_request_kwh',
+           'measurement_problems', 'Usable', 'usable_measurements', 'SiteTracker', 'socket_readings', 'SiteEnvelope',
+           'Clip', 'Setpoints', 'action_kw', 'safe_setpoints', 'DecisionLog', 'read_decisions', 'ServeSettings',
+           'Decision', 'SiteController', 'simulator_measurements', 'setpoints_to_action', 'run_in_process',
+           'site_controller_for', 'site_kpis', 'shadow_report', 'estimated_needs_cost']
 
 # %% ../nbs/09_serve.ipynb #b2c6dc70
 @dataclass(frozen=True)
@@ -95,27 +95,43 @@ class SiteMeasurements:
         }
 
 # %% ../nbs/09_serve.ipynb #95c7504d
+ESTIMATES = ("earliest", "mean")  # how unreported needs are estimated: the safe bound, or the session model's mean
+
+
+def _check_estimate(how: str) -> None:
+    if how not in ESTIMATES:
+        raise ValueError(f"estimate = {how!r}: must be one of {list(ESTIMATES)}")
+
+
 def estimated_departure(
     config: SiteConfig,  # the site
     socket: int,  # the socket index
     plugged_at: pd.Timestamp,  # when the vehicle plugged in, local time
     time: pd.Timestamp,  # start of the current period, local time
+    how: str = "earliest",  # "earliest": its type's shortest stay; "mean": its mean stay (ESTIMATES)
 ) -> pd.Timestamp:
-    "The vehicle's departure from the session model: plug-in + its type's mean dwell, within this period .. closing."
+    "The vehicle's departure: plug-in + its type's shortest (or mean) stay, within this period .. closing."
+    _check_estimate(how)
     vehicle = config.ev.vehicles[int(socket_types(config)[socket])]
     dt = pd.Timedelta(minutes=config.simulation.dt_minutes)
     closing = pd.Timestamp(time).normalize() + pd.Timedelta(hours=config.ev.close_hour)
-    leave = pd.Timestamp(plugged_at) + pd.Timedelta(hours=vehicle.dwell_mean_h)
+    stay_h = vehicle.dwell_min_h if how == "earliest" else vehicle.dwell_mean_h
+    leave = pd.Timestamp(plugged_at) + pd.Timedelta(hours=stay_h)
     return max(min(leave, closing), pd.Timestamp(time) + dt)
 
 
 def estimated_request_kwh(
     config: SiteConfig,  # the site
     socket: int,  # the socket index
+    how: str = "earliest",  # "earliest": the most its type asks for; "mean": the mean (ESTIMATES)
 ) -> float:
-    "Energy a vehicle of the socket's type asks for on average, kWh: (mean target - mean arrival SOC) x battery."
+    "Energy a vehicle of the socket's type asks for, kWh: the most (highest target, lowest arrival SOC) or the mean."
+    _check_estimate(how)
     v = config.ev.vehicles[int(socket_types(config)[socket])]
-    soc_gap = (v.soc_target_min + v.soc_target_max) / 2 - (v.soc_arrival_min + v.soc_arrival_max) / 2
+    if how == "earliest":
+        soc_gap = v.soc_target_max - v.soc_arrival_min
+    else:
+        soc_gap = (v.soc_target_min + v.soc_target_max) / 2 - (v.soc_arrival_min + v.soc_arrival_max) / 2
     return max(soc_gap, 0.0) * v.battery_kwh
 
 # %% ../nbs/09_serve.ipynb #1a07f699
@@ -290,6 +306,7 @@ def socket_readings(
     m: SiteMeasurements,  # the period's measurements
     config: SiteConfig,  # the site
     estimate: bool = False,  # estimate every request and departure, even those the chargers report
+    how: str = "earliest",  # how to estimate (ESTIMATES)
 ) -> tuple[dict[int, SocketReading], frozenset[int]]:
     "The plugged vehicles as `SocketReading`s, and the sockets whose request or departure was estimated."
     out, estimated, types = {}, set(), socket_types(config)
@@ -298,10 +315,10 @@ def socket_readings(
             continue
         requested, departure = c.requested_kwh, c.departure
         if estimate or requested is None:
-            requested = estimated_request_kwh(config, j)
+            requested = estimated_request_kwh(config, j, how)
             estimated.add(j)
         if estimate or departure is None:
-            departure = estimated_departure(config, j, c.plugged_at, m.time)
+            departure = estimated_departure(config, j, c.plugged_at, m.time, how)
             estimated.add(j)
         vehicle = config.ev.vehicles[int(types[j])]
         max_kw = min(vehicle.max_power_kw, config.ev.socket_power_kw) if c.max_kw is None else c.max_kw
@@ -498,6 +515,7 @@ class ServeSettings:
     decision_timeout_s: float = 10.0  # the controller's time for one decision, s (then the rule acts)
     import_cap_kw: float | None = None  # the site's import cap, kW (None: none)
     estimate_needs: bool = False  # estimate every request and departure, even those the chargers report
+    estimate: str = "earliest"  # how a request or departure the charger does not report is estimated (ESTIMATES)
 
     def __post_init__(self):
         if self.mode not in ("active", "shadow"):
@@ -505,6 +523,7 @@ class ServeSettings:
         for name in ("max_age_s", "decision_timeout_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"ServeSettings.{name} = {getattr(self, name)!r}: must be positive (seconds)")
+        _check_estimate(self.estimate)
         if self.import_cap_kw is not None and not self.import_cap_kw >= 0:
             raise ValueError(f"ServeSettings.import_cap_kw = {self.import_cap_kw!r}: must be >= 0 kW or None")
 
@@ -579,7 +598,9 @@ class SiteController:
         usable = usable_measurements(m, problems, self.last_good, self.config)
         if not problems:
             self.last_good = m
-        sockets, estimated = socket_readings(usable.measurements, self.config, self.settings.estimate_needs)
+        sockets, estimated = socket_readings(
+            usable.measurements, self.config, self.settings.estimate_needs, self.settings.estimate
+        )
         state = self.tracker.state(usable.measurements, sockets)
         obs, action, failure = (None, None, "") if problems else self._policy_action(state)
         policy = None if action is None else safe_setpoints(state, action, self.envelope)
@@ -752,20 +773,23 @@ def estimated_needs_cost(
     controllers: list,  # registry names, saved models or `Controller`s
     scenario: Scenario,  # the scenario (validation: a choice may follow)
 ) -> pd.DataFrame:
-    "Per controller: `site_kpis` with the needs reported and estimated, and what estimating costs."
+    "Per controller and way of estimating (ESTIMATES): the objective with needs known and estimated, and the costs."
     rows = []
     for spec in controllers:
         known = site_kpis(run_in_process(site_controller_for(spec, scenario), scenario), scenario)
-        site = site_controller_for(spec, scenario, ServeSettings(estimate_needs=True))
-        guessed = site_kpis(run_in_process(site, scenario), scenario)
-        rows.append(
-            {
-                "controller": site.name,
-                "objective_known": known["objective"],
-                "objective_estimated": guessed["objective"],
-                "objective_increase": guessed["objective"] - known["objective"],
-                "bill_increase_pen": guessed["bill_pen"] - known["bill_pen"],
-                "ev_not_delivered_increase_kwh": guessed["ev_not_delivered_kwh"] - known["ev_not_delivered_kwh"],
-            }
-        )
-    return pd.DataFrame(rows).set_index("controller")
+        for how in ESTIMATES:
+            site = site_controller_for(spec, scenario, ServeSettings(estimate_needs=True, estimate=how))
+            guessed = site_kpis(run_in_process(site, scenario), scenario)
+            rows.append(
+                {
+                    "controller": site.name,
+                    "estimate": how,
+                    "objective_known": known["objective"],
+                    "objective_estimated": guessed["objective"],
+                    "objective_increase": guessed["objective"] - known["objective"],
+                    "bill_increase_pen": guessed["bill_pen"] - known["bill_pen"],
+                    "co2_increase_kg": guessed["co2_grid_kg"] - known["co2_grid_kg"],
+                    "ev_not_delivered_increase_kwh": guessed["ev_not_delivered_kwh"] - known["ev_not_delivered_kwh"],
+                }
+            )
+    return pd.DataFrame(rows).set_index(["controller", "estimate"])
