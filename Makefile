@@ -309,13 +309,15 @@ DEMO_CONTROLLER ?= peak_shaving
 demo-site: setup
 	$(BIN)/ev-rl demo --controller $(DEMO_CONTROLLER)
 
-# The site's figures (09_serve, 09c_site): what estimated requests and departures cost each controller on the
-# validation windows, and shadow mode on the measured 2024 year (a test scenario: final numbers). SITE_MODEL: the
-# saved model watched in shadow mode (default: the newest `make train` run's best model).
+# The site's figures (09_serve, 09c_site_service): a validation week over the wire against the in-process simulation,
+# what estimated requests and departures cost each controller on the validation windows, and shadow mode on the 2024
+# year (measured mall demand; a test scenario: final numbers). SITE_MODEL: the saved model watched in shadow mode
+# (default: the newest `make train` run's best model). Results: paper/results/site/.
 SITE_MODEL ?= $(lastword $(sort $(wildcard runs/train/*/best_model.zip)))
 SITE_CONTROLLERS ?= rule_based peak_shaving $(SITE_MODEL)
 site-results: setup
 	mkdir -p paper/results/site
+	$(BIN)/ev-rl agreement $(foreach c,$(SITE_CONTROLLERS),--controller $(c))
 	$(BIN)/ev-rl needs $(foreach c,$(SITE_CONTROLLERS),--controller $(c))
 	$(BIN)/ev-rl shadow --controller $(if $(SITE_MODEL),$(SITE_MODEL),peak_shaving)
 

@@ -135,6 +135,7 @@ def learning_macros(
                 f"{int(mine[f'seconds_to_beat_{y}'].notna().sum())} of {len(mine)}"
             )
     sps = results.training_summary.set_index("controller").steps_per_second
+    sps = sps[sps > 0]  # the agents that step the environment (a clone learns from demonstrations)
     for a in sps.index:
         for b in sps.index.drop(a):
             out[f"throughputRatio{macro_stem(a)}{macro_stem(b)}"] = f"{sps[a] / sps[b]:.2g}"
@@ -145,7 +146,8 @@ def learning_macros(
     vc = results.validation_curves
     kept = vc[vc.seed >= 0].loc[lambda d: d.groupby(["controller", "seed"]).gap_closed.idxmax()]
     untrained = {a for a, g in kept.groupby("controller") if (g.timesteps == 0).all()}  # the kept model: step 0
-    fewest = results.training_summary.set_index("controller").timesteps.idxmin()
+    steps = results.training_summary.set_index("controller").timesteps
+    fewest = steps[steps > 0].idxmin()  # of the agents that step the environment (a clone learns from demonstrations)
     out["fewestSteps"] = f"{row(fewest).label} reaches the fewest steps" + (
         " and its best validation model is its untrained policy" if fewest in untrained else ""
     )
