@@ -23,8 +23,8 @@ from .sockets import socket_types
 # %% auto #0
 __all__ = ['MALL_HEADROOM', 'HOURS_TO_DEPARTURE_SCALE_H', 'FORECAST_STEPS', 'OBSERVATION', 'DAYS_LEFT', 'LAST_MONTH',
            'STATE_COLUMN', 'MPC_HORIZON_H', 'LAYOUTS', 'DEFAULT_LAYOUT', 'OBS_SIZE', 'N_SITE_FEATURES', 'NORM',
-           'socket_energy_kwh', 'socket_setpoint', 'battery_energy_kwh', 'battery_setpoint', 'SiteState',
-           'SocketReading', 'state_from_measurements', 'FeatureInputs', 'Feature', 'ObservationLayout',
+           'HISTORY_DAYS', 'socket_energy_kwh', 'socket_setpoint', 'battery_energy_kwh', 'battery_setpoint',
+           'SiteState', 'SocketReading', 'state_from_measurements', 'FeatureInputs', 'Feature', 'ObservationLayout',
            'observation_layout', 'observation_index', 'observation_size', 'exogenous_columns', 'battery_kwh_of_sockets',
            'observation_norms', 'observe', 'Tariff', 'Outlook', 'ScenarioOutlook', 'MeasuredOutlook']
 
@@ -816,6 +816,9 @@ class ScenarioOutlook(Outlook):
         return self.scenario.n_steps - state.step
 
 # %% ../nbs/02a_site.ipynb #810516dc
+HISTORY_DAYS = 9  # days of measured history given to the forecasters: they read at most the last 8 days and 2 steps
+
+
 class MeasuredOutlook(Outlook):
     "The outlook on a site: forecasts issued from the measured history, the tariff from the configuration."
 
@@ -846,20 +849,23 @@ class MeasuredOutlook(Outlook):
         self,
         state: SiteState,  # the site at the step forecasts are issued for
         horizon_steps: int,  # H
-    ) -> _History:
-        "What is known at the state's step, as `Forecaster.issue_at` reads it: the values before it, the calendar."
+    ) -> tuple[_History, int]:
+        "What the forecasters read: the last HISTORY_DAYS of values before the step, the calendar; the step's index."
         if state.step > len(self.pv_kw):
             raise ValueError(f"MeasuredOutlook: step {state.step}, but only {len(self.pv_kw)} steps are measured")
-        time = pd.date_range(self.start, periods=state.step + horizon_steps, freq=self._freq)
-        return _History(self.config, time, np.asarray(self.pv_kw[: state.step]), np.asarray(self.mall_kw[: state.step]))
+        first = max(0, state.step - HISTORY_DAYS * 24 * self.config.simulation.steps_per_hour)
+        start = self.start + first * pd.Timedelta(self._freq)
+        time = pd.date_range(start, periods=state.step - first + horizon_steps, freq=self._freq)
+        pv, mall = np.asarray(self.pv_kw[first : state.step]), np.asarray(self.mall_kw[first : state.step])
+        return _History(self.config, time, pv, mall), state.step - first
 
     def forecast(self, spec, state, horizon_steps):
-        history = self.history(state, horizon_steps)
-        return forecaster(spec, self.config, horizon_steps).issue_at(history, state.step, horizon_steps)
+        history, step = self.history(state, horizon_steps)
+        return forecaster(spec, self.config, horizon_steps).issue_at(history, step, horizon_steps)
 
     def quantiles(self, state, horizon_steps):
-        history = self.history(state, horizon_steps)
-        return fitted_quantiles(self.config, horizon_steps).issue_quantiles_at(history, state.step, horizon_steps)
+        history, step = self.history(state, horizon_steps)
+        return fitted_quantiles(self.config, horizon_steps).issue_quantiles_at(history, step, horizon_steps)
 
     def tariff(self, state, n_steps):
         time = pd.date_range(state.time, periods=n_steps, freq=self._freq)
