@@ -759,14 +759,14 @@ def shadow_report(
     scenario: Scenario,  # the year replayed
     log: DecisionLog | None = None,  # the shadow run's decision log (None: none)
 ) -> pd.DataFrame:
-    "What the incumbent rule did in shadow mode beside the policy's counterfactual: one row each, `site_kpis` columns."
+    "The incumbent rule in shadow mode and the policy's counterfactual: rows incumbent, policy; `site_kpis` columns."
     shadow = site_controller_for(policy, scenario, ServeSettings(mode="shadow"), log)
     active = site_controller_for(policy, scenario, ServeSettings(mode="active"))
     rows = {
-        f"incumbent ({shadow.rule.name})": site_kpis(run_in_process(shadow, scenario), scenario),
-        f"policy ({active.name}, counterfactual)": site_kpis(run_in_process(active, scenario), scenario),
+        "incumbent": {"controller": shadow.rule.name, **site_kpis(run_in_process(shadow, scenario), scenario)},
+        "policy": {"controller": active.name, **site_kpis(run_in_process(active, scenario), scenario)},
     }
-    return pd.DataFrame(rows).T
+    return pd.DataFrame(rows).T.rename_axis("role")
 
 # %% ../nbs/09_serve.ipynb #c6876b4a
 def estimated_needs_cost(
