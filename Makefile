@@ -273,7 +273,7 @@ clone-levers: setup
 	$(BIN)/papermill nbs/06a_tune.ipynb runs/06a_clone_levers.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -p job clone_levers -y "{clone_lever_seeds: $(CLONE_LEVER_SEEDS)}" -p clone_lever_steps $(CLONE_LEVER_STEPS) \
 	  -p workers $(TUNE_WORKERS)
-	@echo "table: paper/results/levers.csv"
+	@echo "table: paper/results/clone_levers.csv (the README quotes clone_levers_markdown of it)"
 
 # Every yardstick (rules, MPCs untuned and tuned, optima) on the test years and the real year of the default site and
 # of each variant of configs/site/ (04a_yardsticks), YARDSTICK_WORKERS scenarios at a time. Runs are cached under

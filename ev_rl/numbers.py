@@ -19,6 +19,7 @@ from ev_rl.paper import (
     LongRun,
     Results,
     SiteFacts,
+    SiteResults,
     default_test_years,
     kpi,
     macro_stem,
@@ -33,7 +34,7 @@ from .yardsticks import lever_shares
 # %% auto #0
 __all__ = ['FLAT_TOLERANCE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros', 'site_macros',
            'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros', 'lever_macros',
-           'paper_macros', 'numbers_tex']
+           'site_controller_macros', 'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
 def controller_macros(
@@ -345,6 +346,39 @@ def lever_macros(
     out |= {f"lever{macro_stem(y)}": f"{v:.3f}" for y, v in lever_yardsticks(levers).items()}
     return out
 
+# %% ../nbs/07d_numbers.ipynb #e45cf6ff
+def site_controller_macros(
+    site: SiteResults,  # the site controller's records (make site-results)
+) -> dict[str, str]:
+    "Closed-loop agreement and latency, the cost of estimated needs per controller, the shadow year."
+    loop, needs, shadow = site.closed_loop, site.needs, site.shadow
+    diffs = loop[[c for c in loop.columns if c.endswith("_rel_diff")]]
+    out = {
+        "loopControllers": str(len(loop)),
+        "loopMaxDiffPct": f"{100 * diffs.to_numpy().max():.4f}",
+        "loopFallbacks": str(int(loop.fallbacks.sum())),
+        "loopLatencyMedianMs": f"{loop.latency_median_ms.median():.0f}",
+        "loopLatencyWorstPNinetyFiveMs": f"{loop.latency_p95_ms.max():.0f}",
+    }
+    signed = lambda x, d: f"{0:.{d}f}" if round(x, d) == 0 else f"{x:+,.{d}f}"  # no "-0"
+    for (controller, how), r in needs.iterrows():
+        stem = f"needs{macro_stem(how)}{macro_stem(controller)}"
+        out[f"{stem}ObjPct"] = signed(100 * r.objective_increase / r.objective_known, 1)
+        out[f"{stem}EvShortKWh"] = signed(r.ev_not_delivered_increase_kwh, 0)
+        out[f"{stem}BillPen"] = signed(r.bill_increase_pen, 0)
+    for role, r in shadow.iterrows():
+        stem = f"shadow{macro_stem(role)}"
+        out[f"{stem}Controller"] = str(r.controller).replace("_", " ")
+        out[f"{stem}BillKPen"] = f"{float(r.bill_pen) / 1e3:,.0f}"
+        out[f"{stem}CoTwoT"] = f"{float(r.co2_grid_kg) / 1e3:,.0f}"
+        out[f"{stem}PeakKW"] = f"{float(r.billed_peak_max_kw):,.0f}"
+        out[f"{stem}PeakMeanKW"] = f"{float(r.billed_peak_mean_kw):,.0f}"
+        out[f"{stem}EvMWh"] = f"{float(r.ev_delivered_kwh) / 1e3:,.1f}"
+    inc, pol = shadow.loc["incumbent"], shadow.loc["policy"]
+    out["shadowBillChangePct"] = f"{100 * (float(pol.bill_pen) / float(inc.bill_pen) - 1):+.1f}"
+    out["shadowCoTwoChangeT"] = f"{(float(pol.co2_grid_kg) - float(inc.co2_grid_kg)) / 1e3:+,.0f}"
+    return out
+
 # %% ../nbs/07d_numbers.ipynb #cb90de52
 def paper_macros(
     inputs: Inputs,  # every input of the paper
@@ -363,6 +397,7 @@ def paper_macros(
         tuning_macros(inputs.tuning),
         long_run_macros(inputs.long_run, r),
         lever_macros(inputs.levers, inputs.long_run),
+        site_controller_macros(inputs.site),
     ]
     out: dict[str, str] = {}
     for family in families:

@@ -28,8 +28,8 @@ from .stats import iqm
 # %% auto #0
 __all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered', 'macro_stem',
            'require', 'read_result_csv', 'read_result_json', 'Results', 'load_results', 'with_controller', 'LongRun',
-           'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years', 'kpi', 'ci_text',
-           'set_style', 'save_figure']
+           'SiteResults', 'load_site_results', 'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget',
+           'default_test_years', 'kpi', 'ci_text', 'set_style', 'save_figure']
 
 # %% ../nbs/07a_paper.ipynb #f3f1b50e
 def registry() -> dict[str, Row]:
@@ -77,6 +77,7 @@ MAKE_TARGETS = {  # input under the results root -> the make target that writes 
     "long_run": "make long-run (05_train_ppo, then compare.write_run_record)",
     "prior_study_ppo.csv": "make prior-ppo (07_compare with the prior-study preset)",
     "levers.csv": "make levers (06a_tune, job=levers)",
+    "site": "make site-results (09c_site_service: ev-rl agreement, needs, shadow)",
 }
 
 # %% ../nbs/07a_paper.ipynb #38e79417
@@ -249,6 +250,27 @@ class LongRun:
         "The yardsticks' gap closed on the same validation days."
         return self.summary["learning_curve_references"]
 
+# %% ../nbs/07a_paper.ipynb #0a4d61ec
+@dataclass
+class SiteResults:
+    "The site controller's records (make site-results): the closed loop, the cost of estimated needs, the shadow year."
+
+    closed_loop: pd.DataFrame  # per controller: KPIs over the wire, relative differences to in process, latency
+    needs: pd.DataFrame  # per controller and estimate: what estimated requests and departures cost (validation)
+    shadow: pd.DataFrame  # rows incumbent and policy: the 2024 year's bill, CO2, EV energy, billed peaks
+
+
+def load_site_results(
+    folder: str | Path,  # paper/results/site
+) -> SiteResults:
+    "The site controller's records; a missing or broken one is an error naming it and `make site-results`."
+    folder = require(folder, "site")
+    return SiteResults(
+        read_result_csv(folder / "closed_loop.csv", "site").set_index("controller"),
+        read_result_csv(folder / "estimated_needs.csv", "site").set_index(["controller", "estimate"]),
+        read_result_csv(folder / "shadow_real_year.csv", "site").set_index("role"),
+    )
+
 # %% ../nbs/07a_paper.ipynb #9840ce1a
 @dataclass
 class Inputs:
@@ -261,6 +283,7 @@ class Inputs:
     long_run: LongRun  # one PPO run far beyond the comparison's budget (make long-run)
     prior_ppo: pd.DataFrame  # the prior study's PPO settings re-run, scores on the test years (make prior-ppo)
     levers: pd.DataFrame  # the lever study on the validation years (make levers)
+    site: SiteResults  # the site controller's closed loop, estimated needs and shadow year (make site-results)
 
 # %% ../nbs/07a_paper.ipynb #62136b61
 def load_inputs(
@@ -286,6 +309,7 @@ def load_inputs(
         ),
         prior_ppo=read_result_csv(root / "prior_study_ppo.csv", "prior_study_ppo.csv"),
         levers=read_result_csv(root / "levers.csv", "levers.csv"),
+        site=load_site_results(root / "site"),
     )
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4

@@ -18,6 +18,7 @@ from ev_rl.paper import (
     LongRun,
     Results,
     SiteFacts,
+    SiteResults,
     ci_text,
     default_test_years,
     kpi,
@@ -33,7 +34,7 @@ from .yardsticks import INFORMATION_COLUMNS
 __all__ = ['KNOWS_COLUMNS', 'TEST_SETS', 'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table',
            'results_table', 'significance_table', 'decomposition_table', 'information_table', 'test_sets',
            'generalisation_table', 'training_table', 'table_settings', 'hyperparameters_table', 'prior_study_table',
-           'ranking_table', 'lever_yardsticks', 'levers_table', 'summary_table', 'markdown']
+           'ranking_table', 'lever_yardsticks', 'levers_table', 'site_table', 'summary_table', 'markdown']
 
 # %% ../nbs/07c_tables.ipynb #df49678c
 def tex(
@@ -509,6 +510,31 @@ def levers_table(
     frame = pd.DataFrame(rows)
     spec = ">{\\raggedright\\arraybackslash}p{3.2cm}>{\\raggedright\\arraybackslash}p{4.2cm}"
     return Table(frame, spec + "r" * (len(frame.columns) - 2))
+
+# %% ../nbs/07c_tables.ipynb #ef765733
+def site_table(
+    site: SiteResults,  # the site controller's records (make site-results)
+) -> Table:
+    "Closed-loop agreement and latency, and the cost of estimated needs, per controller."
+    loop, needs = site.closed_loop, site.needs
+    diffs = loop[[c for c in loop.columns if c.endswith("_rel_diff")]].max(axis=1)
+    names = list(dict.fromkeys([*loop.index, *needs.index.get_level_values(0)]))
+    signed = lambda x, d: f"{0:.{d}f}" if round(x, d) == 0 else f"{x:+,.{d}f}"
+    rows = []
+    for c in names:
+        cells = {"controller": row(c).short_label}
+        cells["wire vs in process, %"] = f"{100 * diffs[c]:.4f}" if c in loop.index else "-"
+        cells["latency ms (median / p95)"] = (
+            f"{loop.latency_median_ms[c]:.0f} / {loop.latency_p95_ms[c]:.0f}" if c in loop.index else "-"
+        )
+        for how, label in (("earliest", "safe bound"), ("mean", "means")):
+            r = needs.loc[(c, how)] if (c, how) in needs.index else None
+            obj = "-" if r is None else signed(100 * r.objective_increase / r.objective_known, 1)
+            ev = "-" if r is None else signed(r.ev_not_delivered_increase_kwh, 0)
+            cells[f"needs estimated ({label}): objective %, EV short kWh"] = f"{obj}, {ev}"
+        rows.append(cells)
+    frame = pd.DataFrame(rows)
+    return Table(frame, "l" + "r" * (frame.shape[1] - 1))
 
 # %% ../nbs/07c_tables.ipynb #9fb3d832
 def summary_table(

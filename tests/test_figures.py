@@ -44,3 +44,8 @@ def test_a_missing_input_names_the_make_target_that_writes_it(tmp_path):
 def test_readme_quotes_the_generated_summary():
     summary = (ROOT / "paper" / "tables" / "summary.md").read_text()
     assert summary in (ROOT / "README.md").read_text(), "README: paste paper/tables/summary.md (make figures writes it)"
+
+
+def test_readme_quotes_the_generated_site_table():
+    site = (ROOT / "paper" / "tables" / "site.md").read_text()
+    assert site in (ROOT / "README.md").read_text(), "README: paste paper/tables/site.md (make figures writes it)"
