@@ -143,3 +143,12 @@ def test_the_readme_reports_the_yardsticks_as_the_committed_table_makes_them():
 
     table = yardstick_summary_markdown(pd.read_csv(REPOSITORY / "paper" / "results" / "yardsticks.csv"))
     assert table in (REPOSITORY / "README.md").read_text(), "README: paste ev_rl.yardsticks.yardstick_summary_markdown"
+
+
+def test_the_readme_reports_the_clone_levers_as_the_committed_table_makes_them():
+    import pandas as pd
+
+    from ev_rl.tune import clone_levers_markdown
+
+    table = clone_levers_markdown(pd.read_csv(REPOSITORY / "paper" / "results" / "clone_levers.csv"))
+    assert table in (REPOSITORY / "README.md").read_text(), "README: paste ev_rl.tune.clone_levers_markdown"
