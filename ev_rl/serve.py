@@ -608,8 +608,6 @@ class SiteController:
         if fallback or self.settings.mode == "shadow":
             rule = checked_action(self.rule, self.rule.act(None, state), 1 + self.config.ev.n_sockets)
             sent, acted = safe_setpoints(state, rule, self.envelope, usable.battery_idle), self.rule.name
-            if self.settings.mode == "shadow" and policy is None and not problems:
-                pass  # the failure is in `fallback`
         else:
             sent, acted = policy, self.name
         self.tracker.advance(sent.battery_kw / self.config.bess.power_kw)
