@@ -293,6 +293,7 @@ forecast-skill: setup
 data: setup
 	$(BIN)/python -c "from ev_rl.data import write_data_folder; print(*write_data_folder('data', figure_path='figures/data_overview.png'), sep='\n')"
 
+# benchmarks/bench_device.py (CUDA against the CPU) needs a GPU and is run by hand where one is: README, "Performance".
 bench: setup
 	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_env.py
