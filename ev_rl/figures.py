@@ -13,15 +13,16 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from .agents import AGENTS
 from .baselines import plot_dispatch
 from .core import SiteConfig
 from .data import Scenario, scenario_set
-from .paper import LongRun, Results, read_result_csv, row
+from .paper import LongRun, Results, default_test_years, kpi, read_result_csv, row
 from .reward import COMPONENTS, billed_peaks_kw
 
 # %% auto #0
-__all__ = ['COMPONENT_LABELS', 'learning_curves', 'long_run', 'heldout_gap_closed', 'objective_components', 'DispatchYear',
-           'dispatch_year', 'billed_peaks', 'peak_day_of', 'peak_week', 'peak_day']
+__all__ = ['COMPONENT_LABELS', 'learning_curves', 'long_run', 'heldout_gap_closed', 'objective_components', 'pareto_front',
+           'bill_vs_co2', 'DispatchYear', 'dispatch_year', 'billed_peaks', 'peak_day_of', 'peak_week', 'peak_day']
 
 # %% ../nbs/07b_figures.ipynb #aea6808a
 def _step_axis(
@@ -170,6 +171,125 @@ def objective_components(
         title="Where the objective moves, test years",
     )
     ax.legend(ncol=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
+    return fig
+
+# %% ../nbs/07b_figures.ipynb #4b728068
+def _place_labels(
+    ax: plt.Axes,  # axes whose limits are set
+    labelled: list[tuple[float, float, str]],  # (x, y, text) of each point to label, in data units
+    fontsize: float = 7.5,  # points
+) -> None:
+    "Label each point beside it, at the first of four offsets where the text overlaps no other label or point."
+    renderer = ax.figure.canvas.get_renderer()
+    to_px = ax.transData.transform
+    points_px = [to_px((x, y)) for x, y, _ in labelled]
+    taken = []  # bounding boxes of placed labels, pixels
+    offsets = [
+        ((6, 3), "left", "bottom"),
+        ((6, -3), "left", "top"),
+        ((-6, 3), "right", "bottom"),
+        ((-6, -3), "right", "top"),
+    ]
+    for (x, y, text), _ in zip(labelled, points_px):
+        for (dx, dy), ha, va in offsets:
+            label = ax.annotate(
+                text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=fontsize
+            )
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            hits_point = any(box.contains(px, py) for px, py in points_px)
+            if (
+                not hits_point
+                and not any(box.overlaps(b) for b in taken)
+                and ax.bbox.contains(box.x0, box.y0)
+                and ax.bbox.contains(box.x1, box.y1)
+            ):
+                taken.append(box)
+                break
+            label.remove()
+        else:  # no free offset: the first one, overlapping
+            ax.annotate(text, (x, y), xytext=(6, 3), textcoords="offset points", fontsize=fontsize)
+
+# %% ../nbs/07b_figures.ipynb #37b70b16
+def _bill_and_co2(
+    scores: pd.DataFrame,  # rows with total_cost_pen and co2_grid_kg (one per controller, seed and scenario)
+) -> pd.DataFrame:
+    "Per controller and seed: bill (kPEN/yr) and grid CO2 (t/yr), means over the scenarios."
+    per_seed = scores.groupby(["controller", "seed"])[["total_cost_pen", "co2_grid_kg"]].mean()
+    return pd.DataFrame(
+        {"bill_kpen": per_seed["total_cost_pen"] / 1e3, "co2_t": per_seed["co2_grid_kg"] / 1e3}
+    ).reset_index()
+
+
+def pareto_front(
+    points: pd.DataFrame,  # one row per controller: bill_kpen and co2_t
+) -> list[str]:
+    "The controllers (index) that no other one beats on both bill and CO2, by increasing CO2."
+    front = [
+        c
+        for c, p in points.iterrows()
+        if not (
+            (points.bill_kpen <= p.bill_kpen)
+            & (points.co2_t <= p.co2_t)
+            & ((points.bill_kpen < p.bill_kpen) | (points.co2_t < p.co2_t))
+        ).any()
+    ]
+    return sorted(front, key=lambda c: points.loc[c, "co2_t"])
+
+
+def bill_vs_co2(
+    results: Results,  # the comparison's results
+    yardsticks: pd.DataFrame,  # make yardsticks' table (its tuned stochastic MPC is drawn beside them)
+    extra: tuple[str, ...] = ("mpc_stochastic_tuned",),  # yardsticks of that table to draw
+) -> plt.Figure:
+    "Bill against grid CO2 per year on the test years, per controller (IQM) and per seed, with the Pareto front."
+    seeds = _bill_and_co2(results.scores)
+    s = results.scores
+    points = pd.DataFrame(
+        {
+            c: {"bill_kpen": kpi(s, c, "total_cost_pen") / 1e3, "co2_t": kpi(s, c, "co2_grid_kg") / 1e3}
+            for c in results.controllers
+        }
+    ).T
+    years = sorted(s.loc[s.controller == "uncontrolled", "scenario"].unique())
+    for name in extra:
+        rows = default_test_years(yardsticks)
+        rows = rows[rows.controller == name]
+        if sorted(rows.scenario) != years:
+            raise ValueError(f"bill_vs_co2: the yardsticks table lacks {name} on the test years {years}")
+        points.loc[name] = {"bill_kpen": rows.cost_pen.mean() / 1e3, "co2_t": rows.co2_t.mean()}
+    realistic = points.drop(index=["optimum"], errors="ignore")
+    front = pareto_front(realistic)
+    unc = points.loc["uncontrolled"]
+    near = realistic[(realistic.co2_t < unc.co2_t - 1) | (realistic.bill_kpen < unc.bill_kpen - 10)]
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    for c, g in seeds.groupby("controller"):
+        if c in AGENTS:
+            ax.plot(g.co2_t, g.bill_kpen, ".", color=row(c).colour, alpha=0.45, ms=5)
+    ax.plot(points.loc[front, "co2_t"], points.loc[front, "bill_kpen"], "-", color="0.6", lw=1, zorder=1)
+    shown = [c for c in points.index if c in near.index or c == "optimum"]
+    for c in shown:
+        p = points.loc[c]
+        ax.plot(p.co2_t, p.bill_kpen, "D" if c in AGENTS else "o", color=row(c).colour, ms=7, mec="black", mew=0.6)
+    pad_x = 0.08 * (near.co2_t.max() - points.co2_t.min())
+    pad_y = 0.08 * (near.bill_kpen.max() - points.bill_kpen.min())
+    ax.set_xlim(points.co2_t.min() - pad_x, near.co2_t.max() + 3 * pad_x)
+    ax.set_ylim(points.bill_kpen.min() - pad_y, near.bill_kpen.max() + pad_y)
+    far = [row(c).short_label for c in points.index if c not in near.index and c != "optimum"]
+    ax.text(
+        0.99,
+        0.01,
+        f"off the axes, up and right: {', '.join(far)}\n({unc.co2_t:,.0f} t, {unc.bill_kpen:,.0f} kPEN)",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=7.5,
+    )
+    _place_labels(ax, [(points.loc[c, "co2_t"], points.loc[c, "bill_kpen"], row(c).label) for c in shown])
+    ax.set(
+        xlabel="grid CO$_2$ (t per year)",
+        ylabel="bill: energy and demand charges (kPEN per year)",
+        title="Bill against CO$_2$ on the test years (grey: the Pareto front)",
+    )
     return fig
 
 # %% ../nbs/07b_figures.ipynb #42d14ef3

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .agents import AGENTS
 from .baselines import MPC
+from .core import SiteConfig
 from .env import OBS_SIZE
 from ev_rl.paper import (
     PRIOR_STUDY,
@@ -27,14 +28,23 @@ from ev_rl.paper import (
     row,
     time_budget,
 )
+from .reward import co2_price_pen_per_t
 from .stats import time_to_quality
-from .tables import LEVER_LABELS, TEST_SETS, lever_yardsticks, test_sets, tex
+from ev_rl.tables import (
+    CO2_PRICES_PEN_PER_T,
+    LEVER_LABELS,
+    TEST_SETS,
+    lever_yardsticks,
+    reweighted_objective,
+    test_sets,
+    tex,
+)
 from .yardsticks import lever_shares
 
 # %% auto #0
 __all__ = ['FLAT_TOLERANCE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros', 'site_macros',
            'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros', 'lever_macros',
-           'site_controller_macros', 'paper_macros', 'numbers_tex']
+           'co2_price_macros', 'site_controller_macros', 'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
 def controller_macros(
@@ -346,6 +356,47 @@ def lever_macros(
     out |= {f"lever{macro_stem(y)}": f"{v:.3f}" for y, v in lever_yardsticks(levers).items()}
     return out
 
+# %% ../nbs/07d_numbers.ipynb #7162443e
+def _trade_text(
+    results: Results,  # the comparison's results
+    agent: str,  # an agent of it
+    against: str,  # a yardstick of it
+) -> str:
+    "What `agent` pays or saves against `against` per year in bill and CO2, and the price per tonne of its trade."
+    s = results.scores
+    bill = (kpi(s, agent, "total_cost_pen") - kpi(s, against, "total_cost_pen")) / 1e3  # kPEN
+    co2 = (kpi(s, against, "co2_grid_kg") - kpi(s, agent, "co2_grid_kg")) / 1e3  # t saved
+    if bill > 0 and co2 > 0:
+        price = 1e3 * bill / co2
+        return f"bills {bill:,.0f} kPEN a year more and emits {co2:,.0f} t less, {price:,.0f} PEN per tonne saved"
+    if bill <= 0 and co2 >= 0:
+        return f"bills {-bill:,.0f} kPEN a year less and emits {co2:,.0f} t less"
+    if bill >= 0 and co2 <= 0:
+        return f"bills {bill:,.0f} kPEN a year more and emits {-co2:,.0f} t more"
+    return f"bills {-bill:,.0f} kPEN a year less and emits {-co2:,.0f} t more, {1e3 * bill / co2:,.0f} PEN per tonne"
+
+
+def co2_price_macros(
+    results: Results,  # the comparison's results
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+) -> dict[str, str]:
+    "The objective's CO2 price, PPO's trade against MPC with learned forecasts, and the ranking at lower prices."
+    s, low = results.scores, min(p for p in CO2_PRICES_PEN_PER_T if p > 0)
+    rank = {}
+    for price in (low, 0.0):
+        rescored = s.assign(objective=reweighted_objective(s, price, config))
+        level = {c: kpi(rescored, c, "objective") for c in results.controllers if c != "optimum"}
+        rank[price] = sorted(level, key=level.get)
+    above = rank[low].index("ppo") < rank[low].index("mpc_learned")
+    return {
+        "coTwoPriceObjective": f"{co2_price_pen_per_t(config or SiteConfig()):,.0f}",
+        "coTwoPriceLow": f"{low:,.0f}",
+        "coTwoTradePpoMpcLearned": _trade_text(results, "ppo", "mpc_learned"),
+        "coTwoTradePpoBcBatteryMpcLearned": _trade_text(results, "ppo_bc_battery", "mpc_learned"),
+        "reweightPpoMpcLearnedLow": "still ranks above" if above else "ranks below",
+        "reweightBestUnpriced": row(rank[0.0][0]).label,
+    }
+
 # %% ../nbs/07d_numbers.ipynb #e45cf6ff
 def site_controller_macros(
     site: SiteResults,  # the site controller's records (make site-results)
@@ -398,6 +449,7 @@ def paper_macros(
         long_run_macros(inputs.long_run, r),
         lever_macros(inputs.levers, inputs.long_run),
         site_controller_macros(inputs.site),
+        co2_price_macros(r),
     ]
     out: dict[str, str] = {}
     for family in families:

@@ -16,7 +16,8 @@ from .core import SiteConfig
 
 # %% auto #0
 __all__ = ['COMPONENTS', 'TRAJECTORY_KEYS', 'ObjectiveScales', 'weights_array', 'DemandChargeMeter', 'demand_charges_pen',
-           'billed_peaks_kw', 'step_costs', 'objective_factors', 'weighted_costs', 'episode_kpis']
+           'billed_peaks_kw', 'step_costs', 'objective_factors', 'weighted_costs', 'co2_price_pen_per_t',
+           'episode_kpis']
 
 # %% ../nbs/02_reward.ipynb #5a56243a
 COMPONENTS = ("co2", "solar", "ev", "ramp", "cost")
@@ -229,6 +230,14 @@ def weighted_costs(
     "Each raw cost times its weight over its reference size, $w_k x_k / s_k$ (dimensionless), same shape."
     factors = np.array([objective_factors(config)[k] for k in COMPONENTS])
     return factors.reshape((-1,) + (1,) * (np.ndim(raw) - 1)) * raw
+
+# %% ../nbs/02_reward.ipynb #a5ed0455
+def co2_price_pen_per_t(config: SiteConfig) -> float:
+    "The bill (PEN) the objective trades for one tonne of grid CO2: (w_co2 / s_co2) / (w_cost / s_cost) x 1,000."
+    factors = objective_factors(config)
+    if factors["cost"] <= 0:
+        raise ValueError("co2_price_pen_per_t: the objective's cost weight (reward.cost) is 0: CO2 has no price in PEN")
+    return 1000.0 * factors["co2"] / factors["cost"]
 
 # %% ../nbs/02_reward.ipynb #3f7a68e3
 TRAJECTORY_KEYS = (

@@ -26,15 +26,17 @@ from ev_rl.paper import (
     row,
     time_budget,
 )
+from .reward import co2_price_pen_per_t
 from .stats import iqm
 from .tune import LEVER_STUDY
 from .yardsticks import INFORMATION_COLUMNS
 
 # %% auto #0
-__all__ = ['KNOWS_COLUMNS', 'TEST_SETS', 'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table',
-           'results_table', 'significance_table', 'decomposition_table', 'information_table', 'test_sets',
-           'generalisation_table', 'training_table', 'table_settings', 'hyperparameters_table', 'prior_study_table',
-           'ranking_table', 'lever_yardsticks', 'levers_table', 'site_table', 'summary_table', 'markdown']
+__all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'TEST_SETS', 'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex',
+           'tabular', 'Table', 'results_table', 'significance_table', 'reweighted_objective', 'reweighted_table',
+           'decomposition_table', 'information_table', 'test_sets', 'generalisation_table', 'training_table',
+           'table_settings', 'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks',
+           'levers_table', 'site_table', 'summary_table', 'markdown']
 
 # %% ../nbs/07c_tables.ipynb #df49678c
 def tex(
@@ -141,6 +143,52 @@ def significance_table(
         " & kPEN/yr ($\\Delta$) & t/yr ($\\Delta$) & MWh/yr & peak / off-peak, kW & delivered & cycles/yr \\\\"
     )
     return Table(pd.DataFrame(rows), "lrrrrrr", header=header)
+
+# %% ../nbs/07c_tables.ipynb #76d4b01d
+CO2_PRICES_PEN_PER_T = (2000.0, 500.0, 0.0)  # CO2 prices besides the objective's own: a fraction of it, about an
+# emissions-trading price (some 130 USD), and none (the bill alone, with the other components as they are)
+
+
+def reweighted_objective(
+    scores: pd.DataFrame,  # one row per controller, seed and scenario, with objective and objective/co2
+    price_pen_per_t: float,  # the price of a tonne of grid CO2, PEN
+    config: SiteConfig | None = None,  # the site whose objective scored them (default: Iquitos)
+) -> pd.Series:
+    "Each row's objective with grid CO2 priced at `price_pen_per_t` instead of the objective's own price."
+    if price_pen_per_t < 0:
+        raise ValueError(f"reweighted_objective: price_pen_per_t = {price_pen_per_t}: a price >= 0 PEN per tonne")
+    factor = price_pen_per_t / co2_price_pen_per_t(config or SiteConfig())
+    return scores["objective"] + (factor - 1.0) * scores["objective/co2"]
+
+
+def reweighted_table(
+    results: Results,  # the comparison's results
+    prices_pen_per_t: tuple[float, ...] = CO2_PRICES_PEN_PER_T,  # CO2 prices besides the objective's own
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+) -> Table:
+    "J at each CO2 price as a change from uncontrolled charging (IQM) with each realistic controller's rank."
+    own = co2_price_pen_per_t(config or SiteConfig())
+    prices = (own, *prices_pen_per_t)
+    s, cells = results.scores, {}
+    for price in prices:
+        rescored = s.assign(objective=reweighted_objective(s, price, config))
+        unc = kpi(rescored, "uncontrolled", "objective")
+        change = {c: 100 * (kpi(rescored, c, "objective") / unc - 1) for c in results.controllers}
+        ranked = sorted((c for c in change if c != "optimum"), key=change.get)
+        cells[price] = {
+            c: f"{d:+.2f} %" + ("" if c == "optimum" else f" ({ranked.index(c) + 1})") for c, d in change.items()
+        }
+    frame = pd.DataFrame(
+        {"controller": [row(c).short_label for c in results.controllers]}
+        | {f"{p:,.0f} PEN/t": [cells[p][c] for c in results.controllers] for p in prices}
+    )
+    header = (
+        f" & \\multicolumn{{{len(prices)}}}{{c}}{{grid CO\\textsubscript{{2}} priced at (PEN per tonne)}} \\\\\n"
+        f"\\cmidrule(l){{2-{len(prices) + 1}}} & "
+        + " & ".join([f"{own:,.0f} (the objective's)", *(f"{p:,.0f}" for p in prices_pen_per_t)])
+        + " \\\\"
+    )
+    return Table(frame, "l" + "r" * len(prices), header=header)
 
 # %% ../nbs/07c_tables.ipynb #52539d87
 def decomposition_table(
