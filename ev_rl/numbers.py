@@ -59,6 +59,11 @@ def controller_macros(
             for col, suffix in [("iqm", ""), ("ci_low", "Low"), ("ci_high", "High")]:
                 out[f"{key}{m}{suffix}"] = f"{agg.loc[(c, metric), col]:.{d}f}"
         out[f"runs{m}"] = str(int(agg.loc[(c, "objective"), "n_runs"]))
+        g = agg.loc[(c, "gap_closed")]
+        if g.n_runs > 1:  # an agent: the mean beside the IQM, and its failed seeds (below 0.9 x the median seed)
+            for col, suffix in [("mean", ""), ("mean_ci_low", "Low"), ("mean_ci_high", "High")]:
+                out[f"meanGap{m}{suffix}"] = f"{g[col]:.3f}"
+            out[f"failed{m}"] = f"{round(g.failure_rate * g.n_runs)} of {int(g.n_runs)}"
         cost, co2 = kpi(s, c, "total_cost_pen"), kpi(s, c, "co2_grid_kg")
         out[f"cost{m}"] = f"{cost / 1e3:,.0f}"
         out[f"costDelta{m}"] = f"{100 * (cost / unc['total_cost_pen'] - 1):+.1f}"
@@ -98,6 +103,9 @@ def pair_macros(
         m = macro_stem(a) + macro_stem(y)
         out[f"wins{m}"], out[f"losses{m}"], out[f"pairs{m}"] = str(p.wins), str(p.losses), str(p.n_pairs)
         out[f"wilcoxon{m}"] = f"{p.wilcoxon_p:.1e}"
+        out[f"seedsBetter{m}"] = f"{p.seed_probability_of_improvement * p.n_seeds:.0f} of {int(p.n_seeds)}"
+        out[f"seedSign{m}"] = f"{p.seed_sign_test_p:.2g}"  # sign test on the seed means: seeds are the unit
+        out[f"seedWilcoxon{m}"] = f"{p.seed_wilcoxon_p:.2g}"
         out[f"dJ{m}"] = f"{p.mean_difference:+.4f}"
         out[f"dJPct{m}"] = f"{100 * p.mean_difference / agg.loc[(y, 'objective'), 'iqm']:.2f}"
         out[f"costGap{m}"] = f"{(kpi(s, a, 'total_cost_pen') - kpi(s, y, 'total_cost_pen')) / 1e3:+,.0f}"

@@ -92,6 +92,24 @@ def _pairs(
     paired = results.paired
     return paired[paired.metric == "objective"].set_index(["controller", "yardstick"])
 
+# %% ../nbs/07c_tables.ipynb #b6ca0be1
+def _mean_text(
+    results: Results,  # the comparison's results
+    controller: str,  # a controller of it
+) -> str:
+    "Mean gap closed with its 95 % seed-bootstrap interval; a deterministic controller's mean alone."
+    r = results.agg.loc[(controller, "gap_closed")]
+    return f"{r['mean']:.3f}" if r.n_runs == 1 else f"{r['mean']:.3f} [{r.mean_ci_low:.3f}, {r.mean_ci_high:.3f}]"
+
+
+def _failed_text(
+    results: Results,  # the comparison's results
+    controller: str,  # a controller of it
+) -> str:
+    "Seeds below 0.9 x the median seed's gap closed, `1 / 5`; a dash for a deterministic controller."
+    r = results.agg.loc[(controller, "gap_closed")]
+    return "-" if r.n_runs == 1 else f"{round(r.failure_rate * r.n_runs)} / {int(r.n_runs)}"
+
 # %% ../nbs/07c_tables.ipynb #09f162ee
 def results_table(
     results: Results,  # the comparison's results
@@ -106,16 +124,25 @@ def results_table(
                 "controller": row(c).short_label,
                 "objective J": ci_text(results, c, "objective", 4),
                 "gap closed": ci_text(results, c, "gap_closed", 3),
+                "mean gap closed": _mean_text(results, c),
+                "failed seeds": _failed_text(results, c),
                 f"vs {row(against).short_label}: mean ΔJ": f"{p.mean_difference:+.4f}" if p is not None else "-",
                 "wins / losses": f"{int(p.wins)} / {int(p.losses)}" if p is not None else "-",
                 "Wilcoxon p": f"{p.wilcoxon_p:.2g}" if p is not None else "-",
+                "seeds better (sign p)": (
+                    f"{p.seed_probability_of_improvement * p.n_seeds:.0f} / {int(p.n_seeds)} ({p.seed_sign_test_p:.2g})"
+                    if p is not None
+                    else "-"
+                ),
             }
         )
     header = (
-        f" & objective $J$ & gap closed & \\multicolumn{{3}}{{c}}{{against {tex(row(against).label)}}} \\\\\n"
-        "\\cmidrule(l){4-6} & [95\\,\\% CI] & [95\\,\\% CI] & mean $\\Delta J$ & wins / losses & Wilcoxon $p$ \\\\"
+        " & objective $J$ & gap closed & gap closed & failed"
+        f" & \\multicolumn{{4}}{{c}}{{against {tex(row(against).label)}}} \\\\\n"
+        "\\cmidrule(l){6-9} & IQM [95\\,\\% CI] & IQM [95\\,\\% CI] & mean [95\\,\\% CI] & seeds"
+        " & mean $\\Delta J$ & wins / losses & Wilcoxon $p$ & seeds better (sign $p$) \\\\"
     )
-    return Table(pd.DataFrame(rows), "lrrrcr", header=header)
+    return Table(pd.DataFrame(rows), "lrrrcrcrc", header=header)
 
 # %% ../nbs/07c_tables.ipynb #0539b379
 def significance_table(
