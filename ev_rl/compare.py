@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 import shutil
 from pathlib import Path
 
@@ -38,8 +40,8 @@ from .yardsticks import site_variant
 
 # %% auto #0
 __all__ = ['COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'TEST_RECORD_KPIS', 'BAR', 'train_all', 'collect_runs',
-           'hyperparameters', 'typical_series', 'score_other_sites', 'write_results', 'compact_results',
-           'write_run_record', 'run_record_markdown', 'agents_summary', 'agents_summary_markdown']
+           'hyperparameters', 'typical_series', 'score_other_sites', 'machine_record', 'write_results',
+           'compact_results', 'write_run_record', 'run_record_markdown', 'agents_summary', 'agents_summary_markdown']
 
 # %% ../nbs/07_compare.ipynb #2d99defe
 def _curve_schedule(
@@ -254,6 +256,24 @@ def score_other_sites(
                 rows.append({**row, "run": run.name, **k})
     return pd.DataFrame(rows)
 
+# %% ../nbs/07_compare.ipynb #c17d80f7
+def machine_record() -> dict:
+    "The machine this process runs on: processor model, logical CPUs, memory (GiB), OS; recorded with the results."
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")
+        ]
+        model = names[0] if names else model
+    return {
+        "cpu": model,
+        "logical_cpus": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "system": f"{platform.system()} {platform.release()}",
+        "ray_address": os.environ.get("RAY_ADDRESS", ""),  # set: the runs trained on that cluster, not here
+    }
+
 # %% ../nbs/07_compare.ipynb #da5fdb00
 def write_results(
     results_dir: str | Path,  # the comparison's folder (relative: to the checkout, `ev_rl.paths.resolve`)
@@ -303,6 +323,7 @@ def write_results(
                 "validation": {k: first[k] for k in ("validation_scenarios", "validation_days")}
                 | {"windows": "one per quarter (validation_set)"},
                 "train_wall_seconds": train_wall_seconds,
+                "machine": machine_record(),
                 "command": run_command(),
             },
             indent=1,

@@ -113,6 +113,19 @@ def pair_macros(
         out[f"verdict{m}"] = verdict(results, a, y)
     return out
 
+# %% ../nbs/07d_numbers.ipynb #538b6a63
+def _machine_text(
+    compare: dict,  # compare.json
+    training: pd.DataFrame,  # the training summary (its torch device per agent)
+) -> str:
+    "Where the runs trained: the recorded machine (logical CPUs, processor, memory) and the torch device."
+    device = ", ".join(sorted(set(training.device)))
+    m = compare.get("machine")
+    if not m:
+        return f"the {device} of a machine these results do not record (make compare records it since 2026-12-05)"
+    where = f"a Ray cluster ({m['ray_address']})" if m.get("ray_address") else f"{m['logical_cpus']} logical CPUs"
+    return f"{where}, {m['cpu']}, {m['memory_gib']:g} GiB of memory; torch on the {device}"
+
 # %% ../nbs/07d_numbers.ipynb #1eb57c58
 def protocol_macros(
     results: Results,  # the comparison's results
@@ -122,20 +135,17 @@ def protocol_macros(
     budget = time_budget(results)
     if budget is None:
         raise ValueError(f"{results.folder}: the agents' runs had no common time budget (make compare gives them one)")
-    if not compare.get("train_wall_seconds"):
-        raise ValueError(f"{results.folder / 'compare.json'}: no train_wall_seconds; make compare records it")
     hyper = results.hyperparameters
     return {
         "curveDays": str(compare["validation"]["validation_days"]),
         "curveScenarios": str(compare["validation"]["validation_scenarios"]),
         "nSeeds": str(len(params["seeds"])),
         "workers": str(params.get("workers", 1)),
-        "trainWallMinutes": f"{compare['train_wall_seconds'] / 60:,.0f}",
         "evalDays": str(params["test_days"]),
         "evalScenarios": str(params["test_scenarios"]),
         "algorithms": ", ".join(row(a).short_label for a in results.learned),
         "totalTrainMinutes": f"{(training.train_seconds * training.seeds).sum() / 60:,.1f}",
-        "device": ", ".join(sorted(set(training.device))),
+        "device": _machine_text(compare, training),
         "timeBudget": f"{budget:,.0f}",
         "presets": ", ".join(sorted({str(hyper[a]["preset"]) for a in results.learned})),
     }
