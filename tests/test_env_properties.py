@@ -91,3 +91,45 @@ def test_full_setpoint_serves_every_feasible_session():
     )
     got = run_and_check(scenario, np.ones((6, 39)))
     np.testing.assert_allclose(got, [5.5, 10.0])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios(), st.data())
+def test_episode_windows_run_the_rows_they_cover(scenario, data):
+    """Three copies reset to random windows [start, stop) of a scenario: each runs stop - start steps on the scenario's
+    rows there, from the initial SOC with the vehicles present at `start` asking their whole requests, the physical
+    contract holding; its flows are those of a one-copy run of the same window (batched equals single)."""
+    n, cfg = scenario.n_steps, scenario.config
+    bounds = [sorted(data.draw(st.lists(st.integers(0, n), min_size=2, max_size=2, unique=True))) for _ in range(3)]
+    start, stop = np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
+    compiled = compile_scenario(scenario)
+    energy = scenario.sessions["energy_requested_kwh"].to_numpy()
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    actions = rng.uniform(-1.2, 1.2, (n, 3, 39))
+    batched = BatchedSimulator([compiled], 3)
+    batched.reset(start=start, stop=stop)
+    together = [batched.step(actions[k]) for k in range(int((stop - start).min()))]
+    assert batched.done.tolist() == (stop - start == (stop - start).min()).tolist()
+    for i in range(3):
+        sim = BatchedSimulator([compiled], 1)
+        sim.reset(start=start[i], stop=stop[i])
+        plugged = compiled.session_index[start[i]]
+        asked = np.where(plugged >= 0, energy[np.maximum(plugged, 0)], 0.0)
+        np.testing.assert_array_equal(sim.remaining_kwh[0], asked)
+        assert sim.energy_kwh[0] == cfg.bess.initial_soc * cfg.bess.capacity_kwh
+        for k in range(stop[i] - start[i]):
+            assert not sim.done[0]
+            out = {key: v[0] for key, v in sim.step(actions[k, i][None, :]).items()}
+            t = start[i] + k
+            assert (out["pv_kwh"], out["mall_kwh"]) == (
+                scenario.pv_kw[t] * cfg.simulation.dt_h,
+                scenario.mall_kw[t] * cfg.simulation.dt_h,
+            )
+            supply = out["pv_kwh"] + out["grid_import_kwh"] + out["bess_discharge_kwh"]
+            use = (
+                out["mall_kwh"] + out["ev_kwh"] + out["bess_charge_kwh"] + out["grid_export_kwh"] + out["curtailed_kwh"]
+            )
+            assert abs(supply - use) <= TOL
+            if k < len(together):
+                assert {key: v[i] for key, v in together[k].items()} == out
+        assert sim.done[0] and sim.t[0] == stop[i]
