@@ -5,6 +5,7 @@
 # %% ../nbs/07b_figures.ipynb #e4ebef64
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import matplotlib
@@ -14,15 +15,16 @@ import pandas as pd
 import seaborn as sns
 
 from .agents import AGENTS
-from .baselines import plot_dispatch
 from .core import SiteConfig
 from .data import Scenario, scenario_set
 from .paper import LongRun, Results, default_test_years, kpi, read_result_csv, row
 from .reward import COMPONENTS, billed_peaks_kw
+from .stats import iqm
 
 # %% auto #0
-__all__ = ['COMPONENT_LABELS', 'learning_curves', 'long_run', 'heldout_gap_closed', 'objective_components', 'pareto_front',
-           'bill_vs_co2', 'DispatchYear', 'dispatch_year', 'billed_peaks', 'peak_day_of', 'peak_week', 'peak_day']
+__all__ = ['AGENT_LINESTYLES', 'COMPONENT_LABELS', 'curve_by_evaluation', 'learning_curves', 'long_run', 'heldout_gap_closed',
+           'objective_components', 'pareto_front', 'bill_vs_co2', 'DispatchYear', 'dispatch_year', 'billed_peaks',
+           'peak_day_of', 'peak_week', 'peak_day']
 
 # %% ../nbs/07b_figures.ipynb #aea6808a
 def _step_axis(
@@ -42,45 +44,102 @@ def _levels(
     names = [n for n in dict(references) if n not in ("uncontrolled", "optimum")]
     return sorted(names, key=lambda n: (row(n).order, n))
 
+# %% ../nbs/07b_figures.ipynb #2dc5a3f9
+def curve_by_evaluation(
+    curves: pd.DataFrame,  # validation curves: controller, seed, timesteps, train_seconds, gap_closed
+    agent: str,  # an agent of them
+) -> pd.DataFrame:
+    "Per evaluation (the k-th of each seed): median training seconds and steps, IQM and range of gap closed over seeds."
+    runs = curves[(curves.controller == agent) & (curves.seed >= 0)].sort_values(["seed", "timesteps"])
+    if runs.empty:
+        raise ValueError(f"curve_by_evaluation: no validation curve of {agent!r}")
+    g = runs.assign(k=runs.groupby("seed").cumcount()).groupby("k")
+    return pd.DataFrame(
+        {
+            "seconds": g.train_seconds.median(),
+            "timesteps": g.timesteps.median(),
+            "iqm": g.gap_closed.apply(lambda x: iqm(x.to_numpy())),
+            "low": g.gap_closed.min(),
+            "high": g.gap_closed.max(),
+            "n_seeds": g.seed.nunique(),
+        }
+    )
+
+
+AGENT_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))  # the agents in order: told apart in grey
+
+
+def _level_labels(
+    ax: plt.Axes,  # the axis whose right edge carries the labels
+    levels: dict[str, float],  # label -> its level
+    low: float,  # the axis' lower limit
+    gap: float = 0.06,  # least distance between two labels, in data units
+) -> None:
+    "Each yardstick's name at its level on the right edge, nudged up so that no two overlap."
+    placed = []
+    for label, y in sorted(levels.items(), key=lambda kv: kv[1]):
+        at = max([y, low + gap / 2, *(p + gap for p in placed)])
+        placed.append(at)
+        ax.annotate(
+            label,
+            (1, y),
+            xytext=(1.02, at),
+            xycoords=("axes fraction", "data"),
+            textcoords=("axes fraction", "data"),
+            fontsize=7,
+            va="center",
+            arrowprops=dict(arrowstyle="-", lw=0.5, color="0.5"),
+        )
+
 # %% ../nbs/07b_figures.ipynb #99abab22
 def learning_curves(
     results: Results,  # the comparison's results
+    low: float = -0.15,  # the axis' lower limit: agents below it are named in the panel, not drawn to the bottom
 ) -> plt.Figure:
-    "Validation gap closed over environment steps, one panel per agent, with the yardsticks' levels."
-    vbands, vcurves = results.validation_curve_bands, results.validation_curves
+    "Validation gap closed of every agent against training seconds (the protocol's axis) and environment steps."
+    vcurves = results.validation_curves
     levels = vcurves[vcurves.seed < 0].set_index("controller")["gap_closed"]
-    per_agent = vcurves[vcurves.seed >= 0].groupby("controller")
     learned = results.learned
-    ncols = 2 if len(learned) > 1 else 1
-    nrows = int(np.ceil(len(learned) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5, 2.4 * nrows + 0.6), sharey=True, squeeze=False)
-    for ax, agent in zip(axes.flat, learned):
-        b, colour = vbands[vbands.controller == agent], row(agent).colour
-        ax.plot(b.timesteps, b.iqm, color=colour, marker="o", ms=2.5, label="IQM over seeds")
-        ax.fill_between(b.timesteps, b.ci_low, b.ci_high, color=colour, alpha=0.25, lw=0, label="95 % CI")
+    fig, (by_time, by_steps) = plt.subplots(1, 2, figsize=(6.5, 3.6), sharey=True)
+    below = {}
+    for agent, style in zip(learned, itertools.cycle(AGENT_LINESTYLES)):
+        c, colour = curve_by_evaluation(vcurves, agent), row(agent).colour
+        kw = dict(color=colour, ls=style, lw=1.4, marker="o" if len(c) <= 2 else None, ms=4)  # a lone point shows
+        by_time.plot(c.seconds, c.iqm, label=row(agent).label, **kw)
+        by_time.fill_between(c.seconds, c.low, c.high, color=colour, alpha=0.15, lw=0)
+        moved = c[c.timesteps > 0]
+        if len(moved):  # a clone learns from demonstrations: no environment step
+            by_steps.plot(moved.timesteps, moved.iqm, **kw)
+            by_steps.fill_between(moved.timesteps, moved.low, moved.high, color=colour, alpha=0.15, lw=0)
+        if c.iqm.min() < low:
+            below[row(agent).short_label] = c.iqm.min()
+    for ax in (by_time, by_steps):
         for ref in _levels(levels):
-            ax.axhline(levels[ref], color=row(ref).colour, ls="--", lw=1)
+            ax.axhline(levels[ref], color=row(ref).colour, ls=(0, (4, 2)), lw=0.9)
         ax.axhline(0, color=row("uncontrolled").colour, lw=0.8)
         ax.axhline(1, color=row("optimum").colour, lw=0.8)
-        seconds = per_agent.get_group(agent).train_seconds.max()
-        ax.set_title(f"{row(agent).label}: {int(b.n_seeds.max())} seeds, {seconds:,.0f} s of training", fontsize=8)
-        _step_axis(ax, b.timesteps.max())
-    for ax in axes.flat[len(learned) :]:
-        ax.axis("off")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("validation gap closed (-)")
-    axes[0, 0].set_ylim(min(-0.2, float(vbands.ci_low.min()) - 0.05), 1.05)
-    handles = [
-        matplotlib.lines.Line2D([], [], color=row(r).colour, ls="--", lw=1, label=f"{row(r).label} ({levels[r]:.2f})")
-        for r in _levels(levels)
-    ]
-    handles += [
-        matplotlib.lines.Line2D([], [], color=row("uncontrolled").colour, lw=0.8, label="uncontrolled (0)"),
-        matplotlib.lines.Line2D([], [], color=row("optimum").colour, lw=0.8, label="optimum (1)"),
-    ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, -0.01), frameon=False)
-    fig.suptitle("Learning curves on the validation years (0: uncontrolled, 1: optimum)", fontsize=9)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    by_time.set_ylim(low, 1.05)
+    by_time.set(xlabel="training (s): the protocol's axis", ylabel="validation gap closed (-)")
+    by_steps.set_xscale("log")
+    by_steps.set(xlabel="environment steps (log)")
+    _level_labels(
+        by_steps,
+        {row(r).short_label: levels[r] for r in _levels(levels)} | {"uncontrolled": 0.0, "optimum": 1.0},
+        low,
+    )
+    if below:
+        by_time.text(
+            0.98,
+            0.03,
+            "below the axis: " + ", ".join(f"{k} (IQM down to {v:.2f})" for k, v in below.items()),
+            transform=by_time.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+        )
+    fig.legend(loc="lower center", ncol=3, fontsize=7.5, frameon=False, bbox_to_anchor=(0.45, -0.01))
+    fig.suptitle("Validation curves: IQM over seeds (line) and their range (band)", fontsize=9)
+    fig.tight_layout(rect=(0, 0.13, 0.86, 1))
     return fig
 
 # %% ../nbs/07b_figures.ipynb #c999858d
@@ -335,22 +394,37 @@ def dispatch_year(
 
 # %% ../nbs/07b_figures.ipynb #751ea733
 def billed_peaks(
-    year: DispatchYear,  # the first test year's dispatch
+    year: DispatchYear,  # the first test year's dispatch (with uncontrolled charging)
 ) -> plt.Figure:
-    "Billed monthly peaks of the first test year per controller: peak period and the rest of the day."
-    tariff = year.scenario.config.tariff
-    fig, axes = plt.subplots(1, 2, figsize=(6.5, 2.9), sharey=True)
+    "Billed monthly peaks below uncontrolled charging's (kW), per controller and month: peak period and the rest."
+    tariff, shown = year.scenario.config.tariff, [c for c in year.controllers if c != "uncontrolled"]
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 2 * (0.24 * len(shown) + 0.9)), sharex=True)
     for ax, column, title, rate in [
         (axes[0], "peak_kw", "peak period (18:00-23:00)", tariff.peak_demand_charge_per_kw_month),
         (axes[1], "offpeak_kw", "rest of the day", tariff.offpeak_demand_charge_per_kw_month),
     ]:
-        for c in year.controllers:
-            b = year.billed[c]
-            ax.plot(b.index, b[column], marker="o", ms=2.5, lw=1.2, color=row(c).colour, label=row(c).label)
-        ax.set(xticks=range(1, 13), xlabel="month of the first test year", title=f"{title}: {rate:g} PEN/kW-month")
-    axes[0].set_ylabel("billed peak import (kW)")
-    axes[0].legend(fontsize=6, ncol=2, loc="lower left")
-    fig.suptitle(f"Billed monthly peaks, {year.scenario.name}", fontsize=9)
+        cut = pd.DataFrame(
+            {row(c).label: year.billed["uncontrolled"][column] - year.billed[c][column] for c in shown}
+        ).T
+        sns.heatmap(
+            cut,
+            ax=ax,
+            cmap="RdBu",
+            center=0,
+            annot=True,
+            fmt=".0f",
+            annot_kws={"fontsize": 7},
+            cbar=False,
+            linewidths=0.3,
+            linecolor="white",
+        )
+        ax.set(xlabel="", ylabel="", title=f"{title}: {rate:g} PEN/kW-month")
+        ax.title.set_fontsize(8)
+        ax.tick_params(axis="both", labelsize=7)
+    fig.suptitle(
+        f"Billed monthly peak below uncontrolled charging's (kW; blue: lower, red: higher), {year.scenario.name}",
+        fontsize=9,
+    )
     fig.tight_layout()
     return fig
 
@@ -369,58 +443,63 @@ def peak_day_of(
 def peak_week(
     year: DispatchYear,  # the first test year's dispatch
 ) -> plt.Figure:
-    "Battery state of charge and grid import per controller over the week around the year's peak day."
+    "Battery state of charge, and grid import against uncontrolled charging's, over the week around the peak day."
     scenario, spd, tariff = year.scenario, year.steps_per_day, year.scenario.config.tariff
     peak_day, n_days = peak_day_of(year), scenario.n_steps // spd
     span = min(7, n_days)  # a week, or the whole episode if shorter
     first_day = int(np.clip(peak_day - 3, 0, n_days - span))
     week = slice(first_day * spd, (first_day + span) * spd)
     hours = np.arange(week.stop - week.start) * scenario.dt_h / 24  # days from the week's start
-    fig, axes = plt.subplots(2, 1, figsize=(6.5, 4.6), sharex=True)
-    for c in year.controllers:
-        soc = 100 * year.series[c].bess_soc.to_numpy()[week]
-        axes[0].plot(hours, soc, color=row(c).colour, lw=1, label=row(c).label)
-        axes[1].plot(hours, year.import_kw[c][week], color=row(c).colour, lw=1)
+    base = year.import_kw["uncontrolled"][week]
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.0), sharex=True)
+    for c, style in zip(year.controllers, itertools.cycle(("-", "--", "-.", ":"))):
+        kw = dict(color=row(c).colour, lw=1.1, ls=style)
+        axes[0].plot(hours, 100 * year.series[c].bess_soc.to_numpy()[week], label=row(c).label, **kw)
+        axes[1].plot(hours, year.import_kw[c][week] - base, **kw)
     for ax in axes:
         for d in range(span):  # the peak periods, shaded
             ax.axvspan(d + tariff.peak_start_hour / 24, d + tariff.peak_end_hour / 24, color="0.9", lw=0, zorder=0)
     axes[0].set(ylabel="battery state of charge (%)", ylim=(0, 102))
     start = f"{scenario.time[week.start]:%d %B %Y}"
-    axes[1].set(ylabel="grid import (kW)", xlabel=f"days from {start} (peak periods shaded)")
-    axes[0].legend(fontsize=6, ncol=4, loc="lower left")
+    axes[1].set(
+        ylabel="grid import minus\nuncontrolled charging's (kW)",
+        xlabel=f"days from {start} (peak periods shaded)",
+    )
+    fig.legend(loc="lower center", ncol=3, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.01))
     axes[0].set_title(f"The week of the highest peak-period import, {scenario.name}", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
 
 # %% ../nbs/07b_figures.ipynb #58562ad1
 def peak_day(
     year: DispatchYear,  # the first test year's dispatch
+    from_hour: int = 14,  # the first hour drawn: the evening is where the peak-period bill is set
 ) -> plt.Figure:
-    "Each controller's dispatch on the year's peak day: sources stacked against uses, one panel per controller."
-    scenario, day, panels = year.scenario, peak_day_of(year), year.controllers
-    ncols = 2
-    nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5, 2.0 * nrows + 0.5), sharex=True, sharey=True, squeeze=False)
-    for ax, c in zip(axes.flat, panels):
-        flows = {k: year.series[c][k].to_numpy() for k in year.series[c].columns if k not in ("scenario", "time")}
-        plot_dispatch(flows, scenario, day, ax=ax)
-        ax.set_title(row(c).label, fontsize=8)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-    for k, ax in enumerate(axes.flat):
-        if k >= len(panels):
-            ax.axis("off")
-            above = axes.flat[k - ncols]
-            above.xaxis.set_tick_params(labelbottom=True)
-            above.set_xlabel("hour of day (local time)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("power (kW)")
-    for ax in axes[-1]:
-        ax.set_xlabel("hour of day (local time)")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=6, bbox_to_anchor=(0.5, -0.01), frameon=False)
-    fig.suptitle(
-        f"Dispatch on {scenario.time[day * year.steps_per_day]:%d %B %Y}, the day the month's peak is set", fontsize=9
+    "Grid import and battery power per controller from the afternoon of the peak day, against each one's billed level."
+    scenario, day, spd, tariff = year.scenario, peak_day_of(year), year.steps_per_day, year.scenario.config.tariff
+    steps = slice(day * spd + from_hour * spd // 24, (day + 1) * spd)
+    hours = from_hour + np.arange(steps.stop - steps.start + 1) * scenario.dt_h  # each step's start, and the day's end
+    last = lambda x: np.append(x, x[-1])  # a step drawn to its end
+    month = scenario.time[steps.start].month
+    fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.2), sharex=True, height_ratios=(3, 2))
+    for c, style in zip(year.controllers, itertools.cycle(("-", "--", "-.", ":"))):
+        kw = dict(color=row(c).colour, lw=1.2, ls=style, drawstyle="steps-post")
+        axes[0].plot(hours, last(year.import_kw[c][steps]), label=row(c).label, **kw)
+        axes[0].axhline(year.billed[c].loc[month, "peak_kw"], color=row(c).colour, ls=style, lw=0.6, alpha=0.7)
+        s = year.series[c]
+        battery_kw = (s.bess_discharge_kwh - s.bess_charge_kwh).to_numpy()[steps] / scenario.dt_h
+        axes[1].plot(hours, last(battery_kw), **kw)
+    for ax in axes:
+        ax.axvspan(tariff.peak_start_hour, tariff.peak_end_hour, color="0.9", lw=0, zorder=0)
+    axes[0].set(ylabel="grid import (kW)")
+    axes[0].set_title(
+        f"{scenario.time[steps.start]:%d %B %Y}, the day the month's peak is set: import from {from_hour}:00 "
+        "(thin lines: each controller's billed peak of the month)",
+        fontsize=8,
     )
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    axes[1].axhline(0, color="black", lw=0.6)
+    axes[1].set(ylabel="battery (kW)\n+ discharge, - charge", xlabel="hour of day (local time; peak period shaded)")
+    axes[1].set_xticks(range(from_hour, 25, 2))
+    fig.legend(loc="lower center", ncol=3, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
