@@ -563,17 +563,47 @@ def calibration_table(scenario: Scenario) -> pd.DataFrame:
         add(f"EV {v.name}", "socket utilisation in opening hours", "-", float("nan"), _socket_utilisation(scenario, v))
     return pd.DataFrame(rows)
 
+# %% ../nbs/01e_data.ipynb #8482367e
+def _typical_week(
+    scenario: Scenario,  # the scenario
+    ev_kw: np.ndarray,  # EV power requested, each session's energy spread over its stay (kW)
+    ax,  # the axis to draw on
+) -> None:
+    "The week (Monday to Sunday) around the day of median PV energy: PV, mall demand and EV requests in kW."
+    import matplotlib.dates
+
+    steps_per_day = 24 * scenario.config.simulation.steps_per_hour
+    days = scenario.n_steps // steps_per_day
+    daily_pv = scenario.pv_kw[: days * steps_per_day].reshape(days, steps_per_day).sum(1)
+    median_day = int(np.argsort(daily_pv, kind="stable")[(days - 1) // 2])
+    first = int(np.clip(median_day - scenario.time[median_day * steps_per_day].dayofweek, 0, max(days - 7, 0)))
+    week = slice(first * steps_per_day, min(first + 7, days) * steps_per_day)
+    t = scenario.time[week]
+    for series, label, colour in [
+        (scenario.mall_kw, "mall demand", "tab:blue"),
+        (scenario.pv_kw, "PV (AC)", "goldenrod"),
+        (ev_kw, "EV requests", "tab:green"),
+    ]:
+        ax.plot(t, series[week], label=label, color=colour, lw=1.2)
+    ax.set(ylabel="power (kW)", title=f"A typical week: the week of the day of median PV energy ({t[0]:%d %B})")
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%a %d", tz=t.tz))
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+    ax.grid(alpha=0.3)
+
 # %% ../nbs/01e_data.ipynb #c4727381
 def plot_data_overview(scenario: Scenario):
-    "Figure of a scenario: PV and mall profiles by month, EV arrivals and energy by hour, net-load heat map."
+    "Figure of a scenario: PV and mall profiles by month, EV arrivals and energy by hour, net-load heat map, a week."
     import matplotlib.pyplot as plt
 
     cfg, time, dt = scenario.config, scenario.time, scenario.dt_h
     hour = time.hour + time.minute / 60
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
+    fig = plt.figure(figsize=(7.5, 9.6), constrained_layout=True)
+    grid_spec = fig.add_gridspec(3, 2, height_ratios=(1, 1, 0.85))
+    axes = np.array([[fig.add_subplot(grid_spec[r, c]) for c in range(2)] for r in range(2)])
+    week_ax = fig.add_subplot(grid_spec[2, :])
     colours = plt.cm.viridis(np.linspace(0, 1, 12))
     for ax, series, title in [
-        (axes[0, 0], scenario.pv_kw, "PV AC power"),
+        (axes[0, 0], scenario.pv_kw, "PV (AC)"),
         (axes[0, 1], scenario.mall_kw, "Mall demand"),
     ]:
         frame = pd.DataFrame({"kw": series, "hour": hour, "month": time.month})
@@ -583,11 +613,11 @@ def plot_data_overview(scenario: Scenario):
         ax.set(
             xlabel="hour of day (local time)",
             ylabel="mean power (kW)",
-            title=f"{title}: mean day of each month",
+            title=f"{title}: mean day per month",
             xlim=(0, 24),
         )
         ax.grid(alpha=0.3)
-    axes[0, 0].legend(ncol=3, fontsize=8, title="month")
+    axes[0, 1].legend(ncol=1, fontsize=7, title="month", loc="upper left", bbox_to_anchor=(1.01, 1.02), frameon=False)
     ses = scenario.sessions
     arr_hour = time[ses["arrival_step"].to_numpy()].hour
     ax = axes[1, 0]
@@ -596,9 +626,7 @@ def plot_data_overview(scenario: Scenario):
         mine = (ses["vehicle_type"].astype(str) == v.name).to_numpy()
         counts = np.bincount(arr_hour[mine], minlength=24) / cfg.simulation.n_days
         ax.bar(np.arange(24) + (i - 0.5) * width, counts, width, label=f"{v.name}s (arrivals)")
-    ax.set(
-        xlabel="hour of arrival (local time)", ylabel="vehicles arriving per day", title="EV arrivals by hour and type"
-    )
+    ax.set(xlabel="hour of arrival (local time)", ylabel="vehicles arriving per day", title="EV arrivals by hour")
     ax.set_xlim(cfg.ev.open_hour - 1, cfg.ev.close_hour)
     twin = ax.twinx()
     for v in cfg.ev.vehicles:
@@ -611,7 +639,15 @@ def plot_data_overview(scenario: Scenario):
     twin.set_ylabel("energy requested per day (kWh)")
     lines = ax.get_legend_handles_labels()
     lines2 = twin.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=8, loc="upper left")
+    ax.legend(
+        lines[0] + lines2[0],
+        lines[1] + lines2[1],
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=2,
+        frameon=False,
+    )
     ev_kw = np.zeros(scenario.n_steps)
     stay = (ses["departure_step"] - ses["arrival_step"]).to_numpy()
     np.add.at(
@@ -631,11 +667,12 @@ def plot_data_overview(scenario: Scenario):
         vmax=np.abs(grid.to_numpy()).max(),
         extent=(0.5, grid.shape[1] + 0.5, -0.5, 23.5),
     )
-    ax.set(xlabel="day of year", ylabel="hour of day", title="Net load: mall + EV requests - PV (kW)")
+    ax.set(xlabel="day of year", ylabel="hour of day", title="Net load: mall + EV - PV (kW)")
     fig.colorbar(im, ax=ax, label="kW (negative: PV surplus)")
+    _typical_week(scenario, ev_kw, week_ax)
     fig.suptitle(
         f"Scenario {scenario.name} ({cfg.location.name}, {cfg.simulation.year}, {cfg.simulation.dt_minutes}-min steps)",
-        fontsize=14,
+        fontsize=10,
     )
     return fig
 
