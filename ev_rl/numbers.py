@@ -180,7 +180,22 @@ def learning_macros(
     out["fewestSteps"] = f"{row(fewest).label} reaches the fewest steps" + (
         " and its best validation model is its untrained policy" if fewest in untrained else ""
     )
+    out["rankingAlgorithms"] = _ranking_text(results, [a for a in ("ppo", "a2c", "sac") if a in results.learned])
     return out
+
+
+def _ranking_text(
+    results: Results,  # the comparison's results
+    agents: list[str],  # the agents to rank
+) -> str:
+    "The agents by IQM of gap closed, best first; neighbours whose 95 % intervals overlap are said to be tied."
+    g = results.agg.xs("gap_closed", level="metric")
+    order = sorted(agents, key=lambda a: -g.loc[a, "iqm"])
+    text = row(order[0]).short_label
+    for before, a in zip(order, order[1:]):
+        tied = g.loc[a, "ci_high"] >= g.loc[before, "ci_low"]
+        text += f" {'tied with' if tied else 'before'} {row(a).short_label}"
+    return text
 
 # %% ../nbs/07d_numbers.ipynb #67b58066
 def site_macros(
