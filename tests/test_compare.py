@@ -134,6 +134,19 @@ LATEX_COMMANDS = {
     "scriptsize",
     "setlength",
     "tabcolsep",
+    # mathematics of MPC's formulation
+    "Big",
+    "bar",
+    "big",
+    "eta",
+    "hat",
+    "kappa",
+    "max",
+    "min",
+    "pi",
+    "tau",
+    "textstyle",
+    "tfrac",
 }
 
 
