@@ -86,11 +86,17 @@ TRAIN_START  ?= clone
 TRAIN_ARGS   ?= -p preset $(TRAIN_PRESET) -p start $(TRAIN_START) -p total_timesteps $(TRAIN_STEPS) \
   -p validation_every 125000 -p validation_days 14 -p validation_scenarios 3 -p test_scenarios 3 -p test_days 365 \
   -p checkpoint_every 250000 -p output_dir runs/train
+# A run that died (killed, machine lost) goes on from its last checkpoint in its own folder and ends as it would have:
+# `make train RESUME=runs/train/<run>/checkpoints/ppo_<steps>_steps.zip` (the same TRAIN_* as the run; 05_train_ppo,
+# "Checkpoints").
+RESUME ?=
+TRAIN_RUN = $(if $(RESUME),$(abspath $(dir $(RESUME))..),runs/train)
 train: setup
 	mkdir -p runs/train
-	EV_RL_COMMAND='make train: papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)' \
-	  $(BIN)/papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs --log-output --no-progress-bar $(TRAIN_ARGS)
-	$(BIN)/python -c "from ev_rl.compare import write_run_record; print(write_run_record('runs/train', 'paper/results/train'))"
+	EV_RL_COMMAND='make train: papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs $(TRAIN_ARGS)$(if $(RESUME), -p resume_from $(abspath $(RESUME)))' \
+	  $(BIN)/papermill nbs/05_train_ppo.ipynb runs/05_train_ppo.ipynb --cwd nbs --log-output --no-progress-bar $(TRAIN_ARGS) \
+	  $(if $(RESUME),-p resume_from $(abspath $(RESUME)))
+	$(BIN)/python -c "from ev_rl.compare import write_run_record; print(write_run_record('$(TRAIN_RUN)', 'paper/results/train'))"
 	@echo "results: the newest runs/train/ev_rl-IquitosMall-v0__* folder (summary.json, test.json, dashboard.png)"
 
 # The paper, from a fresh clone: 07_compare trains every algorithm with every seed through 05's code and

@@ -6,15 +6,19 @@
 from __future__ import annotations
 
 import base64
+import copy
 import difflib
+import io
 import itertools
 import json
 import os
+import pickle
+import random
 import shlex
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Callable, get_type_hints
 
@@ -23,10 +27,12 @@ import numpy as np
 import pandas as pd
 import torch
 import yaml
-from stable_baselines3.common.callbacks import BaseCallback, CallbackList, CheckpointCallback
-from stable_baselines3.common.logger import Logger, make_output_format
+from gymnasium import spaces
+from stable_baselines3.common.callbacks import BaseCallback, CallbackList
+from stable_baselines3.common.logger import Logger, TensorBoardOutputFormat, make_output_format
 from stable_baselines3.common.utils import set_random_seed
 from stable_baselines3.common.vec_env import VecMonitor, VecNormalize
+from torch.utils.tensorboard import SummaryWriter
 
 from ev_rl.agents import (
     ALGOS,
@@ -66,11 +72,22 @@ from .site import DEFAULT_LAYOUT, LAYOUTS
 
 # %% auto #0
 __all__ = ['TrainParams', 'run_command', 'papermill_parameter_names', 'check_papermill_parameters', 'output_root', 'make_run_dir',
-           'seed_everything', 'make_training_env', 'build_model', 'policy_objectives', 'score_policy',
-           'RolloutObjective', 'training_clock', 'ValidationCurve', 'BudgetSchedule', 'TimeBudget', 'ProgressReport',
-           'plot_dashboard', 'plot_diagnostics', 'clone_from_optimum', 'train']
+           'seed_everything', 'make_training_env', 'vec_env_state', 'set_vec_env_state', 'build_model',
+           'policy_objectives', 'score_policy', 'RolloutObjective', 'training_clock', 'ValidationCurve',
+           'BudgetSchedule', 'TimeBudget', 'ProgressReport', 'RunCheckpoint', 'plot_dashboard', 'plot_diagnostics',
+           'clone_from_optimum', 'train', 'ignore_shutdown_interrupt']
 
 # %% ../nbs/05_train_ppo.ipynb #346f3a68
+def _state_path(checkpoint: str | Path) -> Path:
+    "The run's state saved beside a checkpoint `<algo>_<steps>_steps.zip`: `<algo>_<steps>_steps.state.pkl`."
+    return Path(checkpoint).with_suffix(".state.pkl")
+
+
+def _load_state(checkpoint: str | Path) -> dict:
+    "The run's state saved beside `checkpoint` (a pickle, like the model: load only checkpoints you trust)."
+    return pickle.loads(_state_path(checkpoint).read_bytes())
+
+
 @dataclass(frozen=True)
 class TrainParams(_Section):
     "A run's parameters, validated on construction; the algorithm's settings: the preset's, changed by `hyperparams`."
@@ -150,7 +167,13 @@ class TrainParams(_Section):
     output_dir: str = param(
         "", "-", "00a_paths", "folder of the run folders ('': runs_root(); relative: to the checkout)"
     )
-    resume_from: str = param("", "-", "-", "checkpoint (.zip) to continue from, counting its steps")
+    resume_from: str = param(
+        "",
+        "-",
+        "convention",
+        "a checkpoint of a run (its checkpoints/<algo>_<steps>_steps.zip) to continue that run from (relative: to "
+        "the checkout)",
+    )
     start: str = param(
         "scratch",
         "-",
@@ -188,6 +211,8 @@ class TrainParams(_Section):
             if f.name != "hyperparams":  # a mapping of settings: checked with the preset below
                 value = _coerce_field(getattr(self, f.name), hints[f.name], f.metadata, f"TrainParams.{f.name}")
                 object.__setattr__(self, f.name, value)
+        if self.resume_from:  # like output_dir: relative to the checkout, wherever papermill runs the kernel
+            object.__setattr__(self, "resume_from", str(resolve(self.resume_from)))
         if not isinstance(self.hyperparams, dict) or not all(isinstance(k, str) for k in self.hyperparams):
             raise ConfigError(f"TrainParams.hyperparams = {self.hyperparams!r}: expected a mapping of setting -> value")
         settings = with_changes(load_preset(self.algo, self.preset), self.hyperparams)
@@ -211,6 +236,12 @@ class TrainParams(_Section):
             )
         if self.resume_from and not Path(self.resume_from).is_file():
             self._fail("resume_from", "no such checkpoint file")
+        if self.resume_from and not _state_path(self.resume_from).is_file():
+            self._fail(
+                "resume_from",
+                f"no run state beside it ({_state_path(self.resume_from).name}): give a checkpoint that train() saved "
+                "in a run's checkpoints/ folder",
+            )
         try:
             check_start(self.algo, self.ev_control, self.start)
         except ValueError as e:
@@ -233,6 +264,15 @@ class TrainParams(_Section):
     def hyperparameters(self) -> dict:
         "The run's settings in rl-zoo's format: the preset's, changed, with the project's settings and the budget."
         return with_changes(self._settings, {})
+
+    @classmethod
+    def resuming(
+        cls,
+        checkpoint: str | Path,  # a checkpoint of a run (<run>/checkpoints/<algo>_<steps>_steps.zip)
+        **changes,  # parameters to change (those `train` lets a resumed run change, e.g. total_timesteps)
+    ) -> "TrainParams":
+        "The parameters of the run that saved `checkpoint`, continuing from it, with `changes`."
+        return cls(**{**_load_state(checkpoint)["params"], **changes, "resume_from": str(checkpoint)})
 
     @classmethod
     def from_namespace(cls, namespace: dict) -> "TrainParams":
@@ -352,11 +392,16 @@ def make_run_dir(
             break
         except FileExistsError:
             continue
+    _write_run_files(run, params)
+    (run / "command.txt").write_text(run_command() + "\n")
+    return run
+
+
+def _write_run_files(run: Path, params: TrainParams) -> None:
+    "The run's parameters (params.yaml) and its settings in the zoo's format (hyperparams.yaml)."
     as_yaml = lambda data: yaml.safe_dump(json.loads(json.dumps(data)), sort_keys=False)  # tuples as lists
     (run / "params.yaml").write_text(as_yaml(asdict(params)))
     (run / "hyperparams.yaml").write_text(as_yaml({ENV_ID: params.hyperparameters()}))
-    (run / "command.txt").write_text(run_command() + "\n")
-    return run
 
 # %% ../nbs/05_train_ppo.ipynb #1c02ad4c
 def seed_everything(
@@ -390,15 +435,102 @@ def make_training_env(
         venv = VecNormalize(venv, **settings["normalize"], **{k: settings[k] for k in ("gamma",) if k in settings})
     return venv
 
+# %% ../nbs/05_train_ppo.ipynb #4eba169e
+_SMALL_BYTES = 1 << 20  # an array at least this large that is not per copy is a table of the scenario bank
+
+
+def _plain(value) -> bool:
+    "A value saved as it is: a scalar, a small array, or a list, tuple or dict of them."
+    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.nbytes < _SMALL_BYTES
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _object_state(obj, n_envs: int, _seen: frozenset = frozenset()) -> dict:
+    """What changes in `obj` as it steps: its per-copy arrays, small values and random generators (`values`), and the
+    same of the objects it holds (`parts`: the simulator, its meters, running statistics). Plain dicts: a checkpoint
+    unpickles without this module's classes."""
+    values, parts, _seen = {}, {}, _seen | {id(obj)}
+    for name, value in vars(obj).items():
+        if name == "venv":  # the next layer: its own entry
+            continue
+        if isinstance(value, np.ndarray) and value.ndim and len(value) == n_envs:  # per copy, whatever its size
+            values[name] = value.copy()
+        elif _plain(value) or isinstance(value, np.random.Generator):
+            values[name] = copy.deepcopy(value)
+        elif (
+            hasattr(value, "__dict__")
+            and id(value) not in _seen
+            and not (is_dataclass(value) or isinstance(value, (spaces.Space, type)) or callable(value))
+        ):  # dataclasses are settings and scenarios: rebuilt from the run's parameters
+            parts[name] = _object_state(value, n_envs, _seen)
+    return {"values": values, "parts": parts}
+
+
+def _restore_object(obj, state: dict) -> None:
+    "Put `state` back into `obj` (arrays in place: an array another attribute shares stays shared)."
+    for name, value in state["values"].items():
+        current = getattr(obj, name, None)
+        if (
+            isinstance(value, np.ndarray)
+            and isinstance(current, np.ndarray)
+            and (current.shape, current.dtype) == (value.shape, value.dtype)
+            and current.flags.writeable
+        ):
+            current[...] = value
+        else:
+            setattr(obj, name, copy.deepcopy(value))
+    for name, part in state["parts"].items():
+        _restore_object(getattr(obj, name), part)
+
+
+def _layers(venv) -> list:
+    "The VecEnv and every VecEnv it wraps, outermost first."
+    layers = [venv]
+    while hasattr(layers[-1], "venv"):
+        layers.append(layers[-1].venv)
+    return layers
+
+
+def vec_env_state(
+    venv,  # a training VecEnv of `make_training_env`
+) -> list[tuple[str, dict]]:
+    "The state of every layer of a VecEnv, outermost first: what `set_vec_env_state` needs to go on stepping it."
+    return [(type(layer).__name__, _object_state(layer, venv.num_envs)) for layer in _layers(venv)]
+
+
+def set_vec_env_state(
+    venv,  # a new VecEnv of the same settings (`make_training_env` of the same parameters)
+    state: list[tuple[str, dict]],  # a `vec_env_state`
+) -> None:
+    "Put a saved state into a new VecEnv of the same settings: it then steps as the saved one would have."
+    layers = _layers(venv)
+    names, saved = [type(layer).__name__ for layer in layers], [name for name, _ in state]
+    if names != saved:
+        raise ValueError(f"set_vec_env_state: the VecEnv is {' > '.join(names)}; the state is of {' > '.join(saved)}")
+    for layer, (_, layer_state) in zip(layers, state):
+        _restore_object(layer, layer_state)
+
 # %% ../nbs/05_train_ppo.ipynb #e1ff7a69
 def build_model(
     params: TrainParams,  # the run's settings
-    env,  # the training VecEnv
+    env,  # the training VecEnv (resuming: a new one, put where the checkpoint's was)
 ):
     "A new SB3 model of the run's algorithm, the preset's settings passed to its constructor; or the checkpoint."
     cls = algorithm_class(params.algo)
-    if params.resume_from:
-        return cls.load(params.resume_from, env=env, device=params.device)
+    if params.resume_from:  # the checkpoint, and the environment where it was (its last observation is the model's)
+        model = cls.load(params.resume_from, env=env, device=params.device, force_reset=False)
+        state = _load_state(params.resume_from)
+        set_vec_env_state(env, state["env"])
+        if state.get("replay_buffer"):  # off-policy: the transitions it learnt from
+            model.load_replay_buffer(Path(params.resume_from).parent / state["replay_buffer"])
+        return model
     return cls(
         env=env,
         seed=params.seed,
@@ -494,9 +626,22 @@ class RolloutObjective(BaseCallback):
         for k, v in row.items():
             if k != "timesteps":
                 self.logger.record(f"rollout/{k}", v)
-        if self.dump:
+        if self.dump:  # the row's step in the CSV too, as SB3's own rows have it (a resumed run cuts at a step)
+            self.logger.record("time/total_timesteps", self.num_timesteps)
             self.logger.dump(self.num_timesteps)
         self._sums, self._n = {}, 0
+
+    def state(self) -> dict:
+        "Its records and the rollouts it is still summing (a resumed run goes on with them)."
+        return copy.deepcopy({"history": self.history, "sums": self._sums, "n": self._n})
+
+    def restore(
+        self,
+        state: dict,  # a `state()`
+    ) -> None:
+        "Go on from `state`."
+        state = copy.deepcopy(state)
+        self.history, self._sums, self._n = state["history"], state["sums"], state["n"]
 
 # %% ../nbs/05_train_ppo.ipynb #2f5ad98f
 def training_clock() -> float:
@@ -543,14 +688,32 @@ class ValidationCurve(BaseCallback):
         self.references = {name: self._mean_gap(kpis[name]) for name in self.REFERENCES}
         self.history: list[dict] = []
         self.best: dict | None = None  # the history row of the best model
+        self._evaluation_s0 = 0.0  # evaluation seconds before this `learn` (a resumed run's earlier ones)
 
     def _mean_gap(self, objectives) -> float:
         "Mean gap closed over the scenarios."
         return float(np.mean([gap_closed(j, unc, opt) for j, (unc, opt) in zip(objectives, self._bounds)]))
 
     def training_seconds(self) -> float:
-        "Seconds of training: before `learn` (cloning), then since it started less the evaluations' time."
-        return self.seconds_before + (0.0 if self._t0 is None else training_clock() - self._t0 - self.evaluation_s)
+        "Seconds of training: before `learn` (cloning, a resumed run's), then since it started less the evaluations'."
+        if self._t0 is None:
+            return self.seconds_before
+        return self.seconds_before + training_clock() - self._t0 - (self.evaluation_s - self._evaluation_s0)
+
+    def state(self) -> dict:
+        "What a resumed run needs to go on with this curve: its rows, the best one, the next evaluation, the clock."
+        keys = ("history", "best", "_next", "_next_s", "evaluation_s")
+        return copy.deepcopy({k: getattr(self, k) for k in keys}) | {"training_seconds": self.training_seconds()}
+
+    def restore(
+        self,
+        state: dict,  # a `state()` of the killed run's curve
+    ) -> None:
+        "Go on from `state`: the same rows and best model, the next evaluation where it was, the clock from its time."
+        state = copy.deepcopy(state)
+        self.seconds_before = state.pop("training_seconds")
+        for k, v in state.items():
+            setattr(self, k, v)
 
     def evaluate_now(self) -> dict:
         "Evaluate the current policy, append a row (timesteps, train_seconds, objective, gap_closed); save the best."
@@ -576,8 +739,9 @@ class ValidationCurve(BaseCallback):
         return row
 
     def _on_training_start(self) -> None:
-        self._t0 = training_clock()
-        self.evaluate_now()
+        self._t0, self._evaluation_s0 = training_clock(), self.evaluation_s
+        if not self.history:  # a resumed curve has its points up to the checkpoint
+            self.evaluate_now()
 
     def _on_step(self) -> bool:
         if self.every_s > 0:
@@ -660,7 +824,7 @@ class ProgressReport(BaseCallback):
 
     def __init__(
         self,
-        total_steps: int,  # steps of this run
+        total_steps: int,  # steps of the run, from its step 0
         label: str = "",  # what is training, e.g. "ppo seed 0"
         every_s: float = 30.0,  # seconds between lines
         curve: ValidationCurve | None = None,  # the validation curve whose last point is reported
@@ -675,10 +839,15 @@ class ProgressReport(BaseCallback):
         self._t0 = self._last = time.perf_counter()
         self._start = self.num_timesteps
 
-    def line(self, done: int, elapsed_s: float) -> str:
-        "The progress line after `done` of the run's steps in `elapsed_s` seconds."
-        rate = done / elapsed_s if elapsed_s > 0 else 0.0
-        left = (self.total - done) / rate if rate > 0 else float("nan")
+    def line(
+        self,
+        done: int,  # steps of the run done
+        elapsed_s: float,  # seconds since `start`
+        start: int = 0,  # steps done when this process began (a resumed run: its checkpoint's)
+    ) -> str:
+        "The progress line after `done` of the run's steps, `done - start` of them in `elapsed_s` seconds."
+        rate = (done - start) / elapsed_s if elapsed_s > 0 else 0.0
+        left = max(self.total - done, 0) / rate if rate > 0 else float("nan")
         text = (
             f"{self.label + ': ' if self.label else ''}{done:,} / {self.total:,} steps "
             f"({100 * done / self.total:.0f} %), "
@@ -692,75 +861,231 @@ class ProgressReport(BaseCallback):
         now = time.perf_counter()
         if now - self._last >= self.every_s:
             self._last = now
-            self.write(self.line(self.num_timesteps - self._start, now - self._t0), flush=True)
+            self.write(self.line(self.num_timesteps, now - self._t0, self._start), flush=True)
         return True
 
     def _on_training_end(self) -> None:
-        self.write(self.line(self.num_timesteps - self._start, time.perf_counter() - self._t0), flush=True)
+        self.write(self.line(self.num_timesteps, time.perf_counter() - self._t0, self._start), flush=True)
+
+# %% ../nbs/05_train_ppo.ipynb #f17b300c
+def _rng_state(model) -> dict:
+    "The random generators a run draws from: Python's, NumPy's, torch's (CUDA's too), the model's action space."
+    return {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+        "action_space": copy.deepcopy(model.action_space.np_random.bit_generator.state),
+    }
+
+
+def _set_rng_state(model, state: dict) -> None:
+    "Put the generators of `_rng_state` back."
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if state["cuda"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+    model.action_space.np_random.bit_generator.state = state["action_space"]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    "Write `data` to `path` whole or not at all (a run killed while writing leaves the file as it was)."
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+_LOGGER_KEYS = ("name_to_value", "name_to_count", "name_to_excluded")  # what SB3's logger holds until its next dump
+
+
+class RunCheckpoint(BaseCallback):
+    """Every `every` steps, at the first boundary between rollouts past each multiple (the update done, the next
+    rollout not begun, so nothing is half-collected), and at the end (on-policy): the model,
+    `{prefix}_{steps}_steps.zip` (SB3's names), and beside it the run's state, `{prefix}_{steps}_steps.state.pkl`;
+    off-policy, the replay buffer too (the newest only)."""
+
+    def __init__(
+        self,
+        every: int,  # steps between checkpoints
+        folder: Path,  # where they go (the run's checkpoints/)
+        prefix: str = "ppo",  # file names' start (the algorithm)
+        state: Callable[[], dict] = dict,  # the run's state besides the model's (train: curve, rollouts, env, ...)
+        resumed: dict | None = None,  # a checkpoint's state to go on from: its generators and pending logs go back
+    ):
+        super().__init__()
+        self.every, self.folder, self.prefix, self.state = every, Path(folder), prefix, state
+        self.resumed, self.saved = resumed, []
+        self._next = every
+
+    def _on_training_start(self) -> None:
+        self._next = (self.num_timesteps // self.every + 1) * self.every
+        if self.resumed is not None:  # last before the first rollout: nothing draws from the generators in between
+            for key in _LOGGER_KEYS:
+                getattr(self.logger, key).update(copy.deepcopy(self.resumed["logger"][key]))
+            _set_rng_state(self.model, self.resumed["rng"])
+            self.resumed = None
+
+    def _on_rollout_start(self) -> None:
+        if self.num_timesteps >= self._next:
+            self._next = (self.num_timesteps // self.every + 1) * self.every
+            self.save()
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_training_end(self) -> None:  # the last state: a finished run can be lengthened from it
+        off_policy = getattr(self.model, "replay_buffer", None) is not None  # its buffer: gigabytes at every run's end
+        if not off_policy and (
+            not self.saved or self.saved[-1].name != f"{self.prefix}_{self.num_timesteps}_steps.zip"
+        ):
+            self.save()
+
+    def save(self) -> Path:
+        "Save the model and the state now; the checkpoint's path."
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.prefix}_{self.num_timesteps}_steps.zip"
+        state = {
+            "timesteps": self.num_timesteps,
+            "rng": _rng_state(self.model),
+            "logger": copy.deepcopy({k: getattr(self.logger, k) for k in _LOGGER_KEYS}),
+            **self.state(),
+        }
+        if getattr(self.model, "replay_buffer", None) is not None:  # off-policy: the transitions it learns from
+            buffer = path.with_suffix(".replay_buffer.pkl")
+            with open(buffer.with_name(buffer.name + ".tmp"), "wb") as f:
+                self.model.save_replay_buffer(f)
+            os.replace(buffer.with_name(buffer.name + ".tmp"), buffer)
+            for old in self.folder.glob(f"{self.prefix}_*_steps.replay_buffer.pkl"):  # gigabytes each: the newest
+                if old != buffer:
+                    old.unlink()
+            state["replay_buffer"] = buffer.name
+        _write_atomically(_state_path(path), pickle.dumps(state))
+        model = io.BytesIO()
+        self.model.save(model)
+        _write_atomically(path, model.getvalue())  # last: a checkpoint's .zip means its state is whole
+        self.saved.append(path)
+        return path
 
 # %% ../nbs/05_train_ppo.ipynb #78e3e8b7
+def _spread(
+    ys: list[float],  # where labels would sit (data units)
+    gap: float,  # the least distance between two labels (data units)
+) -> list[float]:
+    "Label positions as near `ys` as they can be with at least `gap` between neighbours (in the order of `ys`)."
+    order = np.argsort(ys)
+    placed = np.asarray(ys, float)[order]
+    for k in range(1, len(placed)):  # push up what sits too close to the one below ...
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    placed -= max((placed - np.asarray(ys, float)[order]).mean(), 0.0)  # ... then centre the block on its lines
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    out = np.empty(len(ys))
+    out[order] = placed
+    return out.tolist()
+
+
+def _label_lines_right(ax, labels: list[tuple[float, str, str]], gap_fraction: float = 0.055) -> None:
+    "Label horizontal levels (y, text, colour) in the right margin, spread so that no two labels overlap."
+    lo, hi = ax.get_ylim()
+    at = _spread([y for y, _, _ in labels], gap_fraction * (hi - lo))
+    where = ax.get_yaxis_transform()  # x in axes fractions, y in data
+    for (y, text, colour), y_text in zip(labels, at):
+        ax.annotate(
+            text,
+            xy=(1.0, y),
+            xycoords=where,
+            xytext=(1.03, y_text),
+            textcoords=where,
+            color=colour,
+            va="center",
+            fontsize=10,
+            annotation_clip=False,
+            arrowprops=dict(arrowstyle="-", color=colour, lw=0.6, shrinkA=0, shrinkB=1),
+        )
+
+
+_STYLES = {  # the yardsticks' lines: colour, line style
+    "uncontrolled": ("black", "--"),
+    "rule_based": ("tab:green", "-."),
+    "peak_shaving": ("tab:brown", (0, (5, 2))),
+    "mpc_naive": ("tab:purple", ":"),
+    "mpc_learned": ("tab:blue", (0, (3, 1, 1, 1))),
+    "optimum": ("tab:orange", ":"),
+}
+
+
 def plot_dashboard(
     run: Path,  # the run folder (its name is the title)
     summary: dict,  # the run's summary
     report: dict,  # the record of `score_policy` on the report set (test, or validation without a test set)
     series: pd.DataFrame,  # the agent's per-step series on the report set
 ):
-    "Learning curve with the yardsticks, objective per controller on the report set, a day of the agent's dispatch."
-    fig, axes = plt.subplots(1, 3, figsize=(18, 5), constrained_layout=True)
-    ax = axes[0]
-    roll = pd.DataFrame(summary["rollouts"])
+    """The learning curve (validation gap closed) beside the yardsticks', the training rollouts' objective, every
+    controller's objective on the report set, a day of the agent's dispatch."""
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
     agent = summary.get("agent", summary["params"]["algo"]).upper()
-    if len(roll):  # rollouts cover a few days each, so their objective swings with the season: show a rolling mean
-        ax.plot(
-            roll["timesteps"],
-            roll["objective"],
-            color="tab:blue",
-            alpha=0.25,
-            lw=0.8,
-            label=f"{agent}, training rollouts",
-        )
-        window = max(1, len(roll) // 25)
-        ax.plot(
-            roll["timesteps"],
-            roll["objective"].rolling(window, min_periods=1).mean(),
-            color="tab:blue",
-            label=f"{agent}, training rollouts ({window}-rollout mean)",
-        )
-    curve = pd.DataFrame(summary["learning_curve"])
+    label = lambda n: CONTROLLERS[n].label if n in CONTROLLERS else n.upper()
+    ax = axes[0, 0]  # the learning curve: the gap closed, the scale the run is judged on
+    curve, references = pd.DataFrame(summary["learning_curve"]), summary.get("learning_curve_references") or {}
+    levels = [*([] if curve.empty else curve["gap_closed"]), *references.values()]
+    lines = []
+    for name, gap in references.items():
+        colour, style = _STYLES.get(name, ("0.4", "--"))
+        ax.axhline(gap, color=colour, ls=style, lw=1.4)
+        lines.append((gap, f"{label(name)}: {gap:.3f}", colour))
     if len(curve):
-        ax.plot(
-            curve["timesteps"],
-            curve["objective"],
-            "o-",
-            color="tab:red",
-            label=f"{agent}, validation years (deterministic)",
+        ax.plot(curve["timesteps"], curve["gap_closed"], "o-", color="tab:red", ms=4, lw=1.6)
+        best = curve.loc[curve["objective"].idxmin()]
+        ax.plot(best["timesteps"], best["gap_closed"], "*", color="tab:red", ms=14, mec="k", mew=0.6)
+        lines.append(
+            (float(curve["gap_closed"].iloc[-1]), f"{agent} (★ best model): {best['gap_closed']:.3f}", "tab:red")
         )
-    styles = {
-        "uncontrolled": ("k", "--"),
-        "rule_based": ("tab:green", "-."),
-        "mpc_naive": ("tab:purple", ":"),
-        "optimum": ("tab:orange", ":"),
-    }
-    for name, kp in summary["validation_mean"].items():
-        if name in styles:
-            ax.axhline(kp["objective"], color=styles[name][0], ls=styles[name][1], label=f"{name} (validation years)")
-    mean, where = report["mean"], summary["report_set"]
-    ax.set(xlabel="environment steps", ylabel="objective J (lower is better)", title="Learning curve")
-    ax.legend(fontsize=8)
+    if levels:
+        lo, hi = min(levels), max(levels)
+        pad = 0.08 * max(hi - lo, 0.05)
+        ax.set_ylim(lo - pad, hi + pad)
+    _label_lines_right(ax, lines)
+    ax.set(
+        xlabel="environment steps",
+        ylabel="validation gap closed (uncontrolled 0, optimum 1)",
+        title="Learning curve",
+    )
     ax.grid(alpha=0.3)
-    ax = axes[1]
-    names = list(mean)
+    ax = axes[0, 1]  # the rollouts cover a few days each, so their objective swings with the season: a rolling mean
+    roll = pd.DataFrame(summary["rollouts"])
+    if len(roll):
+        window = max(1, len(roll) // 25)
+        ax.plot(roll["timesteps"], roll["objective"], color="tab:blue", alpha=0.3, lw=0.8)
+        ax.plot(roll["timesteps"], roll["objective"].rolling(window, min_periods=1).mean(), color="tab:blue", lw=1.8)
+        ax.set_title(f"Training rollouts (thin: each; thick: mean of {window})")
+    else:
+        ax.text(0.5, 0.5, "no rollout logged", ha="center", transform=ax.transAxes)
+        ax.set_title("Training rollouts")
+    ax.set(xlabel="environment steps", ylabel="objective J of the rollout (lower is better)")
+    ax.grid(alpha=0.3)
+    ax = axes[1, 0]  # every controller on the report set: a dot per controller, best at the top
+    mean, where = report["mean"], summary["report_set"]
+    names = sorted(mean, key=lambda n: -mean[n]["objective"])
     vals = [mean[n]["objective"] for n in names]
-    ax.bar(range(len(names)), vals, color=["0.6" if n in CONTROLLERS else "tab:red" for n in names])
-    ax.set_xticks(range(len(names)), names)
-    lo, hi = min(vals), max(vals)
-    ax.set_ylim(lo - 0.6 * (hi - lo + 1e-9), hi + 0.4 * (hi - lo + 1e-9))  # the differences, not the common part
-    for i, n in enumerate(names):
+    ax.hlines(range(len(names)), min(vals), vals, color="0.85", lw=1)
+    ax.scatter(
+        vals, range(len(names)), s=45, zorder=3, color=["0.35" if n in CONTROLLERS else "tab:red" for n in names]
+    )
+    ax.set_yticks(range(len(names)), [label(n) if n in CONTROLLERS else agent for n in names])
+    column = lambda x, y, text: ax.text(x, y, text, transform=ax.get_yaxis_transform(), ha="right", va="center")
+    for i, n in enumerate(names):  # the numbers in columns right of the axes: they never cross the dots
         g = mean[n].get("gap_closed")
-        label = f"{vals[i]:.4f}" + (f"\ngap closed {g:.0%}" if g is not None and np.isfinite(g) else "")
-        ax.text(i, vals[i], label, ha="center", va="bottom", fontsize=8)
-    ax.set(ylabel="objective J (lower is better; axis cut)", title=f"Objective by controller, {where} years (mean)")
-    ax = axes[2]
+        column(1.17, i, f"{vals[i]:.4f}")
+        column(1.45, i, f"{g:.1%}" if g is not None and np.isfinite(g) else "")
+    column(1.17, len(names) - 0.3, "J")
+    column(1.45, len(names) - 0.3, "gap closed")
+    ax.set_ylim(-0.6, len(names) - 0.2)
+    span = max(vals) - min(vals) + 1e-9
+    ax.set_xlim(min(vals) - 0.05 * span, max(vals) + 0.05 * span)
+    ax.set(xlabel="objective J (lower is better)", title=f"Objective by controller, {where} years (mean)")
+    ax.grid(alpha=0.3, axis="x")
+    ax = axes[1, 1]
     first = series[series["scenario"] == series["scenario"].iloc[0]]
     times = pd.to_datetime(first["time"])
     day_of = times.dt.normalize()
@@ -783,11 +1108,15 @@ def plot_dashboard(
         ylabel="energy per step (kWh)",
         title=f"{agent} dispatch, {when.iloc[0]:%d %b} of {first['scenario'].iloc[0]}",
     )
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)  # below the data
     ax.grid(alpha=0.3)
-    fig.suptitle(
-        f"{run.name}: {summary['timesteps']:,} steps, {summary['steps_per_second']:,.0f} steps/s on {summary['device']}"
-    )
+    for ax in axes.flat:  # readable when the figure is shrunk to a page's width
+        ax.tick_params(labelsize=11)
+        ax.xaxis.label.set_size(12)
+        ax.yaxis.label.set_size(12)
+        ax.title.set_size(13)
+    rate = f"{summary['steps_per_second']:,.0f} steps/s on {summary['device']}"
+    fig.suptitle(f"{run.name}: {summary['timesteps']:,} steps, {rate}", fontsize=13)
     return fig
 
 # %% ../nbs/05_train_ppo.ipynb #8caaadc9
@@ -861,8 +1190,98 @@ def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(walk(data), indent=1))
 
 
+# a resumed run keeps its run's parameters but these: the budget, the hardware, how often it saves, the final report
+_RESUME_MAY_CHANGE = (
+    "resume_from",
+    "total_timesteps",
+    "time_budget_s",
+    "device",
+    "torch_threads",
+    "checkpoint_every",
+    "test_scenarios",
+    "test_days",
+    "references",
+)
+
+
+def _resumed_run_dir(params: TrainParams, state: dict) -> Path:
+    "The folder of the run a checkpoint is of, its parameters checked, its best model put back to the checkpoint's."
+    checkpoint = Path(params.resume_from).resolve()
+    run = checkpoint.parent.parent  # <run>/checkpoints/<algo>_<steps>_steps.zip
+    if run.name != state["run"] or not (run / "params.yaml").is_file():
+        raise ConfigError(
+            f"TrainParams.resume_from = {params.resume_from!r}: the checkpoint is of run {state['run']}; "
+            "resume it from its place in that run's checkpoints/ folder"
+        )
+    given, recorded = asdict(params), state["params"]
+    changed = [
+        f"{k} = {given[k]!r} (the run's: {recorded[k]!r})"
+        for k in recorded
+        if k not in _RESUME_MAY_CHANGE and given.get(k) != recorded[k]
+    ]
+    if changed:
+        raise ConfigError(
+            "TrainParams.resume_from: a resumed run keeps its run's parameters (TrainParams.resuming reads them); "
+            f"given otherwise: {'; '.join(changed)}"
+        )
+    if params.total_timesteps <= state["timesteps"]:
+        raise ConfigError(
+            f"TrainParams.total_timesteps = {params.total_timesteps:,}: the run's steps from its step 0, more than the "
+            f"checkpoint's {state['timesteps']:,}"
+        )
+    if state.get("replay_buffer") and not (checkpoint.parent / state["replay_buffer"]).is_file():
+        raise ConfigError(
+            f"TrainParams.resume_from = {params.resume_from!r}: its replay buffer is gone (an off-policy run keeps "
+            "the newest checkpoint's only): resume from the newest checkpoint"
+        )
+    _write_run_files(run, replace(params, resume_from=""))  # the run, as one uninterrupted run would be given
+    with open(run / "command.txt", "a") as f:
+        f.write(f"resumed at {state['timesteps']:,} steps from checkpoints/{checkpoint.name}: {run_command()}\n")
+    _write_atomically(run / "best_model.zip", state["best_model"])  # the best up to the checkpoint
+    return run
+
+
+class _PurgingTensorBoard(TensorBoardOutputFormat):
+    "SB3's TensorBoard output, from a step on: TensorBoard drops the points a killed run wrote from `purge_step` on."
+
+    def __init__(self, folder: str, purge_step: int):
+        self.writer, self._is_closed = SummaryWriter(log_dir=folder, purge_step=purge_step), False
+
+
+def _run_logger(
+    run: Path,  # the run folder
+    resumed_at: int | None = None,  # a resumed run: its checkpoint's steps (the killed run's later rows go)
+) -> Logger:
+    "SB3's logger of a run: progress.csv and TensorBoard events under tb/."
+    path, kept = run / "progress.csv", None
+    if resumed_at is not None and path.is_file() and path.stat().st_size:
+        kept = pd.read_csv(path)
+        kept = kept[kept["time/total_timesteps"] <= resumed_at] if "time/total_timesteps" in kept else kept
+    csv = make_output_format("csv", str(run))
+    if kept is not None:  # SB3's CSV output writes from here on, adding columns as they come
+        kept.to_csv(csv.file, index=False)
+        csv.file.flush()
+        csv.keys = list(kept.columns)
+    tb = str(run / "tb")
+    tensorboard = (
+        make_output_format("tensorboard", tb) if resumed_at is None else _PurgingTensorBoard(tb, resumed_at + 1)
+    )
+    return Logger(str(run), [csv, tensorboard])
+
+
+def _save_demonstrations(path: Path, demos: Demonstrations) -> None:
+    "The cloning term's pairs, for a resumed run (DAgger's pairs cannot be made again)."
+    np.savez(path, **{f.name: np.asarray(getattr(demos, f.name)) for f in fields(demos)})
+
+
+def _load_demonstrations(path: Path) -> Demonstrations:
+    "The pairs `_save_demonstrations` wrote."
+    with np.load(path) as data:
+        return Demonstrations(**{k: data[k].item() if data[k].ndim == 0 else data[k] for k in data.files})
+
+
 def train(
-    params: TrainParams,  # the run
+    params: TrainParams,  # the run (resume_from: the killed run it continues; see `TrainParams.resuming`)
     config: SiteConfig | None = None,  # the site (default: Iquitos)
     progress_bar: bool = False,  # SB3's progress bar (for interactive use; runs print `ProgressReport` lines)
     progress_every_s: float = 30.0,  # seconds between progress lines
@@ -870,22 +1289,26 @@ def train(
 ) -> dict:
     "Train, choose the best model on the validation years, report it on the test years, write the outputs; the summary."
     config = config or SiteConfig()
-    run = make_run_dir(params)
+    resumed = _load_state(params.resume_from) if params.resume_from else None
+    run = _resumed_run_dir(params, resumed) if resumed else make_run_dir(params)
     seed_everything(params.seed, params.torch_threads)
     env = make_training_env(params, config)
     model = build_model(params, env)
-    model.set_logger(
-        Logger(str(run), [make_output_format("csv", str(run)), make_output_format("tensorboard", str(run / "tb"))])
-    )
+    model.set_logger(_run_logger(run, resumed["timesteps"] if resumed else None))
     start_steps = model.num_timesteps
-    cloned, demos = None, None
-    if params.start != "scratch" and not params.resume_from:  # a resumed run was cloned when it began
+    cloned, demos = (resumed["clone"], None) if resumed else (None, None)
+    if params.start != "scratch" and not resumed:  # a resumed run was cloned when it began
         cloned, demos = clone_from_optimum(model, params, config)
         print(
             f"{params.agent} seed {params.seed}: cloned the optimum in {_duration(cloned['seconds'])} "
             f"({cloned['demonstration_pairs']:,} pairs), held-out objective {-cloned['best_score']:.5f}",
             flush=True,
         )
+    cloning_term = params.start == "clone" and params.clone_term > 0
+    if cloning_term and not resumed:
+        _save_demonstrations(run / "demonstrations.npz", demos)
+    elif cloning_term:
+        demos = _load_demonstrations(run / "demonstrations.npz")
     cache = cache_root()  # the yardsticks' KPIs (04_baselines)
     validation = validation_set(config, params.validation_scenarios, params.validation_days)
     curve = ValidationCurve(
@@ -904,34 +1327,56 @@ def train(
     off_policy = is_off_policy(params.algo)  # a rollout is a step: aggregate rollout_log_steps of them
     rollout_log = RolloutObjective(min_steps=params.rollout_log_steps if off_policy else 0, dump=off_policy)
     report = ProgressReport(params.total_timesteps, f"{params.agent} seed {params.seed}", progress_every_s, curve)
-    checkpoints = CheckpointCallback(
-        max(params.checkpoint_every // params.n_envs, 1), str(run / "checkpoints"), name_prefix=params.algo
-    )
-    callbacks = [rollout_log, curve, report, checkpoints, budget]
-    warmup = None
-    if params.start == "clone" and not params.resume_from:  # the critic first, the clone's rollouts its data
+    warmup = term = None
+    if params.start == "clone":  # the critic first, the clone's rollouts its data (resumed: frozen if not past it)
         warmup = ValueWarmup(params.value_warmup_steps, params.value_warmup_learning_rate)
-        callbacks.append(warmup)  # after the budget: it keeps the schedule the budget set, to restore it
-    term = None
-    if params.start == "clone" and params.clone_term > 0 and demos is not None:  # a pull towards the expert
+    if cloning_term:  # a pull towards the expert
         term = CloningTerm(demos, params.clone_term, params.total_timesteps, seed=params.seed)
-        callbacks.append(term)
-    t0 = time.perf_counter()
+    if resumed:  # where the killed run was at its checkpoint
+        curve.restore(resumed["curve"])
+        rollout_log.restore(resumed["rollouts"])
+        if warmup is not None:
+            warmup.thawed_at = resumed["warmup_thawed_at"]
+        if term is not None:
+            term.history = copy.deepcopy(resumed["cloning_term"]["history"])
+            term.generator.set_state(resumed["cloning_term"]["generator"])
+    resumes = [*resumed["resumes"], {"timesteps": resumed["timesteps"], "command": run_command()}] if resumed else []
+    wall_before, t0 = resumed["learn_wall_seconds"] if resumed else 0.0, time.perf_counter()
+
+    def run_state() -> dict:  # the run's part of a checkpoint (RunCheckpoint adds the model's)
+        return {
+            "params": asdict(replace(params, resume_from="")),
+            "run": run.name,
+            "env": vec_env_state(model.get_env()),
+            "curve": curve.state(),
+            "rollouts": rollout_log.state(),
+            "clone": cloned,
+            "warmup_thawed_at": warmup.thawed_at if warmup is not None else None,
+            "cloning_term": {"history": term.history, "generator": term.generator.get_state()} if term else None,
+            "best_model": (run / "best_model.zip").read_bytes(),
+            "learn_wall_seconds": wall_before + time.perf_counter() - t0,
+            "resumes": resumes,
+        }
+
+    checkpoints = RunCheckpoint(params.checkpoint_every, run / "checkpoints", params.algo, run_state, resumed)
+    # the warm-up after the budget: it keeps the schedule the budget set, to restore it
+    callbacks = [rollout_log, curve, report, checkpoints, budget, *[c for c in (warmup, term) if c is not None]]
     if params.start == "clone_only":  # no RL: the clone is scored as it is
         curve.init_callback(model)
         curve.on_training_start(locals(), globals())
-    else:
+    else:  # total_timesteps counts from the run's step 0: a resumed run trains what its checkpoint had left
         model.learn(
-            params.total_timesteps,
+            params.total_timesteps - model.num_timesteps,
             callback=CallbackList(callbacks),
             log_interval=1,
-            reset_num_timesteps=not params.resume_from,
+            reset_num_timesteps=not resumed,
             progress_bar=progress_bar,
         )
     train_s = curve.training_seconds()  # without the evaluations
-    wall_s = time.perf_counter() - t0
+    wall_s = wall_before + time.perf_counter() - t0
     model.save(run / "final_model")
     curve.evaluate_now()  # the last point of the curve, and the last candidate
+    model.logger.close()
     best = algorithm_class(params.algo).load(run / "best_model.zip", device="cpu")
     t1 = time.perf_counter()
     score = lambda scenarios: score_policy(
@@ -954,7 +1399,7 @@ def train(
     score_s = time.perf_counter() - t1
     series.to_csv(run / "timeseries.csv", index=False, float_format="%.5g")
     trace.to_csv(run / "trace.csv.gz", index=False, float_format="%.5g")
-    steps_done = model.num_timesteps - start_steps
+    clone_s = cloned["seconds"] if cloned else 0.0
     summary = {
         "run": run.name,
         "agent": params.agent,
@@ -962,14 +1407,15 @@ def train(
         "hyperparameters": params.hyperparameters(),
         "device": str(model.device),
         "timesteps": model.num_timesteps,
-        "timesteps_this_run": steps_done,
+        "timesteps_this_run": model.num_timesteps - start_steps,  # a resumed run: since its checkpoint
         "resumed_from": params.resume_from or None,
+        "resumes": resumes,  # each resume: the checkpoint's steps and the command
         "train_seconds": train_s,
         "evaluation_seconds": curve.evaluation_s,
         "learn_wall_seconds": wall_s,
         "time_budget_s": params.time_budget_s,
         "stopped_by_time_budget": budget.spent,
-        "steps_per_second": steps_done / (train_s - curve.seconds_before) if steps_done else 0.0,  # of RL
+        "steps_per_second": model.num_timesteps / (train_s - clone_s) if model.num_timesteps else 0.0,  # of RL
         "clone": cloned,
         "value_warmup_steps": warmup.thawed_at if warmup is not None else None,
         "cloning_term": term.history if term is not None else None,
@@ -988,3 +1434,15 @@ def train(
     plt.close("all")
     env.close()
     return summary
+
+# %% ../nbs/05_train_ppo.ipynb #9997b84c
+def ignore_shutdown_interrupt(
+    command: str | None = None,  # the command that started the run (default `run_command()`)
+) -> bool:
+    "Under papermill, after the last cell: the kernel ignores SIGINT in the requests left (the shutdown's); if it did."
+    ipython = sys.modules.get("IPython")
+    kernel = getattr(ipython.get_ipython(), "kernel", None) if ipython is not None else None
+    if kernel is None or not hasattr(kernel, "pre_handler_hook") or "papermill" not in (command or run_command()):
+        return False
+    kernel.pre_handler_hook = lambda: None  # ipykernel's sets Python's SIGINT handler for each request; leave it off
+    return True

@@ -1,19 +1,28 @@
 """PPO training (05_train_ppo): a plain papermill run writes every output and records its parameters, its settings (in
-rl-baselines3-zoo's format) and its command; resume continues the step count; a saved model loads and acts in the
-environment. Budgets are tiny: these check the pipeline, not learning (learning is judged by `make train`)."""
+rl-baselines3-zoo's format) and its command; a run killed mid-way and resumed from its checkpoint ends as the
+uninterrupted run; a saved model loads and acts in the environment. Budgets are tiny: these check the pipeline, not
+learning (learning is judged by `make train`)."""
 
 import json
+import os
+import pickle
+import signal
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+import pandas as pd
 import pytest
+import torch
 import yaml
 
 from ev_rl.agents import ENV_ID, load_preset
 from ev_rl.baselines import REFERENCES
+from ev_rl.core import ConfigError
 from ev_rl.data import first_days, heldout_scenarios, validation_set
 from ev_rl.train import TrainParams, train
 
@@ -68,6 +77,7 @@ def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(t
     ]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-4000:]
+    assert not [line for line in res.stderr.splitlines() if "ERROR" in line], res.stderr[-4000:]
     runs = list(out.glob("ev_rl-IquitosMall-v0__ppo__0__*"))
     assert len(runs) == 1
     for name in OUTPUTS:
@@ -83,6 +93,40 @@ def test_plain_papermill_run_writes_every_output_with_its_settings_and_command(t
     assert kpis["optimum"]["objective"] <= min(k["objective"] for k in kpis.values()) + 1e-9
 
 
+# The end of a papermill run (05_train_ppo, "The end of a papermill run"): papermill's last request, kernel_info, is
+# held in the kernel for half a second after its reply, so jupyter_client's shutdown interrupt lands inside it.
+RACE_CELLS = [
+    """import time
+kernel = get_ipython().kernel
+reply = kernel.shell_handlers["kernel_info_request"]
+async def slow_reply(*args):
+    await reply(*args)
+    time.sleep(0.5)  # the handler not yet returned: a busy machine
+kernel.shell_handlers["kernel_info_request"] = slow_reply""",
+    "if quiet:\n    from ev_rl.train import ignore_shutdown_interrupt\n\n    print(ignore_shutdown_interrupt())",
+]
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_kernel_shutdown_interrupt_is_no_error_once_the_notebook_is_done(tmp_path, quiet):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in RACE_CELLS]
+    nbformat.write(nb, tmp_path / "race.ipynb")
+    cmd = [str(BIN / "papermill"), str(tmp_path / "race.ipynb"), str(tmp_path / "out.ipynb"), "-k", "python3"]
+    res = subprocess.run(
+        [*cmd, "-y", f"{{quiet: {str(quiet).lower()}}}", "--log-output"], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    errors = [line for line in res.stderr.splitlines() if "ERROR" in line]
+    assert errors == ([] if quiet else ["[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."]), errors
+    if quiet:
+        assert "True" in res.stderr  # it applied: papermill started the kernel
+
+
 def test_best_model_is_chosen_on_validation(first_run):
     out, summary = first_run
     curve = summary["learning_curve"]
@@ -94,13 +138,122 @@ def test_best_model_is_chosen_on_validation(first_run):
     assert list(scored) == [s.name for s in validation_set(None, 2, 3)]
 
 
-def test_resume_continues_the_step_count(first_run):
+# A run killed with SIGKILL after its first checkpoint, resumed from it, against the same run uninterrupted: tiny
+# networks and two copies, rollouts of 128 steps, a checkpoint at 640 steps, the kill at 1,024 (past the checkpoint:
+# the killed run has evaluated, logged and maybe saved a best model beyond it, all of which the resumed run drops).
+TINY = {
+    "n_envs": 2,
+    "n_steps": 64,
+    "batch_size": 64,
+    "n_epochs": 2,
+    "env_kwargs.scenario_pool": 2,
+    "policy_kwargs.net_arch.pi": [32, 32],
+    "policy_kwargs.net_arch.vf": [32, 32],
+}
+KILLED = dict(
+    total_timesteps=2048,
+    checkpoint_every=640,
+    validation_every=256,
+    validation_scenarios=1,
+    validation_days=1,
+    test_scenarios=0,
+    reward_scaling="return_std",
+)
+KILL_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from ev_rl.train import TrainParams, train
+marker = Path(sys.argv[2])
+def crash_after_the_checkpoint(row):
+    if row["timesteps"] >= 1024:
+        marker.write_text(str(row["timesteps"]))
+        time.sleep(600)  # killed here
+train(TrainParams(**json.loads(sys.argv[1])), on_validation=crash_after_the_checkpoint)
+"""
+
+
+def _killed_run(out: Path) -> Path:
+    "Start a run in a process, SIGKILL it once it is past its first checkpoint; the run folder."
+    marker = out / "past_the_checkpoint"
+    args = json.dumps(KILLED | {"hyperparams": TINY, "output_dir": str(out)})
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, args, str(marker)])
+    try:
+        deadline = time.monotonic() + 240
+        while not marker.exists():
+            assert proc.poll() is None, "the run ended before it was killed"
+            assert time.monotonic() < deadline, "the run did not reach its kill point"
+            time.sleep(0.2)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    (run,) = out.glob("ev_rl-IquitosMall-v0__ppo__0__*")
+    return run
+
+
+def test_a_killed_run_resumed_from_its_checkpoint_ends_as_the_uninterrupted_run(tmp_path):
+    from stable_baselines3 import PPO
+
+    from ev_rl.train import build_model, make_training_env
+
+    run = _killed_run(tmp_path / "killed")
+    checkpoint = run / "checkpoints" / "ppo_640_steps.zip"
+    assert sorted(p.name for p in (run / "checkpoints").glob("*.zip")) == ["ppo_640_steps.zip"]
+    assert not (run / "summary.json").exists()
+    saved = pickle.loads(checkpoint.with_suffix(".state.pkl").read_bytes())
+    assert saved["timesteps"] == 640 and [r["timesteps"] for r in saved["curve"]["history"]] == [0, 256, 512]
+    killed_rows = pd.read_csv(run / "progress.csv")["time/total_timesteps"]
+    assert killed_rows.max() > 640  # the killed run logged past its checkpoint
+
+    params = TrainParams.resuming(checkpoint)
+    assert replace(params, resume_from="") == TrainParams(
+        **KILLED, hyperparams=TINY, output_dir=str(tmp_path / "killed")
+    )
+    # the reward's scale as the checkpoint saved it, in the environment the resumed model steps
+    env = make_training_env(params)
+    model = build_model(params, env)
+    scaling = dict(saved["env"])["VecNormalize"]
+    saved_rms = scaling["parts"]["ret_rms"]["values"]
+    assert env.ret_rms.count == saved_rms["count"] > 1 and env.ret_rms.var == saved_rms["var"]
+    assert np.array_equal(env.returns, scaling["values"]["returns"])
+    assert model.num_timesteps == 640 and np.array_equal(model._last_obs, env.old_obs)
+
+    resumed = train(params)
+    assert resumed["run"] == run.name and not list(tmp_path.glob("killed/*/summary.json"))[1:]
+    assert (resumed["timesteps"], resumed["timesteps_this_run"]) == (2048, 2048 - 640)
+    assert [r["timesteps"] for r in resumed["resumes"]] == [640]
+    steps = [r["timesteps"] for r in resumed["learning_curve"]]
+    assert steps == list(range(0, 2049, 256))  # from 0, each evaluation once, in order
+    best = min(resumed["learning_curve"], key=lambda r: r["objective"])
+    assert resumed["best_model_timesteps"] == best["timesteps"]
+    logged = pd.read_csv(run / "progress.csv")["time/total_timesteps"]
+    assert logged.is_monotonic_increasing and logged.is_unique and logged.iloc[-1] == 2048
+    assert "resumed at 640 steps from checkpoints/ppo_640_steps.zip" in (run / "command.txt").read_text()
+    assert yaml.safe_load((run / "params.yaml").read_text())["resume_from"] == ""
+
+    # the same run, never killed: on one machine and one torch thread, the same run bit for bit
+    whole = train(TrainParams(**KILLED, hyperparams=TINY, output_dir=str(tmp_path / "whole")))
+    untimed = lambda curve: [{k: v for k, v in r.items() if k != "train_seconds"} for r in curve]  # seconds differ
+    assert untimed(whole["learning_curve"]) == untimed(resumed["learning_curve"])
+    assert (whole["best_model_timesteps"], whole["rollouts"]) == (resumed["best_model_timesteps"], resumed["rollouts"])
+    runs = (run, tmp_path / "whole" / whole["run"])
+    final, kept = (
+        [PPO.load(r / name, device="cpu").policy.state_dict() for r in runs]
+        for name in ("final_model.zip", "best_model.zip")
+    )
+    for a, b in (final, kept):
+        assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_resuming_refuses_another_run_s_parameters(first_run):
     out, summary = first_run
-    checkpoint = out / summary["run"] / "final_model.zip"
-    resumed = train(TrainParams(total_timesteps=2048, output_dir=str(out), resume_from=str(checkpoint), **SMALL))
-    assert summary["timesteps"] == 2048 and resumed["timesteps"] == 4096
-    assert resumed["timesteps_this_run"] == 2048
-    assert (out / resumed["run"] / "final_model.zip").is_file()
+    (checkpoint,) = (out / summary["run"] / "checkpoints").glob("ppo_*_steps.zip")
+    with pytest.raises(ConfigError, match="a resumed run keeps its run's parameters.*seed = 1 \\(the run's: 0\\)"):
+        train(replace(TrainParams.resuming(checkpoint), seed=1))
+    with pytest.raises(ConfigError, match="more than the checkpoint's 2,048"):
+        train(TrainParams.resuming(checkpoint))  # the finished run: its checkpoint is its end
+    with pytest.raises(ConfigError, match="no run state beside it"):
+        TrainParams(resume_from=str(out / summary["run"] / "final_model.zip"))
 
 
 def test_saved_model_predicts_a_valid_action(first_run):
