@@ -303,6 +303,7 @@ data: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_scenario.py
 	$(BIN)/python benchmarks/bench_env.py
+	$(BIN)/python benchmarks/bench_env_memory.py
 	$(BIN)/python benchmarks/bench_baselines.py
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_train.py

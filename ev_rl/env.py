@@ -5,7 +5,9 @@
 # %% ../nbs/03_env.ipynb #38ed822b
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,7 +19,6 @@ from gymnasium import spaces
 from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
-from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
 from .core import SiteConfig
 from .data import SCENARIO_SETS, TEST_NAMES, Scenario, _set_member, make_scenario, training_scenario
@@ -54,7 +55,7 @@ from .sockets import assign_sockets
 
 # %% auto #0
 __all__ = ['SCALAR', 'SOCKET', 'BESS', 'ROW', 'CONTEXT', 'CompiledScenario', 'compile_scenario', 'BatchedSimulator', 'simulate',
-           'IquitosMallEnv', 'IquitosMallVecEnv', 'IquitosMallVectorEnv']
+           'IquitosMallEnv', 'IquitosMallVectorEnv']
 
 # %% ../nbs/03_env.ipynb #b4da314a
 def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -65,25 +66,68 @@ def _ragged_steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.n
     return owner, start[owner] + offset
 
 # %% ../nbs/03_env.ipynb #78af6d57
+def _of_session(
+    values: np.ndarray,  # (M,) one value per session
+    session_index: np.ndarray,  # sessions' rows (-1: none), any shape
+) -> np.ndarray:
+    "`values` of the sessions `session_index` points at, 0.0 where it is -1 (float64, the shape of `session_index`)."
+    if not len(values):
+        return np.zeros(session_index.shape)
+    return np.where(session_index >= 0, values[np.maximum(session_index, 0)], 0.0)
+
+
+_PLAN = ("socket", "plug_step", "give_up_step")  # the columns of `assign_sockets`' result a compiled scenario keeps
+
+
 @dataclass
 class CompiledScenario:
-    "A scenario laid out as dense (step, socket) arrays for the batched simulator."
+    "A scenario laid out as dense (step, socket) arrays for the batched simulator, and per-session arrays."
 
     scenario: Scenario
-    plan: pd.DataFrame  # `assign_sockets` result
+    assignment: np.ndarray  # (M, 3) int32 per session: the columns `_PLAN` of `assign_sockets`' result
     session_index: np.ndarray  # (T, S) int32, row of scenario.sessions plugged in, -1 if free
-    start_kwh: np.ndarray  # (T, S) energy requested by a session plugging in at this step, else 0, kWh
-    pmax_kw: np.ndarray  # (T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW
-    departing: np.ndarray  # (T, S) bool, the plugged session leaves at the end of the step
     steps_left: np.ndarray  # (T, S) int16, steps until departure (0 if free)
+    energy_kwh: np.ndarray  # (M,) float64, energy each session of scenario.sessions asks for, kWh
+    max_kw: np.ndarray  # (M,) float64, each session's power limit, min(vehicle, socket), kW
     per_step: dict  # per-step exogenous arrays: arrivals, turned_away, turned_away_kwh, queue lengths, ...
     exo: np.ndarray  # (T, F) float32 in [0, 1]: the exogenous blocks of OBSERVATION
     forecaster: str = "seasonal_naive"  # name of the forecaster of the observation's forecasts
     layout: str = DEFAULT_LAYOUT  # name of the observation layout of `exo` (02a_site's LAYOUTS)
+    key: tuple | None = None  # (set, index) of a scenario of ev_rl.data's sets: pickled as that name, not as arrays
 
     @property
     def n_steps(self) -> int:
         return self.scenario.n_steps
+
+    @property
+    def plan(self) -> pd.DataFrame:
+        "`assign_sockets`' result: per session `socket` (-1: turned away), `plug_step` and `give_up_step`."
+        sessions = self.scenario.sessions
+        columns = {k: self.assignment[:, i].astype(np.int64) for i, k in enumerate(_PLAN)}
+        return pd.DataFrame({"session_id": sessions["session_id"].to_numpy(), **columns}, index=sessions.index)
+
+    @property
+    def pmax_kw(self) -> np.ndarray:
+        "(T, S) power limit of the plugged session, min(vehicle, socket), 0 if free, kW."
+        return _of_session(self.max_kw, self.session_index)
+
+    @property
+    def departing(self) -> np.ndarray:
+        "(T, S) bool, the plugged session leaves at the end of the step."
+        return self.steps_left == 1
+
+    @property
+    def start_kwh(self) -> np.ndarray:
+        "(T, S) energy requested by a session plugging in at this step, else 0, kWh."
+        plugs = self.session_index.copy()
+        plugs[1:][plugs[1:] == self.session_index[:-1]] = -1  # still plugged in from the step before
+        return _of_session(self.energy_kwh, plugs)
+
+    def __reduce_ex__(self, protocol):
+        "A scenario of ev_rl.data's sets pickles as its name and is compiled again (or taken from the cache) on load."
+        if self.key is None:
+            return super().__reduce_ex__(protocol)
+        return _compiled_set_scenario, (self.scenario.config, *self.key, self.forecaster, self.layout)
 
 
 def compile_scenario(
@@ -98,19 +142,13 @@ def compile_scenario(
     served = np.flatnonzero(plan["socket"].to_numpy() >= 0)
     sock, plug = plan["socket"].to_numpy()[served], plan["plug_step"].to_numpy()[served]
     dep = ses["departure_step"].to_numpy(np.int64)[served]
-    energy = ses["energy_requested_kwh"].to_numpy(float)
+    energy = ses["energy_requested_kwh"].to_numpy(float, copy=True)  # the kernel's own (writeable) array
     pmax = np.minimum(ses["max_power_kw"].to_numpy(float), cfg.ev.socket_power_kw)
-    owner, t = _ragged_steps(plug, dep)
+    owner, t = _ragged_steps(plug, dep)  # a served session occupies its socket in steps plug <= t < dep (plug < dep)
     session_index = np.full((n, n_sockets), -1, np.int32)
     session_index[t, sock[owner]] = served[owner]
-    pmax_kw = np.zeros((n, n_sockets))
-    pmax_kw[t, sock[owner]] = pmax[served[owner]]
     steps_left = np.zeros((n, n_sockets), np.int16)
     steps_left[t, sock[owner]] = dep[owner] - t
-    start_kwh = np.zeros((n, n_sockets))
-    start_kwh[plug, sock] = energy[served]
-    departing = np.zeros((n, n_sockets), bool)
-    departing[dep - 1, sock] = True
 
     arrival = ses["arrival_step"].to_numpy(np.int64)
     away = np.flatnonzero(plan["socket"].to_numpy() < 0)
@@ -129,7 +167,7 @@ def compile_scenario(
         "turned_away": np.bincount(give_up, minlength=n)[:n].astype(float),
         "turned_away_kwh": np.bincount(give_up, weights=energy[away], minlength=n)[:n],
         "queue": np.cumsum(queue, axis=0)[:n],
-        "departing": departing.sum(1).astype(float),
+        "departing": (steps_left == 1).sum(1).astype(float),
         "month": np.asarray(scenario.time.month),
     }
     spd = 24 * cfg.simulation.steps_per_hour
@@ -137,9 +175,8 @@ def compile_scenario(
     inputs = FeatureInputs.of_scenario(scenario, occupied, steps_left, per_step["queue"], forecast)
     exo = exogenous_columns(inputs, observation_layout(layout))
     name = forecaster.name if isinstance(forecaster, Forecaster) else forecaster
-    return CompiledScenario(
-        scenario, plan, session_index, start_kwh, pmax_kw, departing, steps_left, per_step, exo, name, layout
-    )
+    assignment = np.column_stack([plan[k].to_numpy() for k in _PLAN]).astype(np.int32).reshape(-1, len(_PLAN))
+    return CompiledScenario(scenario, assignment, session_index, steps_left, energy, pmax, per_step, exo, name, layout)
 
 # %% ../nbs/03_env.ipynb #c3788128
 _SCALARS = (
@@ -155,7 +192,7 @@ _SCALARS = (
     "turned_away_kwh",
     "departing",
 )  # per bank row (scenario, step)
-_SOCKET_PLANES = ("start_kwh", "limit_kwh", "departing")  # per bank row and socket
+_SOCKET_PLANES = ("start_kwh", "limit_kwh")  # per bank row and socket
 _BESS = ("power_kwh", "e_min_kwh", "e_max_kwh", "eta_charge", "eta_discharge", "export_max_kwh", "dt_h", "capacity_kwh")
 _FLOW_KEYS = (*TRAJECTORY_KEYS, "bess_clipped_kwh", "ev_clipped_kwh")  # the flows, then what was clipped
 _OUTPUT_ROWS = (*_FLOW_KEYS, "demand_charge_pen", "reward", "ev_by_type")  # then one row per type, raw costs, terms
@@ -189,7 +226,8 @@ def _check_indices(
 @numba.njit(cache=True, error_model="numpy")
 def _advance(
     actions: np.ndarray,  # (N, 1 + S) float64 setpoints: battery, then sockets (finite)
-    sock: np.ndarray,  # (K T, 3, S) per row and socket: the planes of `_SOCKET_PLANES` (read as SOCKET.name)
+    sock: np.ndarray,  # (K T, 2, S) per row and socket: the planes of `_SOCKET_PLANES` (read as SOCKET.name)
+    steps_left: np.ndarray,  # (K T, S) int16 per row and socket: steps until the session leaves (1: at the step's end)
     scalars: np.ndarray,  # (K T, 11) per row: the columns of `_SCALARS` (read as SCALAR.name)
     row_base: np.ndarray,  # (N,) int: first bank row of each copy's scenario
     t: np.ndarray,  # (N,) int: step of each copy (< n_steps); advanced by one
@@ -222,7 +260,7 @@ def _advance(
             out[ROW.ev_by_type + k, i] = 0.0
             k += 1
         for j in range(n_sockets):
-            limit, leaving = sock[row, SOCKET.limit_kwh, j], sock[row, SOCKET.departing, j]
+            limit, leaving = sock[row, SOCKET.limit_kwh, j], 1.0 if steps_left[row, j] == 1 else 0.0
             want = socket_energy_kwh(actions[i, 1 + j], limit)  # a setpoint beyond [-1, 1]: clipped first
             e = min(min(want, limit), remaining[i, j])
             left = remaining[i, j] - e
@@ -286,6 +324,15 @@ def _advance(
             for j in range(n_sockets):
                 remaining[i, j] += sock[row + 1, SOCKET.start_kwh, j]
 
+# %% ../nbs/03_env.ipynb #e0596da8
+_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform.startswith("linux") else None
+
+
+def _release_heap() -> None:
+    "Hand the heap's free memory back to the OS (glibc's `malloc_trim`; nothing where there is none)."
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
 # %% ../nbs/03_env.ipynb #ad64bcfa
 class BatchedSimulator:
     "N copies of the site stepped together by the compiled `_advance`, each on one of a bank of compiled scenarios."
@@ -314,22 +361,7 @@ class BatchedSimulator:
         self.n_sockets, self.dt_h = cfg.ev.n_sockets, cfg.simulation.dt_h
         self.action_size = 1 + self.n_sockets
         dt = self.dt_h
-        # The bank as rows (scenario, step), read by the kernels
-        planes = lambda c: dict(start_kwh=c.start_kwh, limit_kwh=c.pmax_kw * dt, departing=c.departing)
-        self._sock = np.concatenate(
-            [np.stack([planes(c)[k] for k in _SOCKET_PLANES], axis=1) for c in bank]
-        )  # (K*T, 3, S)
-        series = lambda c: dict(
-            pv_kwh=c.scenario.pv_kw * dt,
-            mall_kwh=c.scenario.mall_kw * dt,
-            price=c.scenario.price_per_kwh,
-            co2=c.scenario.co2_kg_per_kwh,
-            peak=c.scenario.peak,
-            **c.per_step,
-        )
-        self._scalars = np.concatenate([np.column_stack([series(c)[k] for k in _SCALARS]) for c in bank])  # (K*T, 11)
-        self._exo = np.concatenate([c.exo for c in bank])  # (K*T, F) float32
-        self._month = np.ascontiguousarray(self._scalars[:, SCALAR.month])  # (K*T,) the observation's month
+        self._lay_out_bank()
         self._type_ends = np.cumsum([v.sockets for v in cfg.ev.vehicles]).astype(np.int64)
         self._battery_of_socket = battery_kwh_of_sockets(cfg)
         b = cfg.bess
@@ -364,8 +396,6 @@ class BatchedSimulator:
         self.t = np.zeros(n_envs, np.intp)
         self.start = np.zeros(n_envs, np.intp)  # first step of each copy's episode
         self.stop = np.full(n_envs, n, np.intp)  # one past the last step of each copy's episode
-        # energy requested per session, per bank index (read when an episode starts after step 0)
-        self._asked_kwh: dict[int, np.ndarray] = {}
         self.energy_kwh = np.full(n_envs, b.initial_soc * b.capacity_kwh)
         self.remaining_kwh = np.zeros((n_envs, self.n_sockets))
         self.previous_import_kwh = np.zeros(n_envs)
@@ -373,6 +403,35 @@ class BatchedSimulator:
         self.first_step = np.ones(n_envs, bool)
         self.demand = DemandChargeMeter(n_envs, cfg)
         self.delivered_kwh = np.zeros((n_envs, self.n_sockets))  # per socket, last step
+
+    def _lay_out_bank(self) -> None:
+        "The bank as rows (scenario, step) of arrays, read by the kernels (one scenario's own arrays where they can)."
+        bank, dt = self.bank, self.dt_h
+        rows = lambda arrays: arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        self._sock = rows([np.stack([c.start_kwh, c.pmax_kw * dt], axis=1) for c in bank])  # (K*T, 2, S)
+        self._steps_left = rows([c.steps_left for c in bank])  # (K*T, S) int16
+        series = lambda c: dict(
+            pv_kwh=c.scenario.pv_kw * dt,
+            mall_kwh=c.scenario.mall_kw * dt,
+            price=c.scenario.price_per_kwh,
+            co2=c.scenario.co2_kg_per_kwh,
+            peak=c.scenario.peak,
+            **c.per_step,
+        )
+        self._scalars = np.concatenate([np.column_stack([series(c)[k] for k in _SCALARS]) for c in bank])  # (K*T, 11)
+        self._exo = rows([c.exo for c in bank])  # (K*T, F) float32
+        self._month = np.ascontiguousarray(self._scalars[:, SCALAR.month])  # (K*T,) the observation's month
+        _release_heap()  # the temporaries of compiling the bank and laying it out, which glibc would keep
+
+    _LAID_OUT = ("_sock", "_steps_left", "_scalars", "_exo", "_month")
+
+    def __getstate__(self) -> dict:
+        "Pickled without the bank's rows, which are laid out again from the bank on load."
+        return {k: v for k, v in self.__dict__.items() if k not in self._LAID_OUT}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lay_out_bank()
 
     def reset(
         self,
@@ -405,25 +464,14 @@ class BatchedSimulator:
         self.energy_kwh[envs] = self.config.bess.initial_soc * self._cap
         self.remaining_kwh[envs] = self._sock[self._row_base[envs] + first, SOCKET.start_kwh]  # they plug in now
         for i in envs[first > 0]:  # a vehicle plugged in before the start asks for its whole request
-            self.remaining_kwh[i] = self._plugged_kwh(int(i))
+            c = self.bank[self.scenario_index[i]]
+            self.remaining_kwh[i] = _of_session(c.energy_kwh, c.session_index[self.t[i]])
         self.previous_import_kwh[envs] = 0.0
         self.previous_bess_setpoint[envs] = 0.0
         self.first_step[envs] = True
         self.demand.reset(envs)
         self._left = int((self.stop - self.t).min())
         self._ended = self._left <= 0
-
-    def _plugged_kwh(
-        self,
-        i: int,  # the copy, at the start of its episode
-    ) -> np.ndarray:
-        "Per socket, the whole request of the vehicle plugged in at copy `i`'s step (0 where free), kWh."
-        k = int(self.scenario_index[i])
-        c = self.bank[k]
-        if k not in self._asked_kwh:
-            self._asked_kwh[k] = c.scenario.sessions["energy_requested_kwh"].to_numpy(float)
-        session = c.session_index[self.t[i]]
-        return np.where(session >= 0, self._asked_kwh[k][np.maximum(session, 0)], 0.0)
 
     @property
     def done(self) -> np.ndarray:
@@ -454,6 +502,7 @@ class BatchedSimulator:
         _advance(
             a,
             self._sock,
+            self._steps_left,
             self._scalars,
             self._row_base,
             self.t,
@@ -544,7 +593,7 @@ class BatchedSimulator:
             socket_occupied=c.session_index[t] >= 0,
             socket_energy_asked_kwh=self.remaining_kwh[i].copy(),
             socket_steps_to_departure=c.steps_left[t].copy(),
-            socket_max_kw=c.pmax_kw[t].copy(),
+            socket_max_kw=_of_session(c.max_kw, c.session_index[t]),
             queue=c.per_step["queue"][t].copy(),
             billed_peaks_kw=self.demand.max_kw[i].copy(),
             billed_month=int(self.demand.month[i]),
@@ -592,8 +641,10 @@ def _training_bank(
 
 @lru_cache(maxsize=64)
 def _compiled_training_scenario(config: SiteConfig, index: int, forecaster: str, layout: str) -> CompiledScenario:
-    "Training scenario number `index` of `config`, compiled; cached."
-    return compile_scenario(training_scenario(config, index), forecaster, layout)
+    "Training scenario number `index` of `config`, compiled; cached (pickled as its name, `CompiledScenario.key`)."
+    compiled = compile_scenario(training_scenario(config, index), forecaster, layout)
+    compiled.key = ("train", index)
+    return compiled
 
 # %% ../nbs/03_env.ipynb #d66da550
 _SCENARIO_FORMS = (
@@ -646,7 +697,9 @@ def _compiled_set_scenario(
     if set_name == "train":
         return _compiled_training_scenario(config, index, forecaster, layout)
     seed, name = _set_member(set_name, index)
-    return compile_scenario(make_scenario(config, seed, name=name), forecaster, layout)
+    compiled = compile_scenario(make_scenario(config, seed, name=name), forecaster, layout)
+    compiled.key = (set_name, index)
+    return compiled
 
 # %% ../nbs/03_env.ipynb #96d6b568
 def _days(
@@ -848,18 +901,16 @@ class IquitosMallEnv(gym.Env):
         self.forecaster, self.observation = forecaster, observation
         self.scenario_pool = scenario_pool
         self._base: list[CompiledScenario] | None = None  # the scenarios episodes are drawn from (`_base_bank`)
-        if scenario is None or isinstance(scenario, Scenario):
-            self.fixed = scenario
-        else:  # by name: compiled now, from the cache every env of the process shares
-            self._base = [self._compiled(scenario)]
-            self.fixed = self._base[0].scenario
+        self.fixed = scenario  # the scenario of every episode, a `Scenario` or a name (None: training draws)
+        if scenario is not None and not isinstance(scenario, Scenario):  # by name: compiled now, from the cache
+            self._base = [self._compiled(scenario)]  # every env of the process shares
         n_sockets = self.config.ev.n_sockets
         self.action_space = spaces.Box(-1.0, 1.0, (1 + n_sockets,), np.float32)
         self.observation_space = spaces.Box(0.0, 1.0, (observation_size(self.config, observation),), np.float32)
         self.sim: BatchedSimulator | None = None
         self.compiled: CompiledScenario | None = None  # the scenario of the episode, compiled
         self._option: CompiledScenario | None = None  # the last scenario given in `reset`'s options, compiled
-        n_steps = self.fixed.n_steps if self.fixed is not None else self.config.simulation.n_steps
+        n_steps = self._base[0].n_steps if self._base else (self.fixed or self.config.simulation).n_steps
         _episode_steps(n_steps, self._steps_per_day, self.start_day or 0, self.episode_days, where="IquitosMallEnv")
 
     @property
@@ -884,6 +935,20 @@ class IquitosMallEnv(gym.Env):
             )
         return self._base
 
+    def _pool_member(
+        self,
+        index: int,  # from 0; 0 for a fixed scenario
+    ) -> CompiledScenario:
+        "Scenario `index` of those episodes are drawn from, compiled when first drawn (training years: once a process)."
+        if self._base is not None or self.fixed is not None:
+            return self._base_bank()[index]
+        return _compiled_training_scenario(self.config, index, self.forecaster, self.observation)
+
+    @property
+    def scenario(self) -> Scenario | None:
+        "The scenario of the episode (None before the first `reset`)."
+        return None if self.compiled is None else self.compiled.scenario
+
     def _next_episode(
         self,
         rng: np.random.Generator,  # draws the scenario, then the start day
@@ -901,7 +966,7 @@ class IquitosMallEnv(gym.Env):
             compiled, index = self._option, -1
         else:
             index = 0 if self.fixed is not None else int(rng.integers(self.scenario_pool))
-            compiled = self._base_bank()[index]
+            compiled = self._pool_member(index)  # the one drawn: an env does not compile the pool it does not run
         days = (
             _days(options["episode_days"], "episode_days", 1, "reset")
             if "episode_days" in options
@@ -919,7 +984,7 @@ class IquitosMallEnv(gym.Env):
         if self.sim is None or self.sim.bank[0] is not compiled:
             self.sim = BatchedSimulator([compiled], 1)
         self.sim.reset(start=start, stop=stop)
-        self.compiled, self.scenario = compiled, compiled.scenario
+        self.compiled = compiled
         return self.sim.observe()[0], {"scenario": self.scenario.name, "start_day": day}
 
     def step(self, action):
@@ -938,7 +1003,7 @@ class IquitosMallEnv(gym.Env):
         )
 
 # %% ../nbs/03_env.ipynb #eb892e65
-class IquitosMallVecEnv(VecEnv):
+class _IquitosMallVecEnv:
     "SB3 VecEnv over a `BatchedSimulator`: all copies step in one call; copies draw different scenarios."
 
     SHARED_ATTRIBUTES = ("config", "observation_space", "action_space", "render_mode", "metadata", "spec")
@@ -1096,6 +1161,20 @@ class IquitosMallVecEnv(VecEnv):
 
     def env_is_wrapped(self, wrapper_class, indices=None):
         return [False] * len(list(self._get_indices(indices)))
+
+# %% ../nbs/03_env.ipynb #509a713e
+def __getattr__(name: str):
+    "`IquitosMallVecEnv`, made on first use: SB3's `VecEnv` with the methods above (importing SB3 imports torch)."
+    if name != "IquitosMallVecEnv":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from stable_baselines3.common.vec_env.base_vec_env import VecEnv
+
+    made = type(
+        name,
+        (_IquitosMallVecEnv, VecEnv),
+        {"__module__": __name__, "__qualname__": name, "__doc__": _IquitosMallVecEnv.__doc__},
+    )
+    return globals().setdefault(name, made)  # one class, even if two threads make it at once
 
 # %% ../nbs/03_env.ipynb #4ce1a75a
 class IquitosMallVectorEnv(VectorEnv):

@@ -114,7 +114,7 @@ def test_episode_windows_run_the_rows_they_cover(scenario, data):
         sim = BatchedSimulator([compiled], 1)
         sim.reset(start=start[i], stop=stop[i])
         plugged = compiled.session_index[start[i]]
-        asked = np.where(plugged >= 0, energy[np.maximum(plugged, 0)], 0.0)
+        asked = np.where(plugged >= 0, np.append(energy, 0.0)[plugged], 0.0)  # row -1 (free): the 0.0 appended
         np.testing.assert_array_equal(sim.remaining_kwh[0], asked)
         assert sim.energy_kwh[0] == cfg.bess.initial_soc * cfg.bess.capacity_kwh
         for k in range(stop[i] - start[i]):

@@ -1,0 +1,156 @@
+"""Benchmark of the environment's memory (03_env): one env process, an async worker, a pickled env.
+
+Each row runs in a fresh Python process and reports, read from /proc (Linux):
+- RSS: resident memory, what `ps` and the issue measured (shared library pages included);
+- private: the pages the process has written and shares with no other (`Private_Dirty`: its heap, the
+  arrays it made), what one more process of the kind costs: an async worker forked from its parent shares
+  the parent's pages until it writes to them, and every process shares the libraries' pages read from
+  disk (which RSS counts in full; the USS would count them for the one process that maps them);
+- peak: the largest RSS of the process (`ru_maxrss`), the compilation of a scenario included.
+
+Rows, the reference first (measured in the same run):
+- bare Python with numpy imported (the reference);
+- `import ev_rl.env`;
+- one env, default arguments: `gymnasium.make("ev_rl/IquitosMall-v0")`, `reset(seed=0)`, 1,000 steps;
+- the same env after `--resets` resets (every training scenario of the pool drawn), then 1,000 steps;
+- a worker of `gymnasium.make_vec(..., vectorization_mode="async")` (two workers, forked as Gymnasium does
+  by default on Linux), after `reset(seed=0)` and 1,000 steps, measured from the parent; the same after
+  `--resets` resets; and a worker started by a forkserver (Python 3.14's default), which imports everything
+  itself;
+- the pickled env (`pickle.dumps(env.unwrapped)` after reset), in MB.
+
+Target (issue 27, item 3): <= 200 MiB per env process.
+
+    .venv/bin/python benchmarks/bench_env_memory.py [--steps 1000] [--resets 24]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+
+MEASURE = """
+import json, resource
+def measure(pid="self"):
+    "RSS, private (written, unshared) pages, USS and PSS of a process, MiB, from /proc/<pid>/smaps_rollup."
+    kb = {}
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        key, _, value = line.partition(":")
+        if value.strip().endswith("kB"):
+            kb[key] = int(value.split()[0])
+    return dict(
+        rss=kb["Rss"] / 1024,
+        private=kb["Private_Dirty"] / 1024,
+        uss=(kb["Private_Clean"] + kb["Private_Dirty"]) / 1024,
+        pss=kb["Pss"] / 1024,
+    )
+def report(**extra):
+    row = measure()
+    row["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({**row, **extra}))
+"""
+
+ROWS = {
+    "reference: python + numpy": "import numpy\nreport()",
+    "import ev_rl.env": "import ev_rl.env\nimport sys\nreport(torch='torch' in sys.modules)",
+    "one env: make + reset + {steps} steps": """
+import gymnasium as gym, numpy as np
+import ev_rl
+env = gym.make("ev_rl/IquitosMall-v0")
+env.reset(seed=0)
+for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 39)).astype(np.float32):
+    env.step(a)
+report()
+""",
+    "one env after {resets} resets + {steps} steps": """
+import gymnasium as gym, numpy as np
+import ev_rl
+env = gym.make("ev_rl/IquitosMall-v0")
+drawn = {{env.reset(seed=s)[1]["scenario"] for s in range({resets})}}
+for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 39)).astype(np.float32):
+    env.step(a)
+report(drawn=len(drawn))
+""",
+    "async worker (make_vec, 2 workers): reset + {steps} steps": """
+import gymnasium as gym, numpy as np
+import ev_rl
+envs = gym.make_vec("ev_rl/IquitosMall-v0", num_envs=2, vectorization_mode="async")
+envs.reset(seed=0)
+for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
+    envs.step(a)
+workers = [measure(p.pid) for p in envs.processes]
+worst = max(workers, key=lambda w: w["private"])
+report(**{{"worker_" + k: v for k, v in worst.items()}})
+envs.close()
+""",
+    "async worker after {resets} resets + {steps} steps": """
+import gymnasium as gym, numpy as np
+import ev_rl
+envs = gym.make_vec("ev_rl/IquitosMall-v0", num_envs=2, vectorization_mode="async")
+drawn = [set(), set()]
+for s in range({resets}):
+    for i, name in enumerate(envs.reset(seed=s)[1]["scenario"]):
+        drawn[i].add(name)
+for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
+    envs.step(a)
+workers = [measure(p.pid) for p in envs.processes]
+worst = max(workers, key=lambda w: w["private"])
+report(drawn=min(len(d) for d in drawn), **{{"worker_" + k: v for k, v in worst.items()}})
+envs.close()
+""",
+    "async worker, forkserver (imports on its own): reset + {steps} steps": """
+import gymnasium as gym, numpy as np
+import ev_rl
+envs = gym.make_vec(
+    "ev_rl/IquitosMall-v0", num_envs=2, vectorization_mode="async", vector_kwargs={{"context": "forkserver"}}
+)
+envs.reset(seed=0)
+for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
+    envs.step(a)
+workers = [measure(p.pid) for p in envs.processes]
+worst = max(workers, key=lambda w: w["private"])
+report(**{{"worker_" + k: v for k, v in worst.items()}})
+envs.close()
+""",
+    "pickled env after reset": """
+import pickle, gymnasium as gym
+import ev_rl
+env = gym.make("ev_rl/IquitosMall-v0")
+env.reset(seed=0)
+report(pickle_mb=len(pickle.dumps(env.unwrapped)) / 1e6)
+""",
+}
+
+
+def run_row(code: str) -> dict:
+    "The measurement printed by `code` run in a fresh process."
+    out = subprocess.run([sys.executable, "-c", MEASURE + code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=1000, help="env steps after reset")
+    parser.add_argument("--resets", type=int, default=24, help="resets of the steady-state row (draws of the pool)")
+    args = parser.parse_args()
+    reference = None
+    print(f"{'':66s} {'RSS':>6s} {'private':>8s} {'peak':>6s}   (MiB; x reference RSS)")
+    for label, code in ROWS.items():
+        label = label.format(steps=f"{args.steps:,}", resets=args.resets)
+        row = run_row(code.format(steps=args.steps, resets=args.resets))
+        if "worker_rss" in row:  # the worker's own numbers, not the parent's
+            row["rss"], row["private"], row["peak"] = row["worker_rss"], row["worker_private"], float("nan")
+        reference = reference or row["rss"]
+        notes = [f"{row['rss'] / reference:4.1f} x"]
+        if "torch" in row:
+            notes.append(f"torch imported: {row['torch']}")
+        if "drawn" in row:
+            notes.append(f"{row['drawn']} training years drawn" + (" by each worker" if "worker_rss" in row else ""))
+        if "pickle_mb" in row:
+            notes.append(f"pickled env: {row['pickle_mb']:.2f} MB")
+        print(f"{label:66s} {row['rss']:6.0f} {row['private']:8.0f} {row['peak']:6.0f}   {'; '.join(notes)}")
+    print("target <= 200 MiB per env process")
+
+
+if __name__ == "__main__":
+    main()
