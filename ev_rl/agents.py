@@ -33,12 +33,12 @@ from .paths import resolve, resource, resources
 from .site import DEFAULT_LAYOUT, LAYOUTS
 
 # %% auto #0
-__all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'STARTS', 'AGENTS',
-           'algorithm_class', 'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class',
+__all__ = ['ENV_ID', 'ALGOS', 'ACTIVATIONS', 'ENV_WRAPPERS', 'NORMALIZE', 'PRESETS', 'SEARCH_SPACE', 'SETTING_BOUNDS', 'STARTS',
+           'AGENTS', 'algorithm_class', 'is_off_policy', 'SocketMeanPolicy', 'SocketMeanSACPolicy', 'policy_class',
            'BetaDistribution', 'beta_biases', 'BetaPolicy', 'BatteryOnly', 'EarliestDeadlineVecEnv', 'env_settings',
-           'preset_names', 'preset_path', 'check_settings', 'load_preset', 'with_changes', 'with_env_settings',
-           'flatten_settings', 'linear_schedule', 'model_kwargs', 'Agent', 'check_start', 'agent_row', 'agent_named',
-           'agent_name', 'agent_settings']
+           'SettingBounds', 'preset_names', 'preset_path', 'check_settings', 'load_preset', 'with_changes',
+           'with_env_settings', 'flatten_settings', 'linear_schedule', 'model_kwargs', 'Agent', 'check_start',
+           'agent_row', 'agent_named', 'agent_name', 'agent_settings']
 
 # %% ../nbs/05_agents.ipynb #69da66d3
 ENV_ID = "ev_rl/IquitosMall-v0"  # the environment's id: registered by `import ev_rl`, the key of every preset
@@ -306,6 +306,105 @@ PRESETS = "configs/hyperparams"  # the presets' folder, an input that installs w
 # %% ../nbs/05_agents.ipynb #0fb1ae89
 SEARCH_SPACE = "search"  # the file beside an algorithm's presets holding its tuning's search space (06a_tune)
 
+# %% ../nbs/05_agents.ipynb #23e2f062
+@dataclass(frozen=True)
+class SettingBounds:
+    "The values a numeric or true/false setting of a preset accepts: its kind, its range, the texts it takes instead."
+
+    kind: type = float  # int (a whole number), float (a finite number) or bool (true or false)
+    low: float = -math.inf  # the smallest value
+    high: float = math.inf  # the largest value
+    low_open: bool = False  # whether `low` itself is excluded
+    high_open: bool = False  # whether `high` itself is excluded
+    prefix: str = ""  # a text `<prefix><number>` stands for its number, which must be > 0 and in range (lin_, auto_)
+    words: tuple[str, ...] = ()  # texts accepted as they are (SAC's "auto")
+    note: str = ""  # what the prefix means, for the message
+
+    def number(self, value) -> float | None:
+        "The number a value stands for: itself, or the number after the prefix; None when it is neither."
+        if isinstance(value, str) and self.prefix and value.startswith(self.prefix):
+            try:
+                return float(value[len(self.prefix) :])
+            except ValueError:
+                return None
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            return None
+        return float(value)
+
+    def accepts(self, value) -> bool:
+        "Whether `value` is a value of the setting."
+        if self.kind is bool:
+            return isinstance(value, (bool, np.bool_))
+        if isinstance(value, str) and value in self.words:
+            return True
+        x = self.number(value)
+        if x is None or not math.isfinite(x) or (isinstance(value, str) and not x > 0):
+            return False
+        if self.kind is int and not isinstance(value, (int, np.integer)):
+            return False
+        above = x > self.low if self.low_open else x >= self.low
+        below = x < self.high if self.high_open else x <= self.high
+        return above and below
+
+    def describe(self) -> str:
+        "What the setting accepts, in words: 'a whole number >= 1', 'in (0, 1]', 'a number > 0, or lin_<number> ...'."
+        if self.kind is bool:
+            return "true or false"
+        what = "a whole number" if self.kind is int else "a number"
+        lo, hi = math.isfinite(self.low), math.isfinite(self.high)
+        if lo and hi:
+            text = f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+            text = f"in {text}" if self.kind is float else f"{what} in {text}"
+        elif lo:
+            text = f"{what} {'>' if self.low_open else '>='} {self.low:g}"
+        elif hi:
+            text = f"{what} {'<' if self.high_open else '<='} {self.high:g}"
+        else:
+            text = "a finite number" if self.kind is float else what
+        text += "".join(f", or {w!r}" for w in self.words)
+        if self.prefix:
+            text += f", or {self.prefix}<number>" + (f" {self.note}" if self.note else "")
+        return text
+
+
+_LIN = dict(prefix="lin_", note="for a linear decay to 0 over the run")  # rl_zoo3's linear schedules
+SETTING_BOUNDS: dict[str, SettingBounds] = {  # setting (dotted: inside a mapping) -> the values it accepts
+    "n_timesteps": SettingBounds(int, 1),
+    "n_envs": SettingBounds(int, 1),
+    "learning_rate": SettingBounds(float, 0, low_open=True, **_LIN),
+    "clip_range": SettingBounds(float, 0, low_open=True, **_LIN),
+    "clip_range_vf": SettingBounds(float, 0, low_open=True, **_LIN),
+    "gamma": SettingBounds(float, 0, 1, low_open=True),
+    "gae_lambda": SettingBounds(float, 0, 1, low_open=True),
+    "tau": SettingBounds(float, 0, 1, low_open=True),
+    "n_steps": SettingBounds(int, 1),
+    "batch_size": SettingBounds(int, 2),  # PPO normalises each minibatch's advantages: two samples at least
+    "n_epochs": SettingBounds(int, 1),
+    "ent_coef": SettingBounds(float, 0, prefix="auto_", words=("auto",), note="(SAC: tuned automatically from it)"),
+    "vf_coef": SettingBounds(float, 0),
+    "max_grad_norm": SettingBounds(float, 0, low_open=True),
+    "target_kl": SettingBounds(float, 0, low_open=True),
+    "rms_prop_eps": SettingBounds(float, 0, low_open=True),
+    "sde_sample_freq": SettingBounds(int, -1),  # -1: only at the start of a rollout
+    "buffer_size": SettingBounds(int, 1),
+    "learning_starts": SettingBounds(int, 0),
+    "gradient_steps": SettingBounds(int, -1),  # -1: as many as the steps collected
+    "target_update_interval": SettingBounds(int, 1),
+    "target_entropy": SettingBounds(float, words=("auto",)),
+    "stats_window_size": SettingBounds(int, 1),
+    "normalize_advantage": SettingBounds(bool),
+    "use_sde": SettingBounds(bool),
+    "use_rms_prop": SettingBounds(bool),
+    "use_sde_at_warmup": SettingBounds(bool),
+    "optimize_memory_usage": SettingBounds(bool),
+    "policy_kwargs.log_std_init": SettingBounds(float),
+    "policy_kwargs.socket_mean_init": SettingBounds(float),
+    "policy_kwargs.ortho_init": SettingBounds(bool),
+    "policy_kwargs.full_std": SettingBounds(bool),
+    "policy_kwargs.share_features_extractor": SettingBounds(bool),
+    "policy_kwargs.n_critics": SettingBounds(int, 1),
+}
+
 # %% ../nbs/05_agents.ipynb #debaa38b
 def preset_names(
     algo: str,  # a key of ALGOS
@@ -345,8 +444,8 @@ _RUN_ARGUMENTS = (
     "tensorboard_log",
     "_init_setup_model",
 )  # the run gives them
-_SCHEDULES = ("learning_rate", "clip_range")  # a number, or lin_<initial>: a linear decay to 0 (rl_zoo3's schedules)
-_FRACTIONS = ("gamma", "gae_lambda", "tau")  # in (0, 1]
+_SCHEDULES = ("learning_rate", "clip_range", "clip_range_vf")  # a number, or lin_<initial>: rl_zoo3's schedules
+_ABSENT = object()  # a setting the preset does not give
 
 
 def _initial_value(value) -> float | None:
@@ -357,6 +456,37 @@ def _initial_value(value) -> float | None:
         except ValueError:
             return None
     return None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+
+
+def _setting(
+    settings: dict,  # a preset's settings
+    name: str,  # a setting, dotted to reach into a mapping ("policy_kwargs.log_std_init")
+):
+    "The value of a setting, or _ABSENT."
+    node = settings
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _ABSENT
+        node = node[part]
+    return node
+
+
+def _check_net_arch(
+    arch,  # policy_kwargs.net_arch: a list of layer sizes, or a mapping of pi, vf (PPO, A2C) or qf (SAC) to lists
+    where: str,  # the preset, for the errors
+) -> None:
+    "Raise a ConfigError naming the network when a net_arch is not lists of whole numbers >= 1."
+    parts = arch.items() if isinstance(arch, dict) else [("", arch)]
+    for part, sizes in parts:
+        name = f"policy_kwargs.net_arch{'.' if part else ''}{part}"
+        layers = isinstance(sizes, list) and all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes
+        )
+        if part not in ("", "pi", "vf", "qf") or not layers:
+            raise ConfigError(
+                f"{where}: {name} = {sizes!r}: must be a list of whole numbers >= 1 (units of each hidden layer)"
+                + ("" if part else ", or a mapping of pi and vf (PPO, A2C) or pi and qf (SAC) to such lists")
+            )
 
 
 def _policy_arguments(policy: type) -> set[str]:
@@ -395,17 +525,12 @@ def check_settings(
                 f"{where}: {key} is neither an argument of {cls.__name__} ({', '.join(sorted(arguments))}) "
                 f"nor a setting of rl_zoo3 that the project applies ({', '.join(_ZOO_SETTINGS)})"
             )
-    for key in {"n_timesteps", "n_envs"} & set(settings):
-        v = settings[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 1 or v != int(v):
-            fail(key, "must be a positive whole number")
-    for key in set(_SCHEDULES) & set(settings):
-        if not (_initial_value(settings[key]) or 0) > 0:
-            fail(key, "must be a number > 0, or lin_<number> for a linear decay to 0 over the run")
-    for key in set(_FRACTIONS) & set(settings):
-        v = settings[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
-            fail(key, "must be in (0, 1]")
+    nullable = {k for k, p in inspect.signature(cls.__init__).parameters.items() if p.default is None}
+    for key, bounds in SETTING_BOUNDS.items():
+        v = _setting(settings, key)
+        if v is _ABSENT or (v is None and key in nullable) or bounds.accepts(v):
+            continue
+        raise ConfigError(f"{where}: {key} = {v!r}: must be {bounds.describe()}")
     try:
         policy = policy_class(algo, settings["policy"])
     except ValueError as e:
@@ -416,6 +541,8 @@ def check_settings(
     unknown = sorted(set(kwargs) - _policy_arguments(policy))
     if unknown:
         fail("policy_kwargs", f"{unknown}: not arguments of {policy.__name__}")
+    if kwargs.get("net_arch") is not None:
+        _check_net_arch(kwargs["net_arch"], where)
     if isinstance(kwargs.get("activation_fn"), str):
         if not getattr(policy, "activation_by_name", False):
             fail(
@@ -450,13 +577,21 @@ def load_preset(
 ) -> dict:
     "A preset's settings: rl-zoo's hyperparameters of ENV_ID, checked by `check_settings`."
     path = preset_path(algo, name)
+    where = f"{path}, preset {path.stem!r}"
     data = read_yaml(path)  # invalid YAML or a key given twice: an error naming the file and line
     if not (isinstance(data, dict) and list(data) == [ENV_ID] and isinstance(data[ENV_ID], dict)):
-        found = list(data) if isinstance(data, dict) else type(data).__name__
+        if data is None:
+            found = "nothing"
+        elif not isinstance(data, dict):
+            found = f"a {type(data).__name__}"
+        elif list(data) == [ENV_ID]:
+            found = f"{ENV_ID}: a {type(data[ENV_ID]).__name__}"
+        else:
+            found = list(data)
         raise ConfigError(
-            f"{path}: must hold one entry, {ENV_ID}, with the preset's settings (rl-zoo's layout); found {found}"
+            f"{where}: must hold one entry, {ENV_ID}, with the preset's settings (rl-zoo's layout); found {found}"
         )
-    check_settings(algo, data[ENV_ID], f"{path}, preset {path.stem!r}")
+    check_settings(algo, data[ENV_ID], where)
     return data[ENV_ID]
 
 # %% ../nbs/05_agents.ipynb #af00383c

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -400,7 +401,7 @@ def reference_kpis(
         return json.loads(path.read_text())
     kpis = evaluate(controller, scenario)
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f"{path.name}.part")  # written, then renamed: parallel runs never read half a file
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")  # written, renamed: parallel runs never read half a file
     part.write_text(json.dumps(kpis, indent=1))
     part.replace(path)
     return kpis

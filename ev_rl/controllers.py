@@ -27,9 +27,10 @@ from .site import DEFAULT_LAYOUT, Outlook, ScenarioOutlook, SiteState, observati
 
 # %% auto #0
 __all__ = ['socket_setpoints', 'EV_CONTROLS', 'LEVERS', 'MPC_SCENARIOS', 'QUANTILE_SCENARIOS', 'Controller', 'PolicyController',
-           'as_controller', 'rollout', 'checked_action', 'evaluate', 'constraint_violations', 'Uncontrolled',
-           'earliest_deadline_kwh', 'surplus_kwh', 'RuleBased', 'EarliestDeadlineEVs', 'EarliestDeadlinePolicy',
-           'shaving_level_kw', 'steps_to_peak_end', 'PeakShaving', 'PerfectForesight', 'MPC']
+           'as_controller', 'rollout', 'checked_action', 'checked_forecast', 'issued_forecast', 'evaluate',
+           'constraint_violations', 'Uncontrolled', 'earliest_deadline_kwh', 'surplus_kwh', 'RuleBased',
+           'EarliestDeadlineEVs', 'EarliestDeadlinePolicy', 'shaving_level_kw', 'steps_to_peak_end', 'PeakShaving',
+           'PerfectForesight', 'MPC']
 
 # %% ../nbs/03b_controllers.ipynb #5d76ece1
 class Controller:
@@ -87,6 +88,22 @@ def as_controller(
     )
 
 # %% ../nbs/03b_controllers.ipynb #e5039b5e
+def _scenario_text(scenario: Scenario) -> str:
+    "A scenario as the errors name it: its name, steps and first step."
+    return f"{scenario.name!r} ({scenario.n_steps} steps from {scenario.time[0]:%Y-%m-%d %H:%M})"
+
+
+def _same_scenario(a: Scenario, b: Scenario) -> bool:
+    "Whether two scenarios are the same episode: the same object, or the same name, calendar and series."
+    return a is b or (
+        a.name == b.name
+        and a.n_steps == b.n_steps
+        and a.time.equals(b.time)
+        and np.array_equal(a.pv_kw, b.pv_kw)
+        and np.array_equal(a.mall_kw, b.mall_kw)
+    )
+
+
 def rollout(
     controller,  # a `Controller` or a trained model (see `as_controller`)
     scenario: Scenario,  # the scenario to run
@@ -94,6 +111,11 @@ def rollout(
 ) -> dict[str, np.ndarray]:
     "One episode of a controller: the simulator's step outputs stacked over steps, with `socket_kwh` and `actions`."
     controller = as_controller(controller)
+    if compiled is not None and not _same_scenario(compiled.scenario, scenario):
+        raise ValueError(
+            f"{controller.name}: `compiled` was compiled for scenario {_scenario_text(compiled.scenario)}, not for "
+            f"the scenario to run, {_scenario_text(scenario)}: leave it out or give compile_scenario(scenario)"
+        )
     forecaster, layout = controller.observation_forecaster, controller.observation_layout
     if compiled is None or (compiled.forecaster, compiled.layout) != (forecaster, layout):
         compiled = compile_scenario(scenario, forecaster, layout)
@@ -125,8 +147,49 @@ def checked_action(
         raise ValueError(f"{controller.name}: action must be {size} finite setpoints (shape ({size},)); got {got}")
     if not np.isfinite(a).all():
         k = int(np.flatnonzero(~np.isfinite(a))[0])
-        raise ValueError(f"{controller.name}: action[{k}] is {a[k]}; every setpoint must be finite")
+        raise ValueError(
+            f"{controller.name}: action[{k}] is {a[k]}; the action must be {size} finite setpoints (shape ({size},))"
+        )
     return a
+
+# %% ../nbs/03b_controllers.ipynb #a67d0e9e
+def checked_forecast(
+    owner: str,  # the controller (or rule) that reads them, named in the message
+    spec: str | Forecaster,  # the forecaster that issued them
+    forecast: Forecast,  # what it issued
+    horizon_steps: int,  # H, the horizon the owner reads
+    scenario: Scenario | None = None,  # the scenario they must be of, (T, H) arrays; None: one step's, (H,) arrays
+) -> Forecast:
+    "The forecasts, if they are of the scenario and of the horizon the owner reads; else an error naming both."
+    name = spec if isinstance(spec, str) else getattr(spec, "name", type(spec).__name__)
+    shape = (horizon_steps,) if scenario is None else (scenario.n_steps, horizon_steps)
+    shapes = [tuple(np.shape(getattr(forecast, k, None))) for k in ("pv_kw", "mall_kw")]
+    issued_for = getattr(forecast, "scenario", "")
+    what = "one step" if scenario is None else f"scenario {_scenario_text(scenario)}"
+    if shapes != [shape, shape]:
+        got = f"shape {shapes[0]}" if shapes[0] == shapes[1] else f"shapes {shapes[0]} (PV) and {shapes[1]} (mall)"
+        raise ValueError(
+            f"{owner}: the forecasts of {name} have {got}"
+            + (f" (issued for {issued_for!r})" if issued_for else "")
+            + f"; {what} with a horizon of {horizon_steps} steps needs shape {shape}: forecasts issued for another "
+            "scenario or horizon"
+        )
+    if scenario is not None and issued_for and issued_for != scenario.name:
+        raise ValueError(f"{owner}: the forecasts of {name} were issued for {issued_for!r}, not for {what}")
+    return forecast
+
+
+def issued_forecast(
+    owner: str,  # the controller that reads them, named in the message
+    outlook: Outlook,  # its outlook
+    spec: str | Forecaster,  # its forecaster
+    state: SiteState,  # the site at the current step
+    horizon_steps: int,  # H
+) -> Forecast:
+    "The forecasts a controller reads at the state's step, arrays (H,), checked by `checked_forecast`."
+    if isinstance(outlook, ScenarioOutlook):  # the whole scenario's forecasts, issued once per forecaster and horizon
+        checked_forecast(owner, spec, outlook.issued(spec, horizon_steps), horizon_steps, outlook.scenario)
+    return checked_forecast(owner, spec, outlook.forecast(spec, state, horizon_steps), horizon_steps)
 
 # %% ../nbs/03b_controllers.ipynb #56b9d92b
 def evaluate(
@@ -238,7 +301,7 @@ class RuleBased(Controller):
 
     def step_forecast(self, state: SiteState) -> Forecast:
         "The forecasts issued at the state's step, over `forecast_steps`."
-        return self.outlook.forecast(self.forecaster, state, self.forecast_steps(state.config))
+        return issued_forecast(self.name, self.outlook, self.forecaster, state, self.forecast_steps(state.config))
 
     def ev_energy(self, state: SiteState, forecast: Forecast) -> np.ndarray:
         "Energy per socket this step, kWh: each vehicle's deadline minimum, then PV surplus, earliest departure first."
@@ -288,7 +351,12 @@ class EarliestDeadlineEVs:
         self.bank, self.n_steps = bank, bank[0].n_steps
         self.limit_kwh = np.concatenate([c.pmax_kw * dt for c in bank])  # (K*T, S), the simulator's row order
         self.steps_left = np.concatenate([c.steps_left for c in bank])
-        issued = [forecaster(source, cfg, 1).issue(c.scenario, 1) for c in bank]
+        issued = [
+            checked_forecast(
+                "EarliestDeadlineEVs", source, forecaster(source, cfg, 1).issue(c.scenario, 1), 1, c.scenario
+            )
+            for c in bank
+        ]
         self.surplus_kwh = np.concatenate([surplus_kwh(f.pv_kw[:, 0], f.mall_kw[:, 0], dt) for f in issued])
         self.peak = np.concatenate([np.asarray(c.scenario.peak, bool) for c in bank])
 
@@ -524,7 +592,13 @@ class MPC(Controller):
     def reset(self, outlook):
         cfg = outlook.config
         self.outlook = outlook
-        self.horizon = max(1, int(round(self.horizon_h * cfg.simulation.steps_per_hour)))
+        steps = self.horizon_h * cfg.simulation.steps_per_hour  # a whole number of the site's steps, at least one
+        if steps < 1 - 1e-9 or abs(steps - round(steps)) > 1e-9:
+            raise ValueError(
+                f"MPC: horizon_h = {self.horizon_h} h is not a whole number of steps of this site "
+                f"({cfg.simulation.dt_minutes} min each, at least one): give a multiple of {cfg.simulation.dt_h:g} h"
+            )
+        self.horizon = int(round(steps))
         f = objective_factors(cfg)
         self.terminal_value = (
             self.terminal_value_scale
@@ -541,7 +615,7 @@ class MPC(Controller):
     ) -> tuple[list[np.ndarray], list[np.ndarray], list[float]]:
         "PV and mall forecasts (kW, arrays (H,)) of each scenario the plan is made against, and the scenarios' weights."
         if self.scenarios == "point":
-            f = self.outlook.forecast(self.forecaster, state, self.horizon)
+            f = issued_forecast(self.name, self.outlook, self.forecaster, state, self.horizon)
             return [f.pv_kw], [f.mall_kw], [1.0]
         q = self.outlook.quantiles(state, self.horizon)
         level = q.quantiles.index

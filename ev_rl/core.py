@@ -832,6 +832,8 @@ def read_yaml(
         raise ConfigError(f"{path}: {e}") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not a UTF-8 text file ({e}); YAML is text") from None
 
 # %% ../nbs/00_core.ipynb #e0e6a5bc
 @dataclass(frozen=True)
@@ -903,12 +905,7 @@ class SiteConfig(_Section):
     def from_yaml(cls, path: str | Path) -> "SiteConfig":
         "Read a configuration written by `to_yaml` (or any partial YAML mapping of the same keys)."
         path = Path(path)
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-        except ConfigError as e:
-            raise ConfigError(f"{path}: {e}") from None
-        except yaml.YAMLError as e:
-            raise ConfigError(f"{path}: not valid YAML ({e})") from None
+        data = read_yaml(path)  # invalid YAML, binary or a key given twice: an error naming the file (and line)
         try:
             return cls.from_dict({} if data is None else data)
         except ConfigError as e:

@@ -22,8 +22,9 @@ from .data import Scenario, scenario_set, with_history
 from .paths import cache_root, code_fingerprint
 
 # %% auto #0
-__all__ = ['FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive', 'configured_mall_kw',
-           'SeasonalNaive', 'Perfect', 'forecast_features', 'training_rows', 'Learned', 'forecaster', 'forecast_skill']
+__all__ = ['LEARNED_MIN_DAYS', 'FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive',
+           'configured_mall_kw', 'SeasonalNaive', 'Perfect', 'forecast_features', 'training_rows', 'Learned',
+           'forecaster', 'forecast_skill']
 
 # %% ../nbs/01f_forecast.ipynb #43e1eb10
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Forecast:
 
     pv_kw: np.ndarray  # (T, H) PV AC power, kW
     mall_kw: np.ndarray  # (T, H) mall demand, kW
+    scenario: str = ""  # name of the scenario they were issued for ("": not recorded), checked where they are used
 
     @property
     def horizon_steps(self) -> int:
@@ -72,9 +74,37 @@ class Forecaster:
 def _after_history(
     forecast: Forecast,  # forecasts issued on a scenario with its history prepended
     history_steps: int,  # the number of steps prepended
+    scenario: str = "",  # the scenario's name (its own, without the history)
 ) -> Forecast:
     "The forecasts of the scenario's own steps."
-    return Forecast(forecast.pv_kw[history_steps:], forecast.mall_kw[history_steps:])
+    return Forecast(forecast.pv_kw[history_steps:], forecast.mall_kw[history_steps:], scenario)
+
+
+def _check_history(
+    owner: str,  # the forecaster, for the errors
+    history,  # what `issue_at` reads: `config`, `time`, `pv_kw`, `mall_kw`
+    step: int,  # the issuing step
+    horizon_steps: int,  # H
+    future: bool = False,  # whether the forecaster reads the actual values of the H steps from `step` (perfect)
+) -> None:
+    "Raise a ValueError naming the step and the series when the history cannot give the forecasts of `step`."
+    n = len(history.time)
+    if isinstance(step, bool) or not isinstance(step, int | np.integer) or not 0 <= step < n:
+        raise ValueError(f"{owner}.issue_at: step = {step!r} must be an index of history.time (0 .. {n - 1})")
+    if isinstance(horizon_steps, bool) or not isinstance(horizon_steps, int | np.integer) or horizon_steps < 1:
+        raise ValueError(f"{owner}.issue_at: horizon_steps = {horizon_steps!r} must be a whole number >= 1")
+    need = min(n, step + horizon_steps) if future else step
+    for key in ("pv_kw", "mall_kw"):
+        held = len(getattr(history, key))
+        if held < step:
+            raise ValueError(
+                f"{owner}.issue_at: step = {step} needs the {step} values before it; history.{key} holds {held}"
+            )
+        if held < need:
+            raise ValueError(
+                f"{owner}.issue_at: step = {step} with horizon_steps = {horizon_steps} reads the actual values up to "
+                f"step {need - 1}; history.{key} holds {held}"
+            )
 
 # %% ../nbs/01f_forecast.ipynb #601b8d8a
 def target_steps(
@@ -129,6 +159,7 @@ class SeasonalNaive(Forecaster):
     name = "seasonal_naive"
 
     def issue(self, scenario, horizon_steps):
+        name = scenario.name
         scenario, k = with_history(scenario)
         spd = 24 * scenario.config.simulation.steps_per_hour
         issued = Forecast(
@@ -137,9 +168,10 @@ class SeasonalNaive(Forecaster):
                 scenario.mall_kw, 7 * spd, horizon_steps, configured_mall_kw(scenario.config, scenario.time)
             ),
         )
-        return _after_history(issued, k)
+        return _after_history(issued, k, name)
 
     def issue_at(self, history, step, horizon_steps):
+        _check_history("SeasonalNaive", history, step, horizon_steps)
         spd, n, issue = 24 * history.config.simulation.steps_per_hour, len(history.time), np.array([step])
         past = lambda s: np.r_[np.asarray(s, float)[:step], np.nan]  # the values before the step, and a pad
         return Forecast(
@@ -160,14 +192,18 @@ class Perfect(Forecaster):
         pick = lambda s: np.where(
             target < scenario.n_steps, np.asarray(s, float)[np.minimum(target, scenario.n_steps - 1)], np.nan
         )
-        return Forecast(pick(scenario.pv_kw), pick(scenario.mall_kw))
+        return Forecast(pick(scenario.pv_kw), pick(scenario.mall_kw), scenario.name)
 
     def issue_at(self, history, step, horizon_steps):
+        _check_history("Perfect", history, step, horizon_steps, future=True)
         n, target = len(history.time), step + np.arange(horizon_steps)
         pick = lambda s: np.where(target < n, np.asarray(s, float)[np.minimum(target, n - 1)], np.nan)
         return Forecast(pick(history.pv_kw), pick(history.mall_kw))  # the future: the history must hold it
 
 # %% ../nbs/01f_forecast.ipynb #0b92e096
+LEARNED_MIN_DAYS = 8  # days a training scenario of `Learned` holds at least: its features read a week and a step back
+
+
 def _lagged(x: np.ndarray, target: np.ndarray, lead: np.ndarray, season: int) -> np.ndarray:
     "The value of the target step's latest season before the issue step, NaN without history (T, H)."
     source = target - (lead // season + 1) * season
@@ -242,6 +278,9 @@ class Learned(Forecaster):
         seed: int = 0,  # seed of the trees' validation split
         cache_dir: str | Path | None = None,  # folder of issued forecasts, reused across processes (None: no cache)
     ):
+        for name, value, least in (("max_horizon_steps", max_horizon_steps, 1), ("issue_stride", issue_stride, 1)):
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+                raise ValueError(f"{type(self).__name__}: {name} = {value!r} must be a whole number >= {least}")
         self.max_horizon_steps, self.issue_stride, self.seed = max_horizon_steps, issue_stride, seed
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.models: dict | None = None
@@ -254,9 +293,24 @@ class Learned(Forecaster):
         "A fresh model of one series (squared error: the conditional mean)."
         return HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
 
-    def fit(self, scenarios):
+    def check_training(
+        self,
+        scenarios: list[Scenario],  # training scenarios
+    ) -> None:
+        "Raise a ValueError naming the scenario when one is too short to learn from (LEARNED_MIN_DAYS)."
         if not scenarios:
             raise ValueError(f"{type(self).__name__}.fit: no training scenarios")
+        for i, s in enumerate(scenarios):
+            need = LEARNED_MIN_DAYS * 24 * s.config.simulation.steps_per_hour
+            if s.n_steps + s.history_steps < need:
+                raise ValueError(
+                    f"{type(self).__name__}.fit: scenarios[{i}] ({s.name!r}) holds {s.n_steps + s.history_steps} "
+                    f"steps; each training scenario needs at least {LEARNED_MIN_DAYS} days ({need} steps): the "
+                    "features read the week before each step"
+                )
+
+    def fit(self, scenarios):
+        self.check_training(scenarios)
         cfg = scenarios[0].config
         self.config, self.models = cfg, {}
         for key, scale in self._scales(cfg).items():
@@ -295,11 +349,12 @@ class Learned(Forecaster):
 
     def issue(self, scenario, horizon_steps):
         self._check_ready(horizon_steps)
+        name = scenario.name
         scenario, k = with_history(scenario)  # the history's steps are issued too (then dropped): their features
         path = self._cache_file(scenario, horizon_steps) if self.cache_dir is not None else None
         if path is not None and path.is_file():
             with np.load(path) as f:
-                return _after_history(Forecast(f["pv_kw"], f["mall_kw"]), k)
+                return _after_history(Forecast(f["pv_kw"], f["mall_kw"]), k, name)
         spd = 24 * scenario.config.simulation.steps_per_hour
         target = target_steps(scenario.n_steps, horizon_steps)
         out = {}
@@ -312,10 +367,11 @@ class Learned(Forecaster):
             part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
             np.savez(part, **out)
             os.replace(part, path)
-        return _after_history(Forecast(out["pv_kw"], out["mall_kw"]), k)
+        return _after_history(Forecast(out["pv_kw"], out["mall_kw"]), k, name)
 
     def issue_at(self, history, step, horizon_steps):
         self._check_ready(horizon_steps)
+        _check_history(type(self).__name__, history, step, horizon_steps)
         spd, n = 24 * history.config.simulation.steps_per_hour, len(history.time)
         stop, target = min(n, step + horizon_steps), step + np.arange(horizon_steps)
         out = {}

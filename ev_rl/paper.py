@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -26,10 +28,11 @@ from .pv import pv_performance
 from .stats import iqm
 
 # %% auto #0
-__all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered', 'macro_stem',
-           'require', 'read_result_csv', 'read_result_json', 'Results', 'load_results', 'with_controller', 'LongRun',
-           'SiteResults', 'load_site_results', 'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget',
-           'default_test_years', 'kpi', 'ci_text', 'set_style', 'save_figure']
+__all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'RESULT_KEYS', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered',
+           'macro_stem', 'require', 'read_result_csv', 'read_result_json', 'check_complete', 'check_curves', 'Results',
+           'load_results', 'with_controller', 'LongRun', 'load_long_run', 'SiteResults', 'load_site_results', 'Inputs',
+           'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years', 'kpi', 'ci_text', 'set_style',
+           'save_figure']
 
 # %% ../nbs/07a_paper.ipynb #f3f1b50e
 def registry() -> dict[str, Row]:
@@ -98,6 +101,24 @@ def _result_bytes(path: Path) -> bytes:
     return gzip.decompress(raw) if path.suffix == ".gz" else raw
 
 
+def _check_steps(
+    series: pd.DataFrame,  # a series with a `time` column (and a `scenario` column, if it holds several)
+) -> None:
+    "Raise a ValueError naming the scenario and the rows around it when a series misses a step (or repeats one)."
+    parts = series.groupby("scenario", sort=False) if "scenario" in series.columns else [("the series", series)]
+    for name, part in parts:
+        time = pd.to_datetime(part["time"], utc=True)
+        steps = np.diff(time.to_numpy()).astype("timedelta64[s]").astype(np.int64)
+        if len(steps) == 0:
+            continue
+        step = int(steps[steps > 0].min()) if (steps > 0).any() else 0  # a missing row leaves a longer step
+        bad = np.flatnonzero(steps != step)
+        if len(bad):
+            i, text = int(bad[0]), part["time"].astype(str).to_numpy()
+            what = "no row between" if steps[i] > step else "rows out of step between"
+            raise ValueError(f"{name}: {what} {text[i]} and {text[i + 1]} (one row every {step // 60} min)")
+
+
 def read_result_csv(
     path: str | Path,  # a CSV table of the results (.csv or .csv.gz)
     target: str,  # a key of MAKE_TARGETS: the input it is
@@ -115,7 +136,10 @@ def read_result_csv(
         bad = next((k for k, w in enumerate(widths) if w != widths[0]), None)
         if bad is not None:
             raise ValueError(f"line {bad + 1} has {widths[bad]} fields, the header {widths[0]}")
-        return pd.read_csv(io.StringIO(text))
+        frame = pd.read_csv(io.StringIO(text))
+        if "time" in frame.columns:  # a series over time (a controller's dispatch): every step has its row
+            _check_steps(frame)
+        return frame
     except (OSError, EOFError, UnicodeDecodeError, ValueError, csv.Error) as e:
         raise ValueError(f"{path}: not a complete results table ({e}); {MAKE_TARGETS[target]} writes it") from None
 
@@ -143,6 +167,102 @@ RESULT_TABLES = {  # file of the comparison's results -> the columns the paper r
     "site_aggregate.csv": ("test_set", "controller", "metric", "iqm", "n_scenarios"),
     "site_paired.csv": ("test_set", "controller", "yardstick", "metric", "n_pairs", "wins"),
 }
+RESULT_KEYS = {  # file -> its keys in groups (every combination of the groups' values has one row), columns apart
+    "scores.csv": ((("controller", "seed"), ("scenario",)), ()),
+    "aggregate.csv": ((("controller",), ("metric",)), ()),
+    "paired.csv": ((("controller",), ("yardstick",), ("metric",)), ()),
+    "training_summary.csv": ((("controller",),), ()),
+    "time_to_quality.csv": ((("controller", "seed"),), ()),
+    "site_aggregate.csv": ((("controller",), ("metric",)), ("test_set",)),
+    "site_paired.csv": ((("controller",), ("yardstick",), ("metric",)), ("test_set",)),
+}
+
+# %% ../nbs/07a_paper.ipynb #301bb18c
+def check_complete(
+    table: pd.DataFrame,  # a results table
+    path: Path,  # its file, for the errors
+    dims: tuple[tuple[str, ...], ...],  # its keys in groups: every combination of the groups' values has one row
+    within: tuple[str, ...] = (),  # columns whose groups are checked apart (a site variant has its own scenarios)
+    target: str = "compare",  # a key of MAKE_TARGETS: the input it is
+) -> pd.DataFrame:
+    "The table, if every key has one row and no combination of the groups' values lacks its row; else an error."
+    keys, within = [c for d in dims for c in d], list(within)
+    plain = lambda values: tuple(v.item() if hasattr(v, "item") else v for v in values)
+    for group, part in table.groupby(within, sort=False) if within else [((), table)]:
+        group = plain(group if isinstance(group, tuple) else (group,))
+        name = lambda key: dict(zip(within + keys, group + plain(key)))
+        part = part[keys].astype(object).where(part[keys].notna(), None)  # a missing key (NaN) equals another
+        twice = part[part.duplicated(keys)]
+        if len(twice):
+            raise ValueError(f"{path}: the row for {name(twice.iloc[0])} is there twice")
+        have = set(part.itertuples(index=False, name=None))
+        values = [list(part[list(d)].drop_duplicates().itertuples(index=False, name=None)) for d in dims]
+        for combo in itertools.product(*values):
+            key = sum(combo, ())
+            if key not in have:
+                raise ValueError(
+                    f"{path}: no row for {name(key)}, though its other rows are there: a row is missing; "
+                    f"{MAKE_TARGETS[target]} writes it whole"
+                )
+    return table
+
+
+def check_curves(
+    folder: Path,  # the results folder
+    curves: pd.DataFrame,  # its validation_curves.csv: every evaluation of every run (yardsticks: seed -1)
+    bands: pd.DataFrame,  # its validation_curve_bands.csv: the agents' bands over seeds on a common grid
+    time_to_quality: pd.DataFrame | None = None,  # its time_to_quality.csv (a row per agent and seed), or None
+    training: pd.DataFrame | None = None,  # its training.csv: each run's steps at its end, or None
+    budgets: dict[str, float] | None = None,  # agent -> its runs' time budget, s (compare.json's overrides), or None
+) -> None:
+    "Raise a ValueError naming the file and the run when a learning curve lacks an evaluation or a band a point."
+    path, target = folder / "validation_curves.csv", MAKE_TARGETS["compare"]
+    check_complete(curves, path, (("controller", "seed", "timesteps"),))
+    learned = curves[curves["seed"] >= 0].sort_values("timesteps", kind="stable")
+    runs = learned.groupby(["controller", "seed"], sort=False)
+    missing = lambda run, what: ValueError(f"{path}: {run[0]} seed {run[1]}: {what}: a row is missing; {target}")
+    for run, first in runs["timesteps"].first().items():  # every run is evaluated before it trains
+        if first != 0:
+            raise missing(run, f"no evaluation before training (the first is at {first:.0f} steps)")
+    if training is not None:  # and at its end
+        end = training.set_index(["controller", "seed"])["timesteps"]
+        for run, last in runs["timesteps"].last().items():
+            if run in end.index and last != end[run]:
+                raise missing(
+                    run, f"its last evaluation is at {last:.0f} steps, its run ended at {end[run]:.0f} (training.csv)"
+                )
+    counts, seconds = runs.size(), runs["train_seconds"].max()
+    for name, budget in (budgets or {}).items():  # runs that trained their whole time budget: the same evaluations
+        if budget and name in counts.index.get_level_values(0):
+            n = counts[name][seconds[name] >= budget]
+            if n.nunique() > 1:
+                raise ValueError(
+                    f"{path}: {name} seed {n.idxmin()}: {n.min()} evaluations, its other seeds {n.max()} over the same "
+                    f"{budget:g} s of training: an evaluation is missing; {target} writes it whole"
+                )
+    seeds = learned.groupby("controller")["seed"].nunique()
+    path = folder / "validation_curve_bands.csv"
+    for controller in seeds.index.difference(bands["controller"]):
+        raise ValueError(f"{path}: no band of {controller}, whose curves are in validation_curves.csv; {target}")
+    for controller, b in bands.groupby("controller", sort=False):
+        if (b["n_seeds"] != seeds.get(controller, 0)).any():
+            raise ValueError(
+                f"{path}: {controller}: bands over {sorted(set(b['n_seeds']))} seeds, but validation_curves.csv "
+                f"holds {seeds.get(controller, 0)}; {target} writes them together"
+            )
+        steps = np.sort(b["timesteps"].to_numpy(float))
+        gaps = np.diff(steps)
+        if len(gaps) > 1 and gaps.max() > gaps.min() + 1:  # the grid: equal steps, rounded to whole ones
+            i = int(np.argmax(gaps))
+            raise ValueError(
+                f"{path}: {controller}: no row between {steps[i]:.0f} and {steps[i + 1]:.0f} steps (the grid steps "
+                f"every {gaps.min():.0f}): a point of the band is missing; {target} writes it whole"
+            )
+    if time_to_quality is not None:
+        have = set(time_to_quality[["controller", "seed"]].itertuples(index=False, name=None))
+        for key in runs.groups:
+            if key not in have:
+                raise ValueError(f"{folder / 'time_to_quality.csv'}: no row for {key[0]} seed {key[1]}; {target}")
 
 # %% ../nbs/07a_paper.ipynb #74a6525c
 def _read_table(
@@ -156,7 +276,7 @@ def _read_table(
     if missing:
         old = " (written before the column `algorithm` was named `controller`: rerun make compare)"
         raise ValueError(f"{path}: no column {missing}" + (old if "algorithm" in frame.columns else ""))
-    return frame
+    return check_complete(frame, path, *RESULT_KEYS[name]) if name in RESULT_KEYS else frame
 
 # %% ../nbs/07a_paper.ipynb #4d6c15d6
 @dataclass
@@ -210,6 +330,26 @@ def load_results(
     compare = read_result_json(folder / "compare.json", "compare")
     hyper = read_result_json(folder / "hyperparameters.json", "compare")
     results = Results(folder, tables, compare, hyper)
+    overrides = (compare.get("parameters") or {}).get("overrides") or {} if isinstance(compare, dict) else {}
+    training = read_result_csv(folder / "training.csv", "compare") if (folder / "training.csv").is_file() else None
+    check_curves(
+        folder,
+        results.validation_curves,
+        results.validation_curve_bands,
+        results.time_to_quality,
+        training,
+        {a: float(o.get("time_budget_s") or 0.0) for a, o in overrides.items() if isinstance(o, dict)},
+    )
+    runs = lambda t: set(t.loc[t["seed"] >= 0, ["controller", "seed"]].itertuples(index=False, name=None))
+    scored, curved = runs(tables["scores.csv"]), runs(tables["validation_curves.csv"])
+    for table, other in (("scores.csv", "aggregate.csv"), ("aggregate.csv", "scores.csv")):  # the same controllers
+        for name in sorted(set(tables[other]["controller"]) - set(tables[table]["controller"])):
+            raise ValueError(f"{folder / table}: no row of {name}, whose rows are in {other}: rows are missing")
+    for name, seed in sorted(scored ^ curved):  # the same runs of the agents
+        table = "scores.csv" if (name, seed) in curved else "validation_curves.csv"
+        raise ValueError(
+            f"{folder / table}: no row of {name} seed {seed}, whose rows are in the other: rows are missing"
+        )
     for name in ("scores.csv", "aggregate.csv", "paired.csv", "site_aggregate.csv", "training_summary.csv"):
         ordered(tables[name]["controller"])  # every controller has a registry row
     if not {"uncontrolled", "optimum"} <= set(results.controllers) or not results.learned:
@@ -249,6 +389,27 @@ class LongRun:
     def references(self) -> dict[str, float]:
         "The yardsticks' gap closed on the same validation days."
         return self.summary["learning_curve_references"]
+
+
+def load_long_run(
+    folder: str | Path,  # paper/results/long_run: learning_curve.csv and summary.json
+) -> LongRun:
+    "The long run's record; a curve missing an evaluation (of every `validation_every` steps) is an error naming it."
+    folder = require(folder, "long_run")
+    path = folder / "learning_curve.csv"
+    curve = check_complete(read_result_csv(path, "long_run"), path, (("timesteps",),), target="long_run")
+    summary = read_result_json(folder / "summary.json", "long_run")
+    params = summary.get("params", {}) if isinstance(summary, dict) else {}
+    every = params.get("validation_every") or 0
+    if every > 0 and not params.get("validation_every_s") and len(curve):  # one evaluation past each multiple
+        held = set(curve["timesteps"].astype(np.int64) // int(every))
+        missing = [k for k in range(int(max(held)) + 1) if k not in held]
+        if missing:
+            raise ValueError(
+                f"{path}: no evaluation at {missing[0] * int(every)} steps (the run evaluated every {every} steps): "
+                f"a row is missing; {MAKE_TARGETS['long_run']} writes it whole"
+            )
+    return LongRun(curve, summary)
 
 # %% ../nbs/07a_paper.ipynb #0a4d61ec
 @dataclass
@@ -297,18 +458,17 @@ def load_inputs(
     records = {name: r for name, r in every.items() if name in ALGOS}  # the agents' searches
     if not records:
         raise FileNotFoundError(f"{tuning}: no tuning record (<algo>.json); {MAKE_TARGETS['tuning']} writes them")
-    long_dir = require(root / "long_run", "long_run")
+    whole = lambda name, dims, within=(): check_complete(
+        read_result_csv(root / name, name), root / name, dims, within, name
+    )
     return Inputs(
         results=load_results(results_dir if results_dir is not None else root / "compare"),
-        yardsticks=read_result_csv(root / "yardsticks.csv", "yardsticks.csv"),
+        yardsticks=whole("yardsticks.csv", (("controller",), ("scenario",)), ("variant",)),  # each variant's own
         tuning=records,
         yardstick_tuning={name: r for name, r in every.items() if name in CONTROLLERS},
-        long_run=LongRun(
-            read_result_csv(long_dir / "learning_curve.csv", "long_run"),
-            read_result_json(long_dir / "summary.json", "long_run"),
-        ),
-        prior_ppo=read_result_csv(root / "prior_study_ppo.csv", "prior_study_ppo.csv"),
-        levers=read_result_csv(root / "levers.csv", "levers.csv"),
+        long_run=load_long_run(root / "long_run"),
+        prior_ppo=whole("prior_study_ppo.csv", (("controller", "seed"), ("scenario",))),
+        levers=whole("levers.csv", (("lever",), ("seed",))),
         site=load_site_results(root / "site"),
     )
 

@@ -118,21 +118,49 @@ def _sampled(
     return value
 
 # %% ../nbs/06a_tune.ipynb #4d4e4d2d
+def _accepts(check_value: Callable[[str, object], None], setting: str, value) -> bool:
+    "Whether `check_value` accepts a value of a setting."
+    try:
+        check_value(setting, value)
+    except ConfigError:
+        return False
+    return True
+
+
 def check_distributions(
     path: Path,  # the search space's file, for the errors
     space: dict,  # setting -> {distribution: values}
     check_value: Callable[[str, object], None],  # raises on a value of a setting that makes no valid run
 ) -> None:
     "Check each distribution of a search space (kind, bounds, choices) and every bound and choice with `check_value`."
+    finite = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
     for setting, dist in space.items():
         if not (isinstance(dist, dict) and len(dist) == 1 and next(iter(dist)) in _DISTRIBUTIONS):
             raise ConfigError(f"{path}: {setting} = {dist!r}: one of {sorted(_DISTRIBUTIONS)} with its values")
         kind, values = next(iter(dist.items()))
-        if kind != "choice" and (len(values) != 2 or not values[0] < values[1]):
-            raise ConfigError(f"{path}: {setting}.{kind} = {values!r}: needs [low, high] with low < high")
-        if kind == "choice" and not values:
-            raise ConfigError(f"{path}: {setting}.choice is empty")
-        for v in values if kind == "choice" else (values[0], values[1] - (kind == "randint")):
+        where = f"{path}: {setting}.{kind} = {values!r}"
+        if kind == "choice":
+            if not isinstance(values, list) or not values:
+                raise ConfigError(f"{where}: needs a non-empty list of choices")
+            for v in values:
+                check_value(setting, v)
+            continue
+        if not (isinstance(values, list) and len(values) == 2 and all(map(finite, values)) and values[0] < values[1]):
+            raise ConfigError(f"{where}: needs [low, high], two finite numbers with low < high")
+        if kind == "loguniform" and not values[0] > 0:
+            raise ConfigError(f"{where}: a log-uniform range needs 0 < low < high (no logarithm of {values[0]})")
+        if kind == "randint":
+            if not all(isinstance(v, int) for v in values):
+                raise ConfigError(f"{where}: needs two whole numbers [low, high) (high excluded)")
+            ends = (values[0], values[1] - 1)
+        else:
+            ends = (float(values[0]), float(values[1]))  # what a trial gets: real numbers
+        for v in ends:
+            if kind != "randint" and v == int(v) and not _accepts(check_value, setting, v):
+                if _accepts(check_value, setting, int(v)):  # the setting takes whole numbers, the samples are real
+                    raise ConfigError(
+                        f"{where}: samples real numbers, but {setting} takes whole numbers: use randint or choice"
+                    )
             check_value(setting, v)
 
 
@@ -164,7 +192,7 @@ def load_search_space(
         lambda name, v: check_settings(
             algo,
             with_changes(settings, {name: _sampled(flat[name], v)}),
-            f"{path}: {name} = {v!r} makes an invalid preset",
+            f"{path}: {name} = {v!r} makes an invalid preset from the base {search['base']!r}",
         ),
     )
     if not space:
