@@ -81,6 +81,7 @@ MAKE_TARGETS = {  # input under the results root -> the make target that writes 
     "prior_study_ppo.csv": "make prior-ppo (07_compare with the prior-study preset)",
     "levers.csv": "make levers (06a_tune, job=levers)",
     "site": "make site-results (09c_site_service: ev-rl agreement, needs, shadow)",
+    "forecast_skill.csv": "make forecast-skill (01g_quantiles: write_forecast_records)",
 }
 
 # %% ../nbs/07a_paper.ipynb #38e79417
@@ -445,6 +446,7 @@ class Inputs:
     prior_ppo: pd.DataFrame  # the prior study's PPO settings re-run, scores on the test years (make prior-ppo)
     levers: pd.DataFrame  # the lever study on the validation years (make levers)
     site: SiteResults  # the site controller's closed loop, estimated needs and shadow year (make site-results)
+    forecast_skill: pd.DataFrame  # every forecaster's error and skill per series and lead (make forecast-skill)
 
 # %% ../nbs/07a_paper.ipynb #62136b61
 def load_inputs(
@@ -470,6 +472,7 @@ def load_inputs(
         prior_ppo=whole("prior_study_ppo.csv", (("controller", "seed"), ("scenario",))),
         levers=whole("levers.csv", (("lever",), ("seed",))),
         site=load_site_results(root / "site"),
+        forecast_skill=whole("forecast_skill.csv", (("forecaster",), ("series",), ("lead_steps",))),
     )
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4

@@ -32,11 +32,12 @@ from .tune import LEVER_STUDY
 from .yardsticks import INFORMATION_COLUMNS
 
 # %% auto #0
-__all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'TEST_SETS', 'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex',
-           'tabular', 'Table', 'results_table', 'significance_table', 'reweighted_objective', 'reweighted_table',
-           'decomposition_table', 'information_table', 'test_sets', 'generalisation_table', 'training_table',
-           'table_settings', 'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks',
-           'levers_table', 'site_table', 'summary_table', 'markdown']
+__all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'FORECASTER_LABELS', 'SERIES_LABELS', 'TEST_SETS', 'HYPER_LABELS',
+           'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table', 'results_table', 'significance_table',
+           'reweighted_objective', 'reweighted_table', 'decomposition_table', 'information_table',
+           'forecast_skill_table', 'test_sets', 'generalisation_table', 'training_table', 'table_settings',
+           'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks', 'levers_table',
+           'site_table', 'summary_table', 'markdown']
 
 # %% ../nbs/07c_tables.ipynb #df49678c
 def tex(
@@ -256,6 +257,44 @@ def information_table(
     ]
     widths = ["2.8cm", "3.6cm"] + ["1.6cm"] * (len(names) - 1)  # the controller, the forecasts, one per other field
     return Table(pd.DataFrame(rows), "".join(rf">{{\raggedright\arraybackslash}}p{{{w}}}" for w in widths))
+
+# %% ../nbs/07c_tables.ipynb #e52f0162
+FORECASTER_LABELS = {
+    "seasonal_naive": "seasonal naive",
+    "learned": "learned (gradient boosting)",
+    "learned_quantiles": "learned quantiles, median",
+}  # the forecasters of the skill table, in its order (01f_forecast, 01g_quantiles)
+SERIES_LABELS = {"pv_kw": "PV", "mall_kw": "mall"}  # the series of the skill table
+
+
+def forecast_skill_table(
+    skill: pd.DataFrame,  # make forecast-skill's table: forecaster, series, lead_steps, mae_kw, rmse_kw, skill
+    leads_h: tuple[int, ...] = (1, 8, 24),  # leads shown, hours ahead (lead_steps = hours - 1 on the hourly site)
+) -> Table:
+    "RMSE (kW) and skill against the seasonal naive forecast per forecaster, series and lead."
+    by = skill.set_index(["forecaster", "series", "lead_steps"])
+    missing = [
+        (f, s, h) for f in FORECASTER_LABELS for s in SERIES_LABELS for h in leads_h if (f, s, h - 1) not in by.index
+    ]
+    if missing:
+        raise ValueError(f"forecast_skill_table: no row for (forecaster, series, hours ahead) {missing[:3]}")
+    rows = []
+    for f, label in FORECASTER_LABELS.items():
+        cells = {"forecaster": label}
+        for s, name in SERIES_LABELS.items():
+            for h in leads_h:
+                r = by.loc[(f, s, h - 1)]
+                cells[f"{name} {h} h"] = f"{r.rmse_kw:,.0f} ({r.skill:.2f})"
+        rows.append(cells)
+    n = len(leads_h)
+    header = (
+        f" & \\multicolumn{{{n}}}{{c}}{{PV, hours ahead}}"
+        f" & \\multicolumn{{{n}}}{{c}}{{mall demand, hours ahead}} \\\\\n"
+        f"\\cmidrule(lr){{2-{n + 1}}} \\cmidrule(l){{{n + 2}-{2 * n + 1}}} & "
+        + " & ".join(f"{h}" for h in (*leads_h, *leads_h))
+        + " \\\\"
+    )
+    return Table(pd.DataFrame(rows), "l" + "r" * (2 * n), header=header)
 
 # %% ../nbs/07c_tables.ipynb #b491c18e
 TEST_SETS = {

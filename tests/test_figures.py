@@ -49,3 +49,13 @@ def test_readme_quotes_the_generated_summary():
 def test_readme_quotes_the_generated_site_table():
     site = (ROOT / "paper" / "tables" / "site.md").read_text()
     assert site in (ROOT / "README.md").read_text(), "README: paste paper/tables/site.md (make figures writes it)"
+
+
+def test_every_controller_has_its_own_colour():
+    "A figure tells controllers apart by colour: no two registry rows (yardsticks and agents) share one."
+    from ev_rl.paper import registry
+
+    by_colour = {}
+    for name, r in registry().items():
+        by_colour.setdefault(r.colour.lower(), []).append(name)
+    assert all(len(names) == 1 for names in by_colour.values()), {c: n for c, n in by_colour.items() if len(n) > 1}
