@@ -39,12 +39,13 @@ from ev_rl.tables import (
     test_sets,
     tex,
 )
+from .tune import clone_levers_summary
 from .yardsticks import lever_shares
 
 # %% auto #0
 __all__ = ['FLAT_TOLERANCE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros', 'site_macros',
            'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros', 'lever_macros',
-           'co2_price_macros', 'site_controller_macros', 'paper_macros', 'numbers_tex']
+           'learning_gap_macros', 'co2_price_macros', 'site_controller_macros', 'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
 def controller_macros(
@@ -389,6 +390,24 @@ def lever_macros(
     out |= {f"lever{macro_stem(y)}": f"{v:.3f}" for y, v in lever_yardsticks(levers).items()}
     return out
 
+# %% ../nbs/07d_numbers.ipynb #49082a2e
+def learning_gap_macros(
+    clone_levers: pd.DataFrame,  # make clone-levers' rows (paper/results/clone_levers.csv)
+) -> dict[str, str]:
+    "The clone and PPO from it per lever, the yardsticks on the same windows, and the learning gap."
+    s = clone_levers_summary(clone_levers).set_index("lever")
+    out = {"learningGapSeeds": str(int(s.seeds.min()))}
+    for lever in s.index:
+        stem = macro_stem(lever)
+        out[f"learningGapClone{stem}"] = f"{s.loc[lever, 'clone_mean']:.3f}"
+        out[f"learningGapPpo{stem}"] = f"{s.loc[lever, 'ppo_mean']:.3f}"
+    perfect, mpc = s.loc["perfect_forecasts"], s.loc["perfect_forecasts", "perfect_mpc_same_window"]
+    best = max(perfect.clone_mean, perfect.ppo_mean)
+    out["learningGapMpcSameWindow"] = f"{mpc:.3f}"
+    out["learningGapPerfect"] = f"{mpc - best:+.3f}"
+    out["learningGapMpcLearned"] = f"{clone_levers.mpc_learned_gap_closed.mean():.3f}"
+    return out
+
 # %% ../nbs/07d_numbers.ipynb #7162443e
 def _trade_text(
     results: Results,  # the comparison's results
@@ -483,6 +502,7 @@ def paper_macros(
         lever_macros(inputs.levers, inputs.long_run),
         site_controller_macros(inputs.site),
         co2_price_macros(r),
+        learning_gap_macros(inputs.clone_levers),
     ]
     out: dict[str, str] = {}
     for family in families:

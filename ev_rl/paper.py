@@ -82,6 +82,7 @@ MAKE_TARGETS = {  # input under the results root -> the make target that writes 
     "levers.csv": "make levers (06a_tune, job=levers)",
     "site": "make site-results (09c_site_service: ev-rl agreement, needs, shadow)",
     "forecast_skill.csv": "make forecast-skill (01g_quantiles: write_forecast_records)",
+    "clone_levers.csv": "make clone-levers (06a_tune, job=clone-levers)",
 }
 
 # %% ../nbs/07a_paper.ipynb #38e79417
@@ -447,6 +448,9 @@ class Inputs:
     levers: pd.DataFrame  # the lever study on the validation years (make levers)
     site: SiteResults  # the site controller's closed loop, estimated needs and shadow year (make site-results)
     forecast_skill: pd.DataFrame  # every forecaster's error and skill per series and lead (make forecast-skill)
+    clone_levers: (
+        pd.DataFrame
+    )  # PPO from the clone with the MPC's layout, DAgger, perfect forecasts (make clone-levers)
 
 # %% ../nbs/07a_paper.ipynb #62136b61
 def load_inputs(
@@ -473,6 +477,7 @@ def load_inputs(
         levers=whole("levers.csv", (("lever",), ("seed",))),
         site=load_site_results(root / "site"),
         forecast_skill=whole("forecast_skill.csv", (("forecaster",), ("series",), ("lead_steps",))),
+        clone_levers=whole("clone_levers.csv", (("lever",), ("seed",))),
     )
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4

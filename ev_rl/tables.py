@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 from .agents import env_settings, load_preset
@@ -28,16 +29,16 @@ from ev_rl.paper import (
 )
 from .reward import co2_price_pen_per_t
 from .stats import iqm
-from .tune import LEVER_STUDY
+from .tune import LEVER_STUDY, clone_levers_summary
 from .yardsticks import INFORMATION_COLUMNS
 
 # %% auto #0
-__all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'FORECASTER_LABELS', 'SERIES_LABELS', 'TEST_SETS', 'HYPER_LABELS',
-           'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table', 'results_table', 'significance_table',
-           'reweighted_objective', 'reweighted_table', 'decomposition_table', 'information_table',
-           'forecast_skill_table', 'test_sets', 'generalisation_table', 'training_table', 'table_settings',
-           'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks', 'levers_table',
-           'site_table', 'summary_table', 'markdown']
+__all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'FORECASTER_LABELS', 'SERIES_LABELS', 'CLONE_LEVER_LABELS', 'TEST_SETS',
+           'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table', 'results_table',
+           'significance_table', 'reweighted_objective', 'reweighted_table', 'decomposition_table', 'information_table',
+           'forecast_skill_table', 'learning_gap_table', 'test_sets', 'generalisation_table', 'training_table',
+           'table_settings', 'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks',
+           'levers_table', 'site_table', 'summary_table', 'markdown']
 
 # %% ../nbs/07c_tables.ipynb #df49678c
 def tex(
@@ -295,6 +296,40 @@ def forecast_skill_table(
         + " \\\\"
     )
     return Table(pd.DataFrame(rows), "l" + "r" * (2 * n), header=header)
+
+# %% ../nbs/07c_tables.ipynb #347d67ff
+CLONE_LEVER_LABELS = {
+    "headline": "headline: learned forecasts, seed156 layout",
+    "mpc_layout": "the MPC's layout (12 h, billing state)",
+    "dagger": "DAgger rounds (perfect-forecast MPC labels)",
+    "perfect_forecasts": "perfect forecasts in the observation",
+}  # the levers of make clone-levers (06a_tune's CLONE_LEVERS), in the table's order
+
+
+def learning_gap_table(
+    clone_levers: pd.DataFrame,  # make clone-levers' rows (paper/results/clone_levers.csv)
+) -> Table:
+    "Validation gap closed of the clone and of PPO from it per lever (mean, range over seeds), and the same-window MPC."
+    summary = clone_levers_summary(clone_levers).set_index("lever")
+    unknown = sorted(set(summary.index) - set(CLONE_LEVER_LABELS))
+    if unknown:
+        raise ValueError(f"learning_gap_table: levers {unknown} have no label in CLONE_LEVER_LABELS")
+    cell = lambda m, lo, hi: f"{m:.3f} [{lo:.3f}, {hi:.3f}]"
+    rows = [
+        {
+            "lever": label,
+            "seeds": str(int(r.seeds)),
+            "clone alone": cell(r.clone_mean, r.clone_min, r.clone_max),
+            "PPO from the clone": cell(r.ppo_mean, r.ppo_min, r.ppo_max),
+            "perfect MPC, same window": "-"
+            if np.isnan(r.perfect_mpc_same_window)
+            else f"{r.perfect_mpc_same_window:.3f}",
+        }
+        for lever, label in CLONE_LEVER_LABELS.items()
+        if lever in summary.index
+        for r in [summary.loc[lever]]
+    ]
+    return Table(pd.DataFrame(rows), "lcrrr")
 
 # %% ../nbs/07c_tables.ipynb #b491c18e
 TEST_SETS = {
