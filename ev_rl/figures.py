@@ -86,7 +86,7 @@ def _level_labels(
             xytext=(1.02, at),
             xycoords=("axes fraction", "data"),
             textcoords=("axes fraction", "data"),
-            fontsize=7,
+            fontsize=8,
             va="center",
             arrowprops=dict(arrowstyle="-", lw=0.5, color="0.5"),
         )
@@ -135,9 +135,9 @@ def learning_curves(
             transform=by_time.transAxes,
             ha="right",
             va="bottom",
-            fontsize=7,
+            fontsize=8,
         )
-    fig.legend(loc="lower center", ncol=3, fontsize=7.5, frameon=False, bbox_to_anchor=(0.45, -0.01))
+    fig.legend(loc="lower center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.45, -0.01))
     fig.suptitle("Validation curves: IQM over seeds (line) and their range (band)", fontsize=9)
     fig.tight_layout(rect=(0, 0.13, 0.86, 1))
     return fig
@@ -165,11 +165,11 @@ def long_run(
     reached = results.training_summary.set_index("controller").timesteps.get(run.agent)
     if reached is not None:  # where the comparison's runs of the same agent stop (median steps reached)
         ax.axvline(reached, color="0.3", lw=0.8, ls=":")
-        ax.text(reached, 0.97, f" steps of the comparison's {me.label} runs", fontsize=7, va="top")
+        ax.text(reached, 0.97, f" steps of the comparison's {me.label} runs", fontsize=8, va="top")
     _step_axis(ax, curve.timesteps.max())
     ax.set(ylabel="validation gap closed (-)", ylim=(0, 1))
     ax.set_title(f"{me.label} trained for {info['timesteps'] / 1e6:.1f} million steps", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right", ncol=2)
+    ax.legend(fontsize=8, loc="lower right", ncol=2)
     return fig
 
 # %% ../nbs/07b_figures.ipynb #aa0c7225
@@ -184,7 +184,7 @@ def heldout_gap_closed(
         ax.barh(i, r.iqm, color=row(c).colour, alpha=0.85)
         if r.n_runs > 1:
             ax.errorbar(r.iqm, i, xerr=[[r.iqm - r.ci_low], [r.ci_high - r.iqm]], color="black", capsize=3, lw=1)
-        ax.text(max(r.iqm, 0) + 0.02, i, f"{r.iqm:.2f}", va="center", fontsize=7)
+        ax.text(max(r.iqm, 0) + 0.02, i, f"{r.iqm:.2f}", va="center", fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(order)), [row(c).label for c in order])
     ax.invert_yaxis()
@@ -229,14 +229,14 @@ def objective_components(
         xlabel="change of the weighted component from uncontrolled charging (-)",
         title="Where the objective moves, test years",
     )
-    ax.legend(ncol=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
+    ax.legend(ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     return fig
 
 # %% ../nbs/07b_figures.ipynb #4b728068
 def _place_labels(
     ax: plt.Axes,  # axes whose limits are set
     labelled: list[tuple[float, float, str]],  # (x, y, text) of each point to label, in data units
-    fontsize: float = 7.5,  # points
+    fontsize: float = 8,  # points
 ) -> None:
     "Label each point beside it, at the first of four offsets where the text overlaps no other label or point."
     renderer = ax.figure.canvas.get_renderer()
@@ -343,7 +343,7 @@ def bill_vs_co2(
         transform=ax.transAxes,
         ha="right",
         va="bottom",
-        fontsize=7.5,
+        fontsize=8,
     )
     _place_labels(ax, [(points.loc[c, "co2_t"], points.loc[c, "bill_kpen"], row(c).label) for c in shown])
     if missing:
@@ -352,7 +352,7 @@ def bill_vs_co2(
             0.01,
             f"not scored on these test years (make yardsticks): {', '.join(missing)}",
             transform=ax.transAxes,
-            fontsize=7,
+            fontsize=8,
             va="bottom",
         )
     ax.set(
@@ -424,7 +424,7 @@ def billed_peaks(
             center=0,
             annot=True,
             fmt=".0f",
-            annot_kws={"fontsize": 7},
+            annot_kws={"fontsize": 8},
             cbar=False,
             linewidths=0.3,
             linecolor="white",
@@ -476,7 +476,7 @@ def peak_week(
         ylabel="grid import minus\nuncontrolled charging's (kW)",
         xlabel=f"days from {start} (peak periods shaded)",
     )
-    fig.legend(loc="lower center", ncol=3, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.legend(loc="lower center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.01))
     axes[0].set_title(f"The week of the highest peak-period import, {scenario.name}", fontsize=9)
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
@@ -511,6 +511,6 @@ def peak_day(
     axes[1].axhline(0, color="black", lw=0.6)
     axes[1].set(ylabel="battery (kW)\n+ discharge, - charge", xlabel="hour of day (local time; peak period shaded)")
     axes[1].set_xticks(range(from_hour, 25, 2))
-    fig.legend(loc="lower center", ncol=3, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.legend(loc="lower center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.01))
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
