@@ -249,7 +249,7 @@ def _place_labels(
         ((-6, 3), "right", "bottom"),
         ((-6, -3), "right", "top"),
     ]
-    for (x, y, text), _ in zip(labelled, points_px):
+    for x, y, text in labelled:
         for (dx, dy), ha, va in offsets:
             label = ax.annotate(
                 text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=fontsize
@@ -463,7 +463,7 @@ def peak_week(
     hours = np.arange(week.stop - week.start) * scenario.dt_h / 24  # days from the week's start
     base = year.import_kw["uncontrolled"][week]
     fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.0), sharex=True)
-    for c, style in zip(year.controllers, itertools.cycle(("-", "--", "-.", ":"))):
+    for c, style in zip(year.controllers, itertools.cycle(AGENT_LINESTYLES)):
         kw = dict(color=row(c).colour, lw=1.1, ls=style)
         axes[0].plot(hours, 100 * year.series[c].bess_soc.to_numpy()[week], label=row(c).label, **kw)
         axes[1].plot(hours, year.import_kw[c][week] - base, **kw)
@@ -493,7 +493,7 @@ def peak_day(
     last = lambda x: np.append(x, x[-1])  # a step drawn to its end
     month = scenario.time[steps.start].month
     fig, axes = plt.subplots(2, 1, figsize=(6.5, 5.2), sharex=True, height_ratios=(3, 2))
-    for c, style in zip(year.controllers, itertools.cycle(("-", "--", "-.", ":"))):
+    for c, style in zip(year.controllers, itertools.cycle(AGENT_LINESTYLES)):
         kw = dict(color=row(c).colour, lw=1.2, ls=style, drawstyle="steps-post")
         axes[0].plot(hours, last(year.import_kw[c][steps]), label=row(c).label, **kw)
         axes[0].axhline(year.billed[c].loc[month, "peak_kw"], color=row(c).colour, ls=style, lw=0.6, alpha=0.7)

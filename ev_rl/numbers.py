@@ -35,7 +35,7 @@ from ev_rl.tables import (
     LEVER_LABELS,
     TEST_SETS,
     lever_yardsticks,
-    reweighted_objective,
+    reweighted_ranking,
     test_sets,
     tex,
 )
@@ -433,12 +433,8 @@ def co2_price_macros(
     config: SiteConfig | None = None,  # the site (default: Iquitos)
 ) -> dict[str, str]:
     "The objective's CO2 price, PPO's trade against MPC with learned forecasts, and the ranking at lower prices."
-    s, low = results.scores, min(p for p in CO2_PRICES_PEN_PER_T if p > 0)
-    rank = {}
-    for price in (low, 0.0):
-        rescored = s.assign(objective=reweighted_objective(s, price, config))
-        level = {c: kpi(rescored, c, "objective") for c in results.controllers if c != "optimum"}
-        rank[price] = sorted(level, key=level.get)
+    low = min(p for p in CO2_PRICES_PEN_PER_T if p > 0)
+    rank = {price: reweighted_ranking(results, price, config)[1] for price in (low, 0.0)}
     above = rank[low].index("ppo") < rank[low].index("mpc_learned")
     return {
         "coTwoPriceObjective": f"{co2_price_pen_per_t(config or SiteConfig()):,.0f}",

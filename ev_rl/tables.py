@@ -35,10 +35,10 @@ from .yardsticks import INFORMATION_COLUMNS
 # %% auto #0
 __all__ = ['CO2_PRICES_PEN_PER_T', 'KNOWS_COLUMNS', 'FORECASTER_LABELS', 'SERIES_LABELS', 'CLONE_LEVER_LABELS', 'TEST_SETS',
            'HYPER_LABELS', 'EV_CONTROL_LABELS', 'LEVER_LABELS', 'tex', 'tabular', 'Table', 'results_table',
-           'significance_table', 'reweighted_objective', 'reweighted_table', 'decomposition_table', 'information_table',
-           'forecast_skill_table', 'learning_gap_table', 'test_sets', 'generalisation_table', 'training_table',
-           'table_settings', 'hyperparameters_table', 'prior_study_table', 'ranking_table', 'lever_yardsticks',
-           'levers_table', 'site_table', 'summary_table', 'markdown']
+           'significance_table', 'reweighted_objective', 'reweighted_ranking', 'reweighted_table',
+           'decomposition_table', 'information_table', 'forecast_skill_table', 'learning_gap_table', 'test_sets',
+           'generalisation_table', 'training_table', 'table_settings', 'hyperparameters_table', 'prior_study_table',
+           'ranking_table', 'lever_yardsticks', 'levers_table', 'site_table', 'summary_table', 'markdown']
 
 # %% ../nbs/07c_tables.ipynb #df49678c
 def tex(
@@ -190,6 +190,19 @@ def reweighted_objective(
     return scores["objective"] + (factor - 1.0) * scores["objective/co2"]
 
 
+def reweighted_ranking(
+    results: Results,  # the comparison's results
+    price_pen_per_t: float,  # the price of a tonne of grid CO2, PEN
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+) -> tuple[dict[str, float], list[str]]:
+    "Each controller's J at that price as a change from uncontrolled charging (%), and the realistic ones, best first."
+    s = results.scores
+    rescored = s.assign(objective=reweighted_objective(s, price_pen_per_t, config))
+    unc = kpi(rescored, "uncontrolled", "objective")
+    change = {c: 100 * (kpi(rescored, c, "objective") / unc - 1) for c in results.controllers}
+    return change, sorted((c for c in change if c != "optimum"), key=change.get)
+
+
 def reweighted_table(
     results: Results,  # the comparison's results
     prices_pen_per_t: tuple[float, ...] = CO2_PRICES_PEN_PER_T,  # CO2 prices besides the objective's own
@@ -198,12 +211,9 @@ def reweighted_table(
     "J at each CO2 price as a change from uncontrolled charging (IQM) with each realistic controller's rank."
     own = co2_price_pen_per_t(config or SiteConfig())
     prices = (own, *prices_pen_per_t)
-    s, cells = results.scores, {}
+    cells = {}
     for price in prices:
-        rescored = s.assign(objective=reweighted_objective(s, price, config))
-        unc = kpi(rescored, "uncontrolled", "objective")
-        change = {c: 100 * (kpi(rescored, c, "objective") / unc - 1) for c in results.controllers}
-        ranked = sorted((c for c in change if c != "optimum"), key=change.get)
+        change, ranked = reweighted_ranking(results, price, config)
         cells[price] = {
             c: f"{d:+.2f} %" + ("" if c == "optimum" else f" ({ranked.index(c) + 1})") for c, d in change.items()
         }
