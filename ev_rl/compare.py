@@ -39,9 +39,10 @@ from .tune import ray_session, run_trainings
 from .yardsticks import site_variant
 
 # %% auto #0
-__all__ = ['COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'TEST_RECORD_KPIS', 'BAR', 'train_all', 'collect_runs',
-           'hyperparameters', 'typical_series', 'score_other_sites', 'machine_record', 'write_results',
-           'compact_results', 'write_run_record', 'run_record_markdown', 'agents_summary', 'agents_summary_markdown']
+__all__ = ['COMPACT_FILES', 'SERIES_COLUMNS', 'RECORD_KEYS', 'TEST_RECORD_KPIS', 'BAR', 'seeds_by_agent', 'seed_count_text',
+           'train_all', 'collect_runs', 'hyperparameters', 'typical_series', 'score_other_sites', 'machine_record',
+           'write_results', 'compact_results', 'write_run_record', 'run_record_markdown', 'agents_summary',
+           'agents_summary_markdown']
 
 # %% ../nbs/07_compare.ipynb #2d99defe
 def _curve_schedule(
@@ -68,9 +69,41 @@ def _agent_settings(
         raise ValueError(f"parameter {parameter}: {e}") from None
 
 # %% ../nbs/07_compare.ipynb #2136f507
+def seeds_by_agent(
+    algorithms: list[str],  # the agents trained
+    seeds: list[int] | dict[str, list[int]],  # the seeds of every agent, or agent -> its seeds
+) -> dict[str, list[int]]:
+    """Agent -> its training seeds (distinct, non-negative, at least one). A mapping must give every agent trained
+    its seeds; it may name other agents (not trained here), like `overrides`, but no unknown name."""
+    if isinstance(seeds, dict):
+        for a in seeds:
+            _agent_settings(a, "seeds")
+        missing = [a for a in algorithms if a not in seeds]
+        if missing:
+            raise ValueError(
+                f"parameter seeds: no seeds for {missing} (give every agent its list, or one list for all)"
+            )
+        given = {a: seeds[a] for a in algorithms}
+    else:
+        given = {a: seeds for a in algorithms}
+    for a, s in given.items():
+        ok = isinstance(s, (list, tuple)) and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in s)
+        if not ok or not s or len(set(s)) != len(s):
+            raise ValueError(f"parameter seeds of {a} = {s!r}: must be distinct non-negative integers, at least one")
+    return {a: [int(x) for x in s] for a, s in given.items()}
+
+
+def seed_count_text(
+    seeds: list[int] | dict[str, list[int]],  # a comparison's `seeds` parameter
+) -> str:
+    "How many seeds each agent had, for the text: '5', or '5 to 10' where agents differ."
+    counts = sorted({len(s) for s in seeds.values()}) if isinstance(seeds, dict) else [len(seeds)]
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+
+
 def train_all(
     algorithms: list[str],  # agents: "ppo", "a2c", "sac", or the battery-only "ppo_battery" (see `agent_settings`)
-    seeds: list[int],  # training seeds, the same for every agent
+    seeds: list[int] | dict[str, list[int]],  # training seeds, the same for every agent, or per agent
     budgets: dict[str, int],  # environment steps per agent
     test_days: int = 365,  # days of each test year
     test_scenarios: int = 3,  # test years of the final scores
@@ -87,8 +120,7 @@ def train_all(
     missing = [a for a in algorithms if a not in budgets]
     if missing:
         raise ValueError(f"parameter budgets: no budget for {missing}")
-    if not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"parameter seeds = {seeds!r}: must be distinct and non-empty")
+    seeds = seeds_by_agent(algorithms, seeds)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"parameter workers = {workers!r}: must be a positive integer")
     if isinstance(curve_points, bool) or not isinstance(curve_points, int) or curve_points < 0:
@@ -113,7 +145,7 @@ def train_all(
             | overrides.get(a, {})
         )
         for a in algorithms
-        for s in seeds
+        for s in seeds[a]
     ]  # all validated before any training
     cache = cache_root()  # the yardsticks' KPIs, once, before the runs read them in parallel
     for scenario in scenario_set("test", None, test_scenarios, test_days):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .agents import AGENTS
 from .baselines import MPC
+from .compare import seed_count_text
 from .core import SiteConfig
 from .env import OBS_SIZE
 from ev_rl.paper import (
@@ -140,7 +141,7 @@ def protocol_macros(
     return {
         "curveDays": str(compare["validation"]["validation_days"]),
         "curveScenarios": str(compare["validation"]["validation_scenarios"]),
-        "nSeeds": str(len(params["seeds"])),
+        "nSeeds": seed_count_text(params["seeds"]),
         "workers": str(params.get("workers", 1)),
         "evalDays": str(params["test_days"]),
         "evalScenarios": str(params["test_scenarios"]),

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .agents import env_settings, load_preset
 from .baselines import Knows
+from .compare import seed_count_text
 from .core import SiteConfig
 from ev_rl.paper import (
     METERED_MALL_MEAN_KW,
@@ -599,7 +600,7 @@ def ranking_table(
         (
             "seeds and statistics",
             "-",
-            f"{len(results.compare['parameters']['seeds'])} seeds, IQM, bootstrap CI, paired tests",
+            f"{seed_count_text(results.compare['parameters']['seeds'])} seeds, IQM, bootstrap CI, paired tests",
         ),
         ("the agent moves its battery and CO2", "no (read from files)", "yes (simulated)"),
         ("yardsticks", "-", ", ".join(row(c).short_label for c in yardsticks)),

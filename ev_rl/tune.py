@@ -59,10 +59,10 @@ from .train import TrainParams, ValidationCurve, output_root, train
 # %% auto #0
 __all__ = ['SAME_NUMBERS_ENV', 'HEADLINE', 'LEVER_STUDY', 'CLONE_LEVERS', 'CLONE_HEADLINE', 'local_cores', 'ray_session',
            'check_distributions', 'load_search_space', 'tune_space', 'sealed_test_set', 'trial_params', 'tuning_trial',
-           'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text', 'write_tuned_preset',
-           'write_tuning', 'load_yardstick_space', 'yardstick_base_settings', 'validation_score', 'yardstick_trial',
-           'tune_yardstick', 'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params', 'lever_table',
-           'lever_study', 'clone_lever_study', 'same_window_mpc_gap_closed', 'clone_levers_summary',
+           'finished_run', 'run_trainings', 'tune_algorithm', 'trial_records', 'tuned_preset_text',
+           'write_tuned_preset', 'write_tuning', 'load_yardstick_space', 'yardstick_base_settings', 'validation_score',
+           'yardstick_trial', 'tune_yardstick', 'write_yardstick_tuning', 'yardstick_tuning_markdown', 'lever_params',
+           'lever_table', 'lever_study', 'clone_lever_study', 'same_window_mpc_gap_closed', 'clone_levers_summary',
            'clone_levers_markdown']
 
 # %% ../nbs/06a_tune.ipynb #478638e6
@@ -289,6 +289,26 @@ def _train_one(config: dict, runs: list, seal_test: bool = False) -> None:
     tune.report({"run_dir": str(output_root(runs[config["index"]]) / summary["run"]), "done": 1})
 
 
+def _as_json(value) -> object:
+    "A value as its run's summary.json holds it (tuples become lists)."
+    return json.loads(json.dumps(value, default=str))
+
+
+def finished_run(
+    params: TrainParams,  # a run, its output_dir absolute
+) -> Path | None:
+    """The newest finished run folder of `params.output_dir` trained with exactly these parameters and settings
+    (its summary.json and best model written), or None."""
+    root = Path(params.output_dir)
+    wanted = _as_json(asdict(params)), _as_json(params.hyperparameters())
+    for summary_path in sorted(root.glob(f"*__{params.agent}__{params.seed}__*/summary.json"), reverse=True):
+        summary = json.loads(summary_path.read_text())
+        found = summary.get("params"), summary.get("hyperparameters")
+        if found == wanted and (summary_path.parent / "best_model.zip").is_file():
+            return summary_path.parent
+    return None
+
+
 def run_trainings(
     runs: list[TrainParams],  # the runs
     workers: int = 1,  # runs trained at the same time
@@ -296,25 +316,35 @@ def run_trainings(
     name: str = "trainings",  # experiment name (with a hash of the runs: the same runs resume where they stopped)
     seal_test: bool = False,  # build no test scenario in any run (runs that make choices: validation only)
 ) -> list[Path]:
-    "Train every run as a trial of one Ray Tune experiment, `workers` at a time; their run folders, in order."
+    """Train every run as a trial of one Ray Tune experiment, `workers` at a time; their run folders, in order. A run
+    finished before with the same parameters and settings in its output folder is kept, not trained again."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"run_trainings: workers = {workers!r} must be a positive integer")
     runs = [dataclasses.replace(p, output_dir=str(output_root(p))) for p in runs]  # workers have their own cwd
-    storage = resolve(storage) if storage is not None else runs_root() / "ray"
-    key = hashlib.sha1(json.dumps([asdict(p) for p in runs], sort_keys=True, default=str).encode()).hexdigest()[:10]
-    trainable = tune.with_resources(tune.with_parameters(_train_one, runs=list(runs), seal_test=seal_test), {"cpu": 1})
-    name = f"{name}-{key}"  # the same runs resume; other runs start a new experiment
-    grid = _tuner(
-        storage,
-        name,
-        trainable,
-        param_space={"index": tune.grid_search(list(range(len(runs))))},
-        tune_config=tune.TuneConfig(max_concurrent_trials=workers),
-    ).fit()
-    failed = [r.config["index"] for r in grid if r.error]
-    if failed:
-        raise RuntimeError(f"run_trainings: runs {failed} failed: {next(r.error for r in grid if r.error)}")
-    folder = {r.config["index"]: Path(r.metrics["run_dir"]) for r in grid}
+    done = {i: finished_run(p) for i, p in enumerate(runs)}
+    folder = {i: run for i, run in done.items() if run is not None}  # trained before with the same settings: kept
+    todo = [p for i, p in enumerate(runs) if i not in folder]
+    if folder:
+        print(
+            f"run_trainings: {len(folder)} of {len(runs)} runs finished before with the same settings, kept", flush=True
+        )
+    if todo:
+        storage = resolve(storage) if storage is not None else runs_root() / "ray"
+        key = hashlib.sha1(json.dumps([asdict(p) for p in todo], sort_keys=True, default=str).encode()).hexdigest()[:10]
+        trainable = tune.with_resources(tune.with_parameters(_train_one, runs=todo, seal_test=seal_test), {"cpu": 1})
+        grid = _tuner(
+            storage,
+            f"{name}-{key}",  # the same runs resume; other runs start a new experiment
+            trainable,
+            param_space={"index": tune.grid_search(list(range(len(todo))))},
+            tune_config=tune.TuneConfig(max_concurrent_trials=workers),
+        ).fit()
+        failed = [r.config["index"] for r in grid if r.error]
+        if failed:
+            raise RuntimeError(f"run_trainings: runs {failed} failed: {next(r.error for r in grid if r.error)}")
+        trained = {r.config["index"]: Path(r.metrics["run_dir"]) for r in grid}
+        positions = [i for i in range(len(runs)) if i not in folder]
+        folder |= {positions[j]: run for j, run in trained.items()}
     return [folder[i] for i in range(len(runs))]
 
 # %% ../nbs/06a_tune.ipynb #d6b17276
@@ -802,10 +832,12 @@ def lever_study(
 
 # %% ../nbs/06a_tune.ipynb #a9f84da8
 CLONE_LEVERS = {  # lever -> its one change from the headline agent (TrainParams fields)
-    "headline": {},
+    "headline": {"observation": "seed156"},  # as the study ran it: the `clone` preset observes `mpc` since
     "mpc_layout": {"observation": "mpc"},  # 02a_site's layout of the tuned MPC's information
-    "dagger": {"dagger_rounds": 2},  # two rounds of the clone's own states labelled by the perfect-forecast MPC
-    "perfect_forecasts": {"forecaster": "perfect"},  # the learning gap: beside the perfect MPC over the same window
+    "dagger": {"observation": "seed156", "dagger_rounds": 2},  # two rounds of the clone's own states labelled by the
+    # perfect-forecast MPC
+    "perfect_forecasts": {"observation": "seed156", "forecaster": "perfect"},  # the learning gap: beside the perfect
+    # MPC over the same window
 }
 CLONE_HEADLINE = agent_settings("ppo_bc_battery")  # what `make train` trains: PPO from a clone of the optimum
 
