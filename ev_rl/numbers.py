@@ -15,8 +15,10 @@ from .baselines import MPC
 from .compare import seed_count_text
 from .core import SiteConfig
 from .env import OBS_SIZE
+from .figures import curve_by_evaluation
 from ev_rl.paper import (
     PRIOR_STUDY,
+    Curves,
     Inputs,
     LongRun,
     Results,
@@ -44,9 +46,10 @@ from .tune import clone_levers_summary
 from .yardsticks import lever_shares
 
 # %% auto #0
-__all__ = ['FLAT_TOLERANCE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros', 'site_macros',
-           'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros', 'lever_macros',
-           'learning_gap_macros', 'co2_price_macros', 'site_controller_macros', 'paper_macros', 'numbers_tex']
+__all__ = ['FLAT_TOLERANCE', 'SETTLED_SHARE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros',
+           'site_macros', 'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros',
+           'lever_macros', 'curves_macros', 'learning_gap_macros', 'co2_price_macros', 'site_controller_macros',
+           'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
 def controller_macros(
@@ -391,6 +394,37 @@ def lever_macros(
     out |= {f"lever{macro_stem(y)}": f"{v:.3f}" for y, v in lever_yardsticks(levers).items()}
     return out
 
+# %% ../nbs/07d_numbers.ipynb #17d187fc
+SETTLED_SHARE = 0.95  # a curve has settled from where its IQM stays at this share of its rise (from step 0 to its top)
+
+# %% ../nbs/07d_numbers.ipynb #0b6cd0f4
+def curves_macros(
+    curves: Curves,  # the sample-matched runs (make curves)
+) -> dict[str, str]:
+    "Steps and seeds of the sample-matched runs; per agent its test gap closed, best and last score, where it settles."
+    vc, agg, minutes = curves.validation_curves, curves.agg, curves.training_summary.set_index("controller")
+    seeds = sorted(set(curves.seeds.values()))
+    out = {
+        "curveSteps": f"{curves.steps / 1e6:.1f}",
+        "curveSeeds": str(seeds[0]) if len(seeds) == 1 else f"{seeds[0]} to {seeds[-1]}",
+        "curveSettledShare": f"{100 * SETTLED_SHARE:.0f}",
+    }
+    for a in curves.agents:
+        m, g = macro_stem(a), agg.loc[(a, "gap_closed")]
+        for col, suffix in [("iqm", ""), ("ci_low", "Low"), ("ci_high", "High")]:
+            out[f"curveGap{m}{suffix}"] = f"{g[col]:.3f}"
+        runs = vc[(vc.controller == a) & (vc.seed >= 0)]
+        out[f"curveBest{m}"] = f"{runs.groupby('seed').gap_closed.max().mean():.3f}"
+        out[f"curveTrainMinutes{m}"] = f"{minutes.train_seconds[a] / 60:.0f}"
+        q = curve_by_evaluation(vc, a)
+        out[f"curveFinal{m}"] = f"{q.iqm.iloc[-1]:.3f}"
+        level = q.iqm.iloc[0] + SETTLED_SHARE * (q.iqm.max() - q.iqm.iloc[0])
+        below = np.flatnonzero(q.iqm.to_numpy() < level)
+        settled = int(below[-1]) + 1 if len(below) else 0  # from this evaluation on it stays at the level or above
+        if settled < len(q):
+            out[f"curveSettledSteps{m}"] = f"{q.timesteps.iloc[settled] / 1e6:.3g}"
+    return out
+
 # %% ../nbs/07d_numbers.ipynb #49082a2e
 def learning_gap_macros(
     clone_levers: pd.DataFrame,  # make clone-levers' rows (paper/results/clone_levers.csv)
@@ -500,6 +534,7 @@ def paper_macros(
         site_controller_macros(inputs.site),
         co2_price_macros(r),
         learning_gap_macros(inputs.clone_levers),
+        curves_macros(inputs.curves),
     ]
     out: dict[str, str] = {}
     for family in families:

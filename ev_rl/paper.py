@@ -30,9 +30,9 @@ from .stats import iqm
 # %% auto #0
 __all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'RESULT_KEYS', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered',
            'macro_stem', 'require', 'read_result_csv', 'read_result_json', 'check_complete', 'check_curves', 'Results',
-           'load_results', 'with_controller', 'LongRun', 'load_long_run', 'SiteResults', 'load_site_results', 'Inputs',
-           'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years', 'kpi', 'ci_text', 'set_style',
-           'save_figure']
+           'load_results', 'with_controller', 'LongRun', 'load_long_run', 'SiteResults', 'load_site_results', 'Curves',
+           'load_curves', 'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years',
+           'kpi', 'ci_text', 'set_style', 'save_figure']
 
 # %% ../nbs/07a_paper.ipynb #f3f1b50e
 def registry() -> dict[str, Row]:
@@ -83,6 +83,7 @@ MAKE_TARGETS = {  # input under the results root -> the make target that writes 
     "site": "make site-results (09c_site_service: ev-rl agreement, needs, shadow)",
     "forecast_skill.csv": "make forecast-skill (01g_quantiles: write_forecast_records)",
     "clone_levers.csv": "make clone-levers (06a_tune, job=clone-levers)",
+    "curves": "make curves (07_compare: PPO and A2C to 5 M environment steps, 3 seeds)",
 }
 
 # %% ../nbs/07a_paper.ipynb #38e79417
@@ -270,15 +271,16 @@ def check_curves(
 def _read_table(
     folder: Path,  # the results folder
     name: str,  # a key of RESULT_TABLES
+    target: str = "compare",  # a key of MAKE_TARGETS: the results it belongs to
 ) -> pd.DataFrame:
     "One table of the results, checked to hold the columns the paper reads."
     path = folder / name
-    frame = read_result_csv(path, "compare")
+    frame = read_result_csv(path, target)
     missing = [c for c in RESULT_TABLES[name] if c not in frame.columns]
     if missing:
         old = " (written before the column `algorithm` was named `controller`: rerun make compare)"
         raise ValueError(f"{path}: no column {missing}" + (old if "algorithm" in frame.columns else ""))
-    return check_complete(frame, path, *RESULT_KEYS[name]) if name in RESULT_KEYS else frame
+    return check_complete(frame, path, *RESULT_KEYS[name], target=target) if name in RESULT_KEYS else frame
 
 # %% ../nbs/07a_paper.ipynb #4d6c15d6
 @dataclass
@@ -434,6 +436,90 @@ def load_site_results(
         read_result_csv(folder / "shadow_real_year.csv", "site").set_index("role"),
     )
 
+# %% ../nbs/07a_paper.ipynb #db46974a
+@dataclass
+class Curves:
+    "The sample-matched runs (make curves): every agent trained to the same environment steps, scored as 07 does."
+
+    folder: Path  # the results folder (paper/results/curves)
+    validation_curves: pd.DataFrame  # controller, seed, timesteps, train_seconds, gap_closed; yardsticks: seed -1
+    aggregate: pd.DataFrame  # controller, metric, iqm, ci_low, ci_high, n_runs: the test years
+    training_summary: pd.DataFrame  # per agent: seeds, steps reached (median over seeds), seconds, steps/s
+    parameters: dict  # compare.json's parameters: algorithms, seeds, budgets (environment steps), test days, ...
+
+    @property
+    def agents(self) -> list[str]:
+        "The agents trained, in the registries' order."
+        return ordered(self.training_summary["controller"])
+
+    @property
+    def agg(self) -> pd.DataFrame:
+        "The aggregate indexed by (controller, metric)."
+        return self.aggregate.set_index(["controller", "metric"])
+
+    @property
+    def steps(self) -> int:
+        "The environment steps every agent's runs were given (compare.json's budgets, one for all: `load_curves`)."
+        return int(self.parameters["budgets"][self.agents[0]])
+
+    @property
+    def seeds(self) -> dict[str, int]:
+        "Each agent's number of seeds (its runs in the validation curves)."
+        vc = self.validation_curves
+        return {a: int(vc.loc[(vc.controller == a) & (vc.seed >= 0), "seed"].nunique()) for a in self.agents}
+
+    @property
+    def levels(self) -> pd.Series:
+        "The yardsticks' validation gap closed on the same days (the rows with seed -1), by controller."
+        vc = self.validation_curves
+        return vc[vc.seed < 0].set_index("controller")["gap_closed"]
+
+# %% ../nbs/07a_paper.ipynb #87a6a1e5
+def load_curves(
+    folder: str | Path,  # paper/results/curves: the compact results of make curves
+) -> Curves:
+    "The sample-matched runs; a missing file, column or row, or runs given different steps, is an error naming it."
+    folder = require(folder, "curves")
+    target = MAKE_TARGETS["curves"]
+    names = ("validation_curves.csv", "aggregate.csv", "training_summary.csv")
+    tables = {name: _read_table(folder, name, "curves") for name in names}
+    vc, path = tables["validation_curves.csv"], folder / "validation_curves.csv"
+    check_complete(vc, path, (("controller", "seed", "timesteps"),), target="curves")
+    # every seed of an agent is evaluated at the same steps: a missing evaluation is named, never averaged over
+    check_complete(vc[vc.seed >= 0], path, (("seed",), ("timesteps",)), ("controller",), "curves")
+    if not (vc.seed < 0).any():
+        raise ValueError(f"{path}: no yardstick levels (rows with seed -1); {target} writes them")
+    trained = set(tables["training_summary.csv"].controller)
+    others = {
+        "validation_curves.csv": set(vc.loc[vc.seed >= 0, "controller"]),
+        "aggregate.csv": set(tables["aggregate.csv"].controller) & set(AGENTS),
+    }
+    for name, agents in others.items():  # the same agents in every table
+        for agent in sorted(trained ^ agents):
+            table, other = (name, "training_summary.csv") if agent in trained else ("training_summary.csv", name)
+            raise ValueError(
+                f"{folder / table}: no rows of {agent}, whose rows are in {other}: rows are missing; {target}"
+            )
+    if "gap_closed" not in set(tables["aggregate.csv"].metric):
+        raise ValueError(f"{folder / 'aggregate.csv'}: no metric gap_closed; {target} writes it")
+    for t in tables.values():
+        ordered(t["controller"])  # every controller has a registry row
+    record = read_result_json(folder / "compare.json", "curves")
+    params = record.get("parameters") if isinstance(record, dict) else None
+    budgets = {a: (params or {}).get("budgets", {}).get(a) for a in sorted(trained)}
+    if None in budgets.values():
+        raise ValueError(f"{folder / 'compare.json'}: no budget of every agent ({budgets}); {target} writes it")
+    if len(set(budgets.values())) > 1:
+        raise ValueError(f"{folder / 'compare.json'}: budgets {budgets}: the runs were not given the same steps")
+    reached = tables["training_summary.csv"].set_index("controller").timesteps
+    for agent, budget in budgets.items():
+        if reached[agent] < budget:
+            raise ValueError(
+                f"{folder / 'training_summary.csv'}: {agent}'s runs reached {reached[agent]:,} of their {budget:,} "
+                f"steps: they stopped early; {target}"
+            )
+    return Curves(folder, vc, tables["aggregate.csv"], tables["training_summary.csv"], params)
+
 # %% ../nbs/07a_paper.ipynb #9840ce1a
 @dataclass
 class Inputs:
@@ -451,6 +537,7 @@ class Inputs:
     clone_levers: (
         pd.DataFrame
     )  # PPO from the clone with the MPC's layout, DAgger, perfect forecasts (make clone-levers)
+    curves: Curves  # PPO and A2C trained to the same environment steps (make curves)
 
 # %% ../nbs/07a_paper.ipynb #62136b61
 def load_inputs(
@@ -478,6 +565,7 @@ def load_inputs(
         site=load_site_results(root / "site"),
         forecast_skill=whole("forecast_skill.csv", (("forecaster",), ("series",), ("lead_steps",))),
         clone_levers=whole("clone_levers.csv", (("lever",), ("seed",))),
+        curves=load_curves(root / "curves"),
     )
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4

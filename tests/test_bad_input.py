@@ -251,6 +251,12 @@ def test_the_committed_results_are_complete(results):
         ("long_run/learning_curve.csv", "timesteps == 500000", "no evaluation at 500000 steps"),
         ("levers.csv", "lever=='wide_policy' and seed==1", "'lever': 'wide_policy', 'seed': 1"),
         ("prior_study_ppo.csv", "seed==1 and scenario=='test-b'", "'seed': 1, 'scenario': 'test-b'"),
+        (
+            "curves/validation_curves.csv",
+            "controller=='a2c' and seed==1 and timesteps==750000",
+            "'seed': 1, 'timesteps'",
+        ),
+        ("curves/aggregate.csv", "controller=='ppo'", "'controller': 'ppo', 'metric': 'objective'"),
     ],
 )
 def test_a_results_table_missing_a_row_is_refused_naming_the_file_and_the_row(results, rel, query, message):
