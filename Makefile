@@ -64,8 +64,10 @@ format: setup
 test-nbs: setup
 	$(BIN)/nbdev_test --n_workers 2
 
+# pytest on 2 workers (pytest-xdist), a test file per worker at a time: a file's module fixtures (the tiny comparison,
+# the wheel's venv) are built once
 test-py: setup
-	$(BIN)/python -m pytest tests/ -q
+	$(BIN)/python -m pytest tests/ -q -n 2 --dist loadfile
 
 sync: setup
 	$(BIN)/nbdev_export

@@ -78,7 +78,7 @@ class Demonstrations:
     battery: np.ndarray  # (N,) float32: the expert's battery setpoint in that state, in [-1, 1]
     year: np.ndarray  # (N,) int: the training scenario index of each pair
     forecaster: str  # forecaster of the observations
-    seconds: float  # wall-clock seconds it took to make them
+    seconds: float  # seconds of CPU of this process it took to make them (the training clock)
     observation: str = DEFAULT_LAYOUT  # layout of the observations (02a_site's LAYOUTS)
 
     def __len__(self) -> int:
@@ -117,7 +117,7 @@ def _demonstrations(
     years = [int(y) for y in years]
     if not years:
         raise ValueError(f"{caller}: years is empty; give training scenario indices such as range({example_years})")
-    t0, obs, labels, year = time.perf_counter(), [], [], []
+    t0, obs, labels, year = time.process_time(), [], [], []  # the training clock: CPU of this process
     for y in years:
         scenario = training_scenario(config, y)
         compiled = compile_scenario(scenario if days is None else first_days(scenario, days), forecaster, observation)
@@ -126,7 +126,7 @@ def _demonstrations(
         labels.append(np.asarray(label, np.float32))
         year.append(np.full(len(labels[-1]), y))
     cat = np.concatenate
-    return Demonstrations(cat(obs), cat(labels), cat(year), forecaster, time.perf_counter() - t0, observation)
+    return Demonstrations(cat(obs), cat(labels), cat(year), forecaster, time.process_time() - t0, observation)
 
 # %% ../nbs/05_clone.ipynb #1eaff38b
 @dataclass(frozen=True)
