@@ -61,13 +61,14 @@ format: setup
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
 
+# every notebook's tests, 2 at a time; --timing prints each notebook's seconds (where a slow suite comes from)
 test-nbs: setup
-	$(BIN)/nbdev_test --n_workers 2
+	$(BIN)/nbdev_test --n_workers 2 --timing
 
 # pytest on 2 workers (pytest-xdist), a test file per worker at a time: a file's module fixtures (the tiny comparison,
 # the wheel's venv) are built once
 test-py: setup
-	$(BIN)/python -m pytest tests/ -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests/ -q -n 2 --dist loadfile --durations=15
 
 sync: setup
 	$(BIN)/nbdev_export
