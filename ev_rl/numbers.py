@@ -32,6 +32,7 @@ from ev_rl.paper import (
     time_budget,
 )
 from .reward import co2_price_pen_per_t
+from .site import DEFAULT_LAYOUT, observation_layout, observation_size
 from .stats import time_to_quality
 from ev_rl.tables import (
     CO2_PRICES_PEN_PER_T,
@@ -48,8 +49,8 @@ from .yardsticks import lever_shares
 # %% auto #0
 __all__ = ['FLAT_TOLERANCE', 'SETTLED_SHARE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros',
            'site_macros', 'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros',
-           'lever_macros', 'curves_macros', 'learning_gap_macros', 'co2_price_macros', 'site_controller_macros',
-           'paper_macros', 'numbers_tex']
+           'lever_macros', 'curves_macros', 'learning_gap_macros', 'observation_macros', 'co2_price_macros',
+           'site_controller_macros', 'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
 def controller_macros(
@@ -443,6 +444,27 @@ def learning_gap_macros(
     out["learningGapMpcLearned"] = f"{clone_levers.mpc_learned_gap_closed.mean():.3f}"
     return out
 
+# %% ../nbs/07d_numbers.ipynb #c0cfb2b3
+def observation_macros(
+    results: Results,  # the comparison's results
+    config: SiteConfig | None = None,  # the site (default: Iquitos)
+) -> dict[str, str]:
+    "The agents that observe the `mpc` layout, its number of features and its forecast hours."
+    config = config or SiteConfig()
+    layout = lambda a: results.hyperparameters[a].get("env_kwargs", {}).get("observation", DEFAULT_LAYOUT)
+    agents = [a for a in results.learned if layout(a) == "mpc"]
+    if not agents:
+        raise ValueError(
+            f"{results.folder}: no agent observes the `mpc` layout (the `clone` preset's): the text says which do"
+        )
+    labels = [row(a).short_label for a in agents]
+    hours = observation_layout("mpc").forecast_steps(config) / config.simulation.steps_per_hour
+    return {
+        "mpcLayoutAgents": " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels),
+        "nObsMpc": str(observation_size(config, "mpc")),
+        "mpcLayoutHours": f"{hours:g}",
+    }
+
 # %% ../nbs/07d_numbers.ipynb #7162443e
 def _trade_text(
     results: Results,  # the comparison's results
@@ -534,6 +556,7 @@ def paper_macros(
         site_controller_macros(inputs.site),
         co2_price_macros(r),
         learning_gap_macros(inputs.clone_levers),
+        observation_macros(r),
         curves_macros(inputs.curves),
     ]
     out: dict[str, str] = {}

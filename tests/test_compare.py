@@ -239,7 +239,7 @@ def test_aggregation_against_hand_computed_values():
 
 
 def test_the_readme_reports_make_train_and_the_clone_study_as_their_committed_records_make_them():
-    "The README's tables of `make train` and `make clone-study` are generated from the committed records, not typed."
+    "The README's tables of `make train`, `make clone-study` and the comparison come from the committed records."
     from ev_rl.compare import agents_summary, agents_summary_markdown, run_record_markdown
 
     readme = (ROOT / "README.md").read_text()
@@ -247,3 +247,5 @@ def test_the_readme_reports_make_train_and_the_clone_study_as_their_committed_re
     assert train in readme, "README: paste ev_rl.compare.run_record_markdown('paper/results/train')"
     study = agents_summary_markdown(agents_summary(ROOT / "paper" / "results" / "clone"))
     assert study in readme, "README: paste agents_summary_markdown(agents_summary('paper/results/clone'))"
+    comparison = agents_summary_markdown(agents_summary(ROOT / "paper" / "results" / "compare"))
+    assert comparison in readme, "README: paste agents_summary_markdown(agents_summary('paper/results/compare'))"
