@@ -48,6 +48,14 @@ def report(**extra):
     row = measure()
     row["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({**row, **extra}))
+def report_workers(envs, steps, **extra):
+    "Step the vector env's copies, then report this process and its worker that wrote the most memory."
+    import numpy as np
+    for a in np.random.default_rng(0).uniform(-1, 1, (steps, 2, 39)).astype(np.float32):
+        envs.step(a)
+    worst = max((measure(p.pid) for p in envs.processes), key=lambda w: w["private"])
+    report(**extra, **{"worker_" + k: v for k, v in worst.items()})
+    envs.close()
 """
 
 ROWS = {
@@ -76,12 +84,7 @@ import gymnasium as gym, numpy as np
 import ev_rl
 envs = gym.make_vec("ev_rl/IquitosMall-v0", num_envs=2, vectorization_mode="async")
 envs.reset(seed=0)
-for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
-    envs.step(a)
-workers = [measure(p.pid) for p in envs.processes]
-worst = max(workers, key=lambda w: w["private"])
-report(**{{"worker_" + k: v for k, v in worst.items()}})
-envs.close()
+report_workers(envs, {steps})
 """,
     "async worker after {resets} resets + {steps} steps": """
 import gymnasium as gym, numpy as np
@@ -91,12 +94,7 @@ drawn = [set(), set()]
 for s in range({resets}):
     for i, name in enumerate(envs.reset(seed=s)[1]["scenario"]):
         drawn[i].add(name)
-for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
-    envs.step(a)
-workers = [measure(p.pid) for p in envs.processes]
-worst = max(workers, key=lambda w: w["private"])
-report(drawn=min(len(d) for d in drawn), **{{"worker_" + k: v for k, v in worst.items()}})
-envs.close()
+report_workers(envs, {steps}, drawn=min(len(d) for d in drawn))
 """,
     "async worker, forkserver (imports on its own): reset + {steps} steps": """
 import gymnasium as gym, numpy as np
@@ -105,12 +103,7 @@ envs = gym.make_vec(
     "ev_rl/IquitosMall-v0", num_envs=2, vectorization_mode="async", vector_kwargs={{"context": "forkserver"}}
 )
 envs.reset(seed=0)
-for a in np.random.default_rng(0).uniform(-1, 1, ({steps}, 2, 39)).astype(np.float32):
-    envs.step(a)
-workers = [measure(p.pid) for p in envs.processes]
-worst = max(workers, key=lambda w: w["private"])
-report(**{{"worker_" + k: v for k, v in worst.items()}})
-envs.close()
+report_workers(envs, {steps})
 """,
     "pickled env after reset": """
 import pickle, gymnasium as gym
