@@ -174,13 +174,15 @@ clone-study: setup
 # seeds, the validation curve at CURVE_POINTS points, the test years at the end; compact results in
 # paper/results/curves/ and paper/results/curves_sac/ (committed). Ray trials: an interrupted target resumes.
 # `make curves`: PPO and A2C to CURVE_STEPS (5 M) steps, about 100 minutes on 2 cores. `make curves-sac`: SAC for
-# SAC_CURVE_SECONDS of training per seed (its steps are reported), about 120 minutes on 2 cores at the default.
+# SAC_CURVE_SECONDS of training per seed (its steps are reported), the seeds at once (SAC_CURVE_WORKERS: training
+# seconds are each run's CPU time, so three runs on two cores buy the same steps, later), about 110 minutes on 2 cores.
 # The `tuned` presets predate the settings of SAC and A2C as their authors run them (make tune has not rerun since):
 # the targets add them (A2C's normalised advantages; SAC's gradient step per transition, sockets at tanh(3)).
 CURVE_SEEDS       ?= [0, 1, 2]
 CURVE_STEPS       ?= 5000000
 CURVE_POINTS_LONG ?= 20
-SAC_CURVE_SECONDS ?= 4500
+SAC_CURVE_SECONDS ?= 3600
+SAC_CURVE_WORKERS ?= 3
 curves: setup
 	mkdir -p runs/curves
 	$(BIN)/papermill nbs/07_compare.ipynb runs/curves/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
@@ -193,7 +195,7 @@ curves-sac: setup
 	mkdir -p runs/curves_sac
 	$(BIN)/papermill nbs/07_compare.ipynb runs/curves_sac/07_compare.ipynb --cwd nbs --log-output --no-progress-bar \
 	  -y "{algorithms: [sac], seeds: $(CURVE_SEEDS), budgets: {sac: 100000000}, test_days: $(TEST_DAYS), \
-	  test_scenarios: $(TEST_SCENARIOS), workers: $(WORKERS), curve_points: $(CURVE_POINTS_LONG), \
+	  test_scenarios: $(TEST_SCENARIOS), workers: $(SAC_CURVE_WORKERS), curve_points: $(CURVE_POINTS_LONG), \
 	  results_dir: runs/curves_sac/compare, other_sites: {}, real_year: false, \
 	  overrides: {sac: {preset: $(PAPER_PRESET), forecaster: $(PAPER_FORECASTER), time_budget_s: $(SAC_CURVE_SECONDS), \
 	  hyperparams: {gradient_steps: 4, policy_kwargs.socket_mean_init: 3.0}}}}"

@@ -22,9 +22,9 @@ from .reward import COMPONENTS, billed_peaks_kw
 from .stats import iqm
 
 # %% auto #0
-__all__ = ['AGENT_LINESTYLES', 'COMPONENT_LABELS', 'curve_by_evaluation', 'learning_curves', 'long_run', 'sample_matched_curves',
-           'heldout_gap_closed', 'objective_components', 'pareto_front', 'bill_vs_co2', 'DispatchYear', 'dispatch_year',
-           'billed_peaks', 'peak_day_of', 'peak_week', 'peak_day']
+__all__ = ['AGENT_LINESTYLES', 'LOG_STEPS_RATIO', 'COMPONENT_LABELS', 'curve_by_evaluation', 'learning_curves', 'long_run',
+           'sample_matched_curves', 'heldout_gap_closed', 'objective_components', 'pareto_front', 'bill_vs_co2',
+           'DispatchYear', 'dispatch_year', 'billed_peaks', 'peak_day_of', 'peak_week', 'peak_day']
 
 # %% ../nbs/07b_figures.ipynb #aea6808a
 def _step_axis(
@@ -201,18 +201,28 @@ def _mark_steps(
             box = label.get_window_extent(renderer)
         taken.append(box)
 
+# %% ../nbs/07b_figures.ipynb #7fb27b941602401d91542211134fc71a
+LOG_STEPS_RATIO = 4.0  # agents whose last steps differ more than this many times are drawn on a logarithmic axis
+
 # %% ../nbs/07b_figures.ipynb #cb1f856b
 def sample_matched_curves(
     curves: Curves,  # the sample-matched runs (make curves)
     results: Results,  # the comparison, for the steps its runs of the same agents reached in its time budget
 ) -> plt.Figure:
-    "Validation gap closed against environment steps of agents given the same steps, with the comparison's steps."
+    """Validation gap closed against environment steps of agents given the same steps (and of agents given training
+    seconds, as far as their steps went), with the steps the comparison's runs reached. Where the agents' last steps
+    differ more than `LOG_STEPS_RATIO` times, the axis is logarithmic (the first evaluation, at step 0, is then left
+    out), so that the shortest curve is not squeezed against the axis."""
     vc, levels = curves.validation_curves, curves.levels
     styles = dict(zip(ordered(AGENTS), itertools.cycle(AGENT_LINESTYLES)))  # an agent's line style in every figure
+    by_agent = {a: curve_by_evaluation(vc, a) for a in curves.agents}
+    last = [c.timesteps.iloc[-1] for c in by_agent.values()]
+    log = max(last) > LOG_STEPS_RATIO * min(last)
     fig, ax = plt.subplots(figsize=(6.5, 3.0))
     lows = []
-    for agent in curves.agents:
-        c, me = curve_by_evaluation(vc, agent), row(agent)
+    for agent, c in by_agent.items():
+        me = row(agent)
+        c = c[c.timesteps > 0] if log else c
         ax.plot(c.timesteps, c.iqm, color=me.colour, ls=styles[agent], lw=1.4, label=me.label)
         ax.fill_between(c.timesteps, c.low, c.high, color=me.colour, alpha=0.15, lw=0)
         lows.append(c.low.min())
@@ -228,8 +238,14 @@ def sample_matched_curves(
         for a in curves.agents
         if reached.get(a, 0) > 0
     ]
-    ax.set_xlim(0, vc.timesteps.max())
     _step_axis(ax, vc.timesteps.max())
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x / 1e6:g}"))
+        ax.set_xlabel("environment steps (million, logarithmic)")
+        ax.set_xlim(min(reached.get(a, np.inf) for a in curves.agents) / 2, vc.timesteps.max() * 1.05)
+    else:
+        ax.set_xlim(0, vc.timesteps.max())
     ax.set(ylabel="validation gap closed (-)", ylim=(low, 1.05))
     ax.xaxis.label.set_size(8)
     ax.yaxis.label.set_size(8)
@@ -238,13 +254,18 @@ def sample_matched_curves(
     _level_labels(ax, named, low, gap=0.08)  # a lower panel than the learning curves': labels further apart
     seeds = sorted(set(curves.seeds.values()))
     seeds = str(seeds[0]) if len(seeds) == 1 else f"{seeds[0]} to {seeds[-1]}"
-    names = [row(a).short_label for a in curves.agents]
-    names = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    ax.set_title(
-        f"{names} given {curves.steps / 1e6:g} million environment steps each, {seeds} seeds: "
-        "IQM over seeds (line), range (band)",
-        fontsize=9,
-    )
+    both = lambda names: " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    told = []
+    if curves.step_agents:
+        names = both([row(a).short_label for a in curves.step_agents])
+        told.append(f"{names} given {curves.steps / 1e6:g} million environment steps each")
+    summary = curves.training_summary.set_index("controller").timesteps
+    for a, seconds in curves.time_budgets.items():
+        if seconds:
+            told.append(
+                f"{row(a).short_label} {seconds / 60:g} minutes of training ({summary[a] / 1e6:.2g} million steps)"
+            )
+    ax.set_title(f"{'; '.join(told)};\n{seeds} seeds: IQM over seeds (line), range (band)", fontsize=9)
     fig.legend(loc="lower center", ncol=len(curves.agents), fontsize=8, frameon=False, bbox_to_anchor=(0.45, -0.01))
     fig.tight_layout(rect=(0, 0.07, 0.86, 1))
     under = min([levels[r] for r in _levels(levels)], default=0.5) - 0.04  # the marks' labels: below the lowest level

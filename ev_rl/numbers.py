@@ -47,9 +47,10 @@ from .tune import clone_levers_summary
 from .yardsticks import lever_shares
 
 # %% auto #0
-__all__ = ['FLAT_TOLERANCE', 'SETTLED_SHARE', 'controller_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros',
-           'site_macros', 'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros',
-           'lever_macros', 'curves_macros', 'learning_gap_macros', 'observation_macros', 'co2_price_macros',
+__all__ = ['PINNED_SHARE', 'LEARNED_FLOOR', 'FLAT_TOLERANCE', 'SETTLED_SHARE', 'controller_macros', 'failed_seeds_text',
+           'failed_seed_macros', 'verdict', 'pair_macros', 'protocol_macros', 'learning_macros', 'site_macros',
+           'decomposition_macros', 'generalisation_macros', 'tuning_macros', 'long_run_macros', 'lever_macros',
+           'curves_macros', 'timed_curves_text', 'learning_gap_macros', 'observation_macros', 'co2_price_macros',
            'site_controller_macros', 'paper_macros', 'numbers_tex']
 
 # %% ../nbs/07d_numbers.ipynb #fa1454c5
@@ -66,7 +67,7 @@ def controller_macros(
                 out[f"{key}{m}{suffix}"] = f"{agg.loc[(c, metric), col]:.{d}f}"
         out[f"runs{m}"] = str(int(agg.loc[(c, "objective"), "n_runs"]))
         g = agg.loc[(c, "gap_closed")]
-        if g.n_runs > 1:  # an agent: the mean beside the IQM, and its failed seeds (below 0.9 x the median seed)
+        if c in results.learned:  # an agent: the mean beside the IQM, its failed seeds (below 0.9 x the median seed)
             for col, suffix in [("mean", ""), ("mean_ci_low", "Low"), ("mean_ci_high", "High")]:
                 out[f"meanGap{m}{suffix}"] = f"{g[col]:.3f}"
             out[f"failed{m}"] = f"{round(g.failure_rate * g.n_runs)} of {int(g.n_runs)}"
@@ -83,6 +84,57 @@ def controller_macros(
         out[f"sps{macro_stem(a)}"] = f"{r.steps_per_second:,.0f}"
         out[f"trainSeconds{macro_stem(a)}"] = f"{r.train_seconds:,.0f}"
     return out
+
+# %% ../nbs/07d_numbers.ipynb #7fb27b941602401d91542211134fc71a
+PINNED_SHARE = 0.5  # a failed seed whose battery cycles below this share of the agent's other seeds' is pinned
+LEARNED_FLOOR = 0.1  # an agent whose median seed closes less of the gap learned nothing its failures could fall from
+
+
+def failed_seeds_text(
+    results: Results,  # the comparison's results
+    agents: list[str],  # the agents whose failed seeds are described
+    threshold: float = 0.9,  # a seed fails below this share of the median seed's gap closed
+) -> str:
+    """What the failed seeds (below `threshold` x the median seed's mean gap closed over the test years) did with the
+    battery: equivalent full cycles a year against the agent's other seeds, so that a reader tells a weaker policy
+    from the pinned battery of a collapsed Gaussian (cycles near none)."""
+    s, parts, flat = results.scores, [], []
+    for a in agents:
+        mine = s[s.controller == a].groupby("seed")[["gap_closed", "bess_equivalent_full_cycles"]].mean()
+        failed = mine.gap_closed < threshold * mine.gap_closed.median()
+        if len(mine) < 2 or not failed.any():
+            continue
+        if mine.gap_closed.median() < LEARNED_FLOOR:  # below a median near 0, "failed" is noise
+            flat.append(f"{row(a).label} ({int(failed.sum())} of {len(mine)})")
+            continue
+        low, rest = mine.bess_equivalent_full_cycles[failed], mine.bess_equivalent_full_cycles[~failed]
+        kind = "pinned" if low.mean() < PINNED_SHARE * rest.mean() else "cycled"
+        parts.append(
+            f"{row(a).label}'s {int(failed.sum())} failed seed{'s' * (int(failed.sum()) > 1)} "
+            f"({', '.join(f'{x:.3f}' for x in mine.gap_closed[failed])} of the gap) "
+            + (
+                f"kept the battery pinned ({low.mean():.0f} equivalent full cycles a year against {rest.mean():.0f} "
+                "for its other seeds), the collapse above"
+                if kind == "pinned"
+                else f"cycled the battery as the others did ({low.mean():.0f} equivalent full cycles a year against "
+                f"{rest.mean():.0f}): a weaker policy, not the collapse above"
+            )
+        )
+    if flat:
+        parts.append(
+            f"the failed seeds of {' and '.join(flat)} are noise around a median that closes next to nothing "
+            f"(below {LEARNED_FLOOR:g} of the gap)"
+        )
+    if not parts:
+        return "No seed of this comparison failed (none below 0.9 times its agent's median seed)."
+    return "In this comparison, " + "; ".join(parts) + "."
+
+
+def failed_seed_macros(
+    results: Results,  # the comparison's results
+) -> dict[str, str]:
+    "`failedSeedsText`: what the learned agents' failed seeds did with the battery (`failed_seeds_text`)."
+    return {"failedSeedsText": failed_seeds_text(results, list(results.learned))}
 
 # %% ../nbs/07d_numbers.ipynb #2c8f6e60
 def verdict(
@@ -160,7 +212,8 @@ def protocol_macros(
 def learning_macros(
     results: Results,  # the comparison's results
 ) -> dict[str, str]:
-    "Late gains, runs beating a yardstick, throughput ratios, the best agent and yardstick, the fewest steps."
+    """Late gains, runs beating a yardstick, throughput ratios, the best agent and yardstick, the fewest steps; the
+    yardsticks' validation gap closed (`val<Yardstick>`: the levels the curves are drawn against)."""
     ttq, agg, out = results.time_to_quality, results.agg, {}
     beaten = [c.removeprefix("seconds_to_beat_") for c in ttq.columns if c.startswith("seconds_to_beat_")]
     for a, mine in ttq.groupby("controller"):
@@ -179,6 +232,7 @@ def learning_macros(
     out["bestLearned"] = row(max(results.learned, key=gap)).short_label
     out["bestReference"] = row(max(realistic, key=gap)).short_label
     vc = results.validation_curves
+    out |= {f"val{macro_stem(y)}": f"{g.gap_closed.iloc[0]:.3f}" for y, g in vc[vc.seed < 0].groupby("controller")}
     kept = vc[vc.seed >= 0].loc[lambda d: d.groupby(["controller", "seed"]).gap_closed.idxmax()]
     untrained = {a for a, g in kept.groupby("controller") if (g.timesteps == 0).all()}  # the kept model: step 0
     steps = results.training_summary.set_index("controller").timesteps
@@ -388,7 +442,7 @@ def lever_macros(
         out["leverLong"] = (
             ("Longer training moves the score most: " if largest else "Longer training: ")
             + f"the long run's kept model (one seed, {info['timesteps'] / 1e6:.1f} million steps) closes "
-            + f"{score:.3f} on the same validation years."
+            + f"{score:.3f} on the same validation windows."
         )
     out["leverSeeds"] = str(levers.seed.nunique())
     out["leverSteps"] = f"{int(levers.timesteps.median()):,}"
@@ -402,7 +456,8 @@ SETTLED_SHARE = 0.95  # a curve has settled from where its IQM stays at this sha
 def curves_macros(
     curves: Curves,  # the sample-matched runs (make curves)
 ) -> dict[str, str]:
-    "Steps and seeds of the sample-matched runs; per agent its test gap closed, best and last score, where it settles."
+    """Steps and seeds of the sample-matched runs; per agent its test gap closed, best and last score, where it settles;
+    `curveTimedText`: what the agents given training seconds instead of steps (make curves-sac) reached."""
     vc, agg, minutes = curves.validation_curves, curves.agg, curves.training_summary.set_index("controller")
     seeds = sorted(set(curves.seeds.values()))
     out = {
@@ -424,7 +479,30 @@ def curves_macros(
         settled = int(below[-1]) + 1 if len(below) else 0  # from this evaluation on it stays at the level or above
         if settled < len(q):
             out[f"curveSettledSteps{m}"] = f"{q.timesteps.iloc[settled] / 1e6:.3g}"
+    out["curveTimedText"] = timed_curves_text(curves)
     return out
+
+
+def timed_curves_text(
+    curves: Curves,  # the sample-matched runs, joined by those given training seconds (`join_curves`)
+) -> str:
+    "A sentence per agent given training seconds: its minutes, the steps they bought, its curve and its test score."
+    timed = {a: s for a, s in curves.time_budgets.items() if s}
+    if not timed:
+        return "SAC was not trained beyond the comparison's budget (make curves-sac has not run)."
+    summary, agg, out = curves.training_summary.set_index("controller"), curves.agg, []
+    for a, seconds in timed.items():
+        q, g = curve_by_evaluation(curves.validation_curves, a), agg.loc[(a, "gap_closed")]
+        runs = curves.validation_curves.query("controller == @a and seed >= 0")
+        best = runs.groupby("seed").gap_closed.max().mean()
+        out.append(
+            f"{row(a).label}, given {seconds / 60:g} minutes of training per run instead (make curves-sac, "
+            f"{curves.seeds[a]} seeds), reached {summary.timesteps[a]:,.0f} environment steps "
+            f"({summary.steps_per_second[a]:,.0f} per second); its validation IQM ends at {q.iqm.iloc[-1]:.3f} "
+            f"(best {best:.3f} on average over seeds), and on the test years it "
+            f"closes {g.iqm:.3f} ({g.ci_low:.3f} to {g.ci_high:.3f}) of the gap."
+        )
+    return " ".join(out)
 
 # %% ../nbs/07d_numbers.ipynb #49082a2e
 def learning_gap_macros(
@@ -555,6 +633,7 @@ def paper_macros(
         lever_macros(inputs.levers, inputs.long_run),
         site_controller_macros(inputs.site),
         co2_price_macros(r),
+        failed_seed_macros(r),
         learning_gap_macros(inputs.clone_levers),
         observation_macros(r),
         curves_macros(inputs.curves),

@@ -31,8 +31,8 @@ from .stats import iqm
 __all__ = ['MAKE_TARGETS', 'RESULT_TABLES', 'RESULT_KEYS', 'PRIOR_STUDY', 'METERED_MALL_MEAN_KW', 'registry', 'row', 'ordered',
            'macro_stem', 'require', 'read_result_csv', 'read_result_json', 'check_complete', 'check_curves', 'Results',
            'load_results', 'with_controller', 'LongRun', 'load_long_run', 'SiteResults', 'load_site_results', 'Curves',
-           'load_curves', 'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget', 'default_test_years',
-           'kpi', 'ci_text', 'set_style', 'save_figure']
+           'load_curves', 'join_curves', 'Inputs', 'load_inputs', 'SiteFacts', 'site_facts', 'time_budget',
+           'default_test_years', 'kpi', 'ci_text', 'set_style', 'save_figure']
 
 # %% ../nbs/07a_paper.ipynb #f3f1b50e
 def registry() -> dict[str, Row]:
@@ -84,6 +84,7 @@ MAKE_TARGETS = {  # input under the results root -> the make target that writes 
     "forecast_skill.csv": "make forecast-skill (01g_quantiles: write_forecast_records)",
     "clone_levers.csv": "make clone-levers (06a_tune, job=clone-levers)",
     "curves": "make curves (07_compare: PPO and A2C to 5 M environment steps, 3 seeds)",
+    "curves_sac": "make curves-sac (07_compare: SAC for a budget of training seconds per seed, 3 seeds)",
 }
 
 # %% ../nbs/07a_paper.ipynb #38e79417
@@ -439,7 +440,9 @@ def load_site_results(
 # %% ../nbs/07a_paper.ipynb #db46974a
 @dataclass
 class Curves:
-    "The sample-matched runs (make curves): every agent trained to the same environment steps, scored as 07 does."
+    """The sample-matched runs (make curves): every agent trained to the same environment steps, scored as 07 does;
+    and runs trained for a budget of training seconds instead, as far as it allowed (make curves-sac: SAC's steps
+    are too slow for 5 M), whose steps are reported."""
 
     folder: Path  # the results folder (paper/results/curves)
     validation_curves: pd.DataFrame  # controller, seed, timesteps, train_seconds, gap_closed; yardsticks: seed -1
@@ -458,9 +461,22 @@ class Curves:
         return self.aggregate.set_index(["controller", "metric"])
 
     @property
-    def steps(self) -> int:
-        "The environment steps every agent's runs were given (compare.json's budgets, one for all: `load_curves`)."
-        return int(self.parameters["budgets"][self.agents[0]])
+    def time_budgets(self) -> dict[str, float]:
+        "Each agent's budget of training seconds per run (compare.json's overrides; 0: its runs were given steps)."
+        overrides = self.parameters.get("overrides") or {}
+        return {a: float((overrides.get(a) or {}).get("time_budget_s") or 0.0) for a in self.agents}
+
+    @property
+    def step_agents(self) -> list[str]:
+        "The agents given environment steps (the sample-matched ones), in the registries' order."
+        return [a for a in self.agents if not self.time_budgets[a]]
+
+    @property
+    def steps(self) -> int | None:
+        """The environment steps the step-budgeted agents' runs were given (one for all: `load_curves`); None when
+        every agent was given seconds."""
+        agents = self.step_agents
+        return int(self.parameters["budgets"][agents[0]]) if agents else None
 
     @property
     def seeds(self) -> dict[str, int]:
@@ -476,17 +492,27 @@ class Curves:
 
 # %% ../nbs/07a_paper.ipynb #87a6a1e5
 def load_curves(
-    folder: str | Path,  # paper/results/curves: the compact results of make curves
+    folder: str | Path,  # paper/results/curves (or curves_sac): the compact results of make curves (curves-sac)
+    kind: str = "curves",  # "curves" (runs given steps) or "curves_sac" (runs given training seconds)
 ) -> Curves:
-    "The sample-matched runs; a missing file, column or row, or runs given different steps, is an error naming it."
-    folder = require(folder, "curves")
-    target = MAKE_TARGETS["curves"]
+    """The sample-matched runs; a missing file, column or row, runs given different steps, or runs that stopped before
+    their steps or seconds, is an error naming it and the make target that writes it."""
+    folder = require(folder, kind)
+    target = MAKE_TARGETS[kind]
     names = ("validation_curves.csv", "aggregate.csv", "training_summary.csv")
-    tables = {name: _read_table(folder, name, "curves") for name in names}
+    tables = {name: _read_table(folder, name, kind) for name in names}
     vc, path = tables["validation_curves.csv"], folder / "validation_curves.csv"
-    check_complete(vc, path, (("controller", "seed", "timesteps"),), target="curves")
-    # every seed of an agent is evaluated at the same steps: a missing evaluation is named, never averaged over
-    check_complete(vc[vc.seed >= 0], path, (("seed",), ("timesteps",)), ("controller",), "curves")
+    check_complete(vc, path, (("controller", "seed", "timesteps"),), target=kind)
+    if kind == "curves":  # every seed of an agent is evaluated at the same steps: a missing row is named
+        check_complete(vc[vc.seed >= 0], path, (("seed",), ("timesteps",)), ("controller",), kind)
+    else:  # at the same training seconds, so at different steps: each seed has as many evaluations as the others
+        counts = vc[vc.seed >= 0].groupby(["controller", "seed"]).size()
+        for agent, n in counts.groupby(level="controller"):
+            if n.nunique() > 1:
+                raise ValueError(
+                    f"{path}: {agent}'s seeds have {dict(n.droplevel(0))} evaluations, not as many each: "
+                    f"rows are missing; {target}"
+                )
     if not (vc.seed < 0).any():
         raise ValueError(f"{path}: no yardstick levels (rows with seed -1); {target} writes them")
     trained = set(tables["training_summary.csv"].controller)
@@ -504,21 +530,66 @@ def load_curves(
         raise ValueError(f"{folder / 'aggregate.csv'}: no metric gap_closed; {target} writes it")
     for t in tables.values():
         ordered(t["controller"])  # every controller has a registry row
-    record = read_result_json(folder / "compare.json", "curves")
+    record = read_result_json(folder / "compare.json", kind)
     params = record.get("parameters") if isinstance(record, dict) else None
+    curves = Curves(folder, vc, tables["aggregate.csv"], tables["training_summary.csv"], params or {})
     budgets = {a: (params or {}).get("budgets", {}).get(a) for a in sorted(trained)}
     if None in budgets.values():
         raise ValueError(f"{folder / 'compare.json'}: no budget of every agent ({budgets}); {target} writes it")
-    if len(set(budgets.values())) > 1:
-        raise ValueError(f"{folder / 'compare.json'}: budgets {budgets}: the runs were not given the same steps")
-    reached = tables["training_summary.csv"].set_index("controller").timesteps
+    timed = {a for a, s in curves.time_budgets.items() if s}
+    if (kind == "curves") == bool(timed):  # make curves gives steps, make curves-sac seconds
+        what = "a budget of seconds" if timed else "no budget of seconds"
+        raise ValueError(f"{folder / 'compare.json'}: {sorted(timed or trained)} were given {what}; {target}")
+    steps = {a: b for a, b in budgets.items() if a not in timed}
+    if len(set(steps.values())) > 1:
+        raise ValueError(f"{folder / 'compare.json'}: budgets {steps}: the runs were not given the same steps")
+    summary = tables["training_summary.csv"].set_index("controller")
     for agent, budget in budgets.items():
-        if reached[agent] < budget:
+        seconds = curves.time_budgets[agent]
+        if seconds and summary.train_seconds[agent] < 0.99 * seconds:
             raise ValueError(
-                f"{folder / 'training_summary.csv'}: {agent}'s runs reached {reached[agent]:,} of their {budget:,} "
-                f"steps: they stopped early; {target}"
+                f"{folder / 'training_summary.csv'}: {agent}'s runs trained {summary.train_seconds[agent]:,.0f} of "
+                f"their {seconds:,.0f} s: they stopped early; {target}"
             )
-    return Curves(folder, vc, tables["aggregate.csv"], tables["training_summary.csv"], params)
+        if not seconds and summary.timesteps[agent] < budget:
+            raise ValueError(
+                f"{folder / 'training_summary.csv'}: {agent}'s runs reached {summary.timesteps[agent]:,} of their "
+                f"{budget:,} steps: they stopped early; {target}"
+            )
+    return curves
+
+
+def join_curves(
+    *parts: Curves,  # the runs of make curves, then those of make curves-sac (each from `load_curves`)
+) -> Curves:
+    """One set of curves from several make targets, drawn on one axis: their tables stacked, their parameters merged
+    per agent. The yardsticks' levels must agree (the same validation days); an agent in two parts is refused."""
+    first = parts[0]
+    for part in parts[1:]:
+        twice = sorted(set(first.agents) & set(part.agents))
+        if twice:
+            raise ValueError(f"{first.folder} and {part.folder}: both hold {twice}; an agent's curves come from one")
+        mine, theirs = first.levels, part.levels
+        common = mine.index.intersection(theirs.index)
+        off = [n for n in common if abs(mine[n] - theirs[n]) > 1e-9]
+        if off or len(common) < min(len(mine), len(theirs)):
+            raise ValueError(
+                f"{first.folder} and {part.folder}: the yardsticks' validation levels differ "
+                f"({off or 'other yardsticks'}): the runs were not scored on the same validation days"
+            )
+    learned = lambda c, t: t[t.controller.isin(c.agents)]
+    vc = pd.concat([first.validation_curves] + [p.validation_curves.query("seed >= 0") for p in parts[1:]])
+    aggregate = pd.concat([first.aggregate] + [learned(p, p.aggregate) for p in parts[1:]])
+    summary = pd.concat([p.training_summary for p in parts])
+    per_agent = lambda p, key: {a: (p.parameters.get(key) or {}).get(a) for a in p.agents}
+    seeds = lambda p, a: p.parameters["seeds"][a] if isinstance(p.parameters["seeds"], dict) else p.parameters["seeds"]
+    params = first.parameters | {
+        "algorithms": [a for p in parts for a in p.agents],
+        "budgets": {a: b for p in parts for a, b in per_agent(p, "budgets").items()},
+        "overrides": {a: o for p in parts for a, o in per_agent(p, "overrides").items() if o is not None},
+        "seeds": {a: seeds(p, a) for p in parts for a in p.agents},
+    }
+    return Curves(first.folder, vc.reset_index(drop=True), aggregate.reset_index(drop=True), summary, params)
 
 # %% ../nbs/07a_paper.ipynb #9840ce1a
 @dataclass
@@ -537,7 +608,7 @@ class Inputs:
     clone_levers: (
         pd.DataFrame
     )  # PPO from the clone with the MPC's layout, DAgger, perfect forecasts (make clone-levers)
-    curves: Curves  # PPO and A2C trained to the same environment steps (make curves)
+    curves: Curves  # PPO and A2C trained to the same environment steps (make curves), SAC as far as its seconds went
 
 # %% ../nbs/07a_paper.ipynb #62136b61
 def load_inputs(
@@ -565,8 +636,16 @@ def load_inputs(
         site=load_site_results(root / "site"),
         forecast_skill=whole("forecast_skill.csv", (("forecaster",), ("series",), ("lead_steps",))),
         clone_levers=whole("clone_levers.csv", (("lever",), ("seed",))),
-        curves=load_curves(root / "curves"),
+        curves=_sample_matched(root),
     )
+
+
+def _sample_matched(
+    root: Path,  # the results root
+) -> Curves:
+    "make curves' runs, joined by make curves-sac's where that target has run (the paper says which ran)."
+    curves, sac = load_curves(root / "curves"), root / "curves_sac"
+    return join_curves(curves, load_curves(sac, "curves_sac")) if sac.exists() else curves
 
 # %% ../nbs/07a_paper.ipynb #d1e0c5d4
 PRIOR_STUDY = {
