@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -69,10 +70,40 @@ class PolicyController(Controller):
     ):
         self.model, self.name, self.observation_forecaster = model, name, forecaster
         self.observation_layout = observation
+        self._fast = _sb3_deterministic(model)  # a Stable-Baselines3 policy's action without predict's per-step cost
+
+    def reset(self, outlook):
+        if self._fast is not None:  # once per episode, not at every step: the policy in evaluation mode
+            self.model.policy.set_training_mode(False)
 
     def act(self, observation, state):
+        if self._fast is not None:
+            return self._fast(observation)
         action, _ = self.model.predict(observation, deterministic=True)
         return np.asarray(action, dtype=float).reshape(-1)
+
+
+def _sb3_deterministic(
+    model,  # a trained model
+) -> Callable[[np.ndarray], np.ndarray] | None:
+    """A Stable-Baselines3 model's deterministic action for one observation, the numbers `model.predict` gives, without
+    the evaluation mode it sets on every module at every call (`PolicyController.reset` sets it once per episode; a
+    third of an evaluation's time went there); None for any other model, which `predict` serves."""
+    policy = getattr(model, "policy", None)
+    parts = ("set_training_mode", "obs_to_tensor", "_predict", "unscale_action", "squash_output", "action_space")
+    space = getattr(policy, "action_space", None)
+    if policy is None or not all(hasattr(policy, p) for p in parts) or not hasattr(space, "low"):
+        return None
+    import torch  # a Stable-Baselines3 policy has loaded it; the simulator's modules do not import it
+
+    def act(observation: np.ndarray) -> np.ndarray:
+        obs, _ = policy.obs_to_tensor(observation)
+        with torch.no_grad():
+            action = policy._predict(obs, deterministic=True).cpu().numpy().reshape((-1, *space.shape))
+        action = policy.unscale_action(action) if policy.squash_output else np.clip(action, space.low, space.high)
+        return np.asarray(action, dtype=float).reshape(-1)
+
+    return act
 
 # %% ../nbs/03b_controllers.ipynb #38097c3f
 def as_controller(

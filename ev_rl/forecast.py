@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
 from .data import Scenario, scenario_set, with_history
-from .paths import cache_root, code_fingerprint
+from .paths import cache_key, cache_root, code_fingerprint
 
 # %% auto #0
 __all__ = ['LEARNED_MIN_DAYS', 'FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive',
@@ -321,6 +322,31 @@ class Learned(Forecaster):
         self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code.encode()).hexdigest()[:16]
         return self
 
+    SETTINGS = ("max_horizon_steps", "issue_stride", "seed")  # what its fit depends on, besides data and code
+
+    def fit_cached(
+        self,
+        scenarios: list[Scenario],  # training scenarios
+        folder: str | Path,  # where fitted models are kept, a file per fit
+    ):
+        """Fit on `scenarios`, or load the models an earlier fit made from the same data with the same settings, code
+        and scikit-learn from `folder`: the same models, bit for bit, without the seconds of fitting in every process
+        (training runs, notebooks, tests). A file is written under another name, then renamed."""
+        data = [(s.name, s.config.to_dict(), s.time, s.pv_kw, s.mall_kw) for s in scenarios]
+        code = code_fingerprint(type(self), forecast_features, _lagged, target_steps, training_rows)
+        settings = {k: getattr(self, k) for k in self.SETTINGS}
+        key = cache_key(type(self).__name__, code, sklearn.__version__, settings, data)
+        path = Path(folder) / f"{type(self).__name__}__{key}.pkl"
+        if path.is_file():
+            self.config, self.models, self.fingerprint = pickle.loads(path.read_bytes())
+            return self
+        self.fit(scenarios)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.stem}.{os.getpid()}.part")
+        part.write_bytes(pickle.dumps((self.config, self.models, self.fingerprint)))
+        os.replace(part, path)
+        return self
+
     def _fit_series(self, X: np.ndarray, y: np.ndarray):
         "The fitted model(s) of one series."
         return self._regressor().fit(X, y)
@@ -391,8 +417,10 @@ TRAINING_YEARS = 4  # training years the `learned` forecaster of `forecaster(...
 @lru_cache(maxsize=8)
 def _fitted_learned(config: SiteConfig, max_horizon_steps: int) -> Learned:
     "The learned forecaster of a site, fitted on its first TRAINING_YEARS training years (cached per process)."
-    cache = cache_root() / "forecasts"  # its forecasts, across processes (EV_RL_CACHE moves it)
-    return Learned(max_horizon_steps, cache_dir=cache).fit(scenario_set("train", config, TRAINING_YEARS))
+    cache = cache_root() / "forecasts"  # its forecasts and fitted models, across processes (EV_RL_CACHE moves it)
+    return Learned(max_horizon_steps, cache_dir=cache).fit_cached(
+        scenario_set("train", config, TRAINING_YEARS), cache / "models"
+    )
 
 
 def forecaster(

@@ -190,8 +190,23 @@ def _code_text(code: types.CodeType) -> str:
     return json.dumps([code.co_name, code.co_code.hex(), code.co_names, code.co_varnames, consts], default=str)
 
 # %% ../nbs/00a_paths.ipynb #8f8cd8ca
+_SOURCES: dict = {}  # object -> its source, read once per process: `inspect.getsource` parses a class's whole module
+
+
 def _source(obj) -> str:
-    "The source of one class, function, method or module (its compiled form or name when there is none)."
+    """The source of one class, function, method or module (its compiled form or name when there is none); read once
+    per object and process (an edited and re-run definition is another object, so it is read again)."""
+    try:
+        return _SOURCES[obj]
+    except KeyError:
+        text = _SOURCES[obj] = _read_source(obj)
+        return text
+    except TypeError:  # an unhashable object: read every time
+        return _read_source(obj)
+
+
+def _read_source(obj) -> str:
+    "The source of one object, as `_source` gives it."
     try:
         return inspect.getsource(obj)
     except (OSError, TypeError):

@@ -30,7 +30,7 @@ from ev_rl.forecast import (
     target_steps,
     training_rows,
 )
-from .paths import code_fingerprint, results_root
+from .paths import cache_root, code_fingerprint, results_root
 
 # %% auto #0
 __all__ = ['QUANTILES', 'QuantileForecast', 'LearnedQuantiles', 'fitted_quantiles', 'quantile_calibration', 'quarter_windows',
@@ -72,6 +72,7 @@ class LearnedQuantiles(Learned):
     "The learned point forecast plus quantiles of its out-of-fold residuals (gradient-boosted, quantile loss)."
 
     name = "learned_quantiles"
+    SETTINGS = (*Learned.SETTINGS, "quantiles")
 
     def __init__(
         self,
@@ -167,7 +168,10 @@ class LearnedQuantiles(Learned):
 @lru_cache(maxsize=8)
 def _fitted_quantiles(config: SiteConfig, max_horizon_steps: int) -> LearnedQuantiles:
     "The quantile forecaster of a site fitted on its first TRAINING_YEARS training years (cached per process)."
-    return LearnedQuantiles(max_horizon_steps=max_horizon_steps).fit(scenario_set("train", config, TRAINING_YEARS))
+    fitted = cache_root() / "forecasts" / "models"  # fitted once across processes (EV_RL_CACHE moves it)
+    return LearnedQuantiles(max_horizon_steps=max_horizon_steps).fit_cached(
+        scenario_set("train", config, TRAINING_YEARS), fitted
+    )
 
 
 def fitted_quantiles(
