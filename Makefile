@@ -175,7 +175,8 @@ clone-study: setup
 # paper/results/curves/ and paper/results/curves_sac/ (committed). Ray trials: an interrupted target resumes.
 # `make curves`: PPO and A2C to CURVE_STEPS (5 M) steps, about 100 minutes on 2 cores. `make curves-sac`: SAC for
 # SAC_CURVE_SECONDS of training per seed (its steps are reported), the seeds at once (SAC_CURVE_WORKERS: training
-# seconds are each run's CPU time, so three runs on two cores buy the same steps, later), about 110 minutes on 2 cores.
+# seconds are each run's CPU time, so three runs on two cores buy the same steps, later): 141 minutes on 2 cores on
+# 2026-12-06, a test suite sharing them part of the time.
 # The `tuned` presets predate the settings of SAC and A2C as their authors run them (make tune has not rerun since):
 # the targets add them (A2C's normalised advantages; SAC's gradient step per transition, sockets at tanh(3)).
 CURVE_SEEDS       ?= [0, 1, 2]

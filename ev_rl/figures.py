@@ -197,7 +197,7 @@ def _mark_steps(
                 break
             label.remove()
         else:  # no free place: the first one
-            label = beside(x, *places[0], text)
+            label = beside(x, places[0][0], text, places[0][1])
             box = label.get_window_extent(renderer)
         taken.append(box)
 
@@ -251,7 +251,7 @@ def sample_matched_curves(
     ax.yaxis.label.set_size(8)
     ax.tick_params(labelsize=8)
     named = {row(r).short_label: levels[r] for r in _levels(levels)} | {"uncontrolled": 0.0, "optimum": 1.0}
-    _level_labels(ax, named, low, gap=0.08)  # a lower panel than the learning curves': labels further apart
+    _level_labels(ax, named, low, gap=0.07 * (1.05 - low))  # apart by a share of the axis, whatever its range
     seeds = sorted(set(curves.seeds.values()))
     seeds = str(seeds[0]) if len(seeds) == 1 else f"{seeds[0]} to {seeds[-1]}"
     both = lambda names: " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
