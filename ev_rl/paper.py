@@ -497,6 +497,8 @@ def load_curves(
 ) -> Curves:
     """The sample-matched runs; a missing file, column or row, runs given different steps, or runs that stopped before
     their steps or seconds, is an error naming it and the make target that writes it."""
+    if kind not in ("curves", "curves_sac"):
+        raise ValueError(f"load_curves: kind = {kind!r} must be 'curves' (runs given steps) or 'curves_sac' (seconds)")
     folder = require(folder, kind)
     target = MAKE_TARGETS[kind]
     names = ("validation_curves.csv", "aggregate.csv", "training_summary.csv")
