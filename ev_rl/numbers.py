@@ -494,12 +494,14 @@ def timed_curves_text(
     for a, seconds in timed.items():
         q, g = curve_by_evaluation(curves.validation_curves, a), agg.loc[(a, "gap_closed")]
         runs = curves.validation_curves.query("controller == @a and seed >= 0")
-        best = runs.groupby("seed").gap_closed.max().mean()
+        kept = runs.loc[runs.groupby("seed").gap_closed.idxmax()]
+        untrained = "; every seed's best model is its untrained policy" if (kept.timesteps == 0).all() else ""
+        best = kept.gap_closed.mean()
         out.append(
             f"{row(a).label}, given {seconds / 60:g} minutes of training per run instead (make curves-sac, "
             f"{curves.seeds[a]} seeds), reached {summary.timesteps[a]:,.0f} environment steps "
-            f"({summary.steps_per_second[a]:,.0f} per second); its validation IQM ends at {q.iqm.iloc[-1]:.3f} "
-            f"(best {best:.3f} on average over seeds), and on the test years it "
+            f"({summary.steps_per_second[a]:,.0f} per second of training); its validation IQM ends at "
+            f"{q.iqm.iloc[-1]:.3f} (best {best:.3f} on average over seeds{untrained}), and on the test years it "
             f"closes {g.iqm:.3f} ({g.ci_low:.3f} to {g.ci_high:.3f}) of the gap."
         )
     return " ".join(out)
