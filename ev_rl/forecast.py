@@ -318,9 +318,13 @@ class Learned(Forecaster):
             X, y = training_rows(scenarios, key, scale, self.max_horizon_steps, self.issue_stride)
             with threadpool_limits(1):
                 self.models[key] = self._fit_series(X, y)
-        code = code_fingerprint(type(self), forecast_features, _lagged, target_steps, training_rows)  # edits miss it
+        code = self._code()  # edits miss the cache
         self.fingerprint = hashlib.sha256(pickle.dumps(self.models) + code.encode()).hexdigest()[:16]
         return self
+
+    def _code(self) -> str:
+        "Fingerprint of the code its fit and forecasts depend on."
+        return code_fingerprint(type(self), forecast_features, _lagged, target_steps, training_rows)
 
     SETTINGS = ("max_horizon_steps", "issue_stride", "seed")  # what its fit depends on, besides data and code
 
@@ -333,9 +337,8 @@ class Learned(Forecaster):
         and scikit-learn from `folder`: the same models, bit for bit, without the seconds of fitting in every process
         (training runs, notebooks, tests). A file is written under another name, then renamed."""
         data = [(s.name, s.config.to_dict(), s.time, s.pv_kw, s.mall_kw) for s in scenarios]
-        code = code_fingerprint(type(self), forecast_features, _lagged, target_steps, training_rows)
         settings = {k: getattr(self, k) for k in self.SETTINGS}
-        key = cache_key(type(self).__name__, code, sklearn.__version__, settings, data)
+        key = cache_key(type(self).__name__, self._code(), sklearn.__version__, settings, data)
         path = Path(folder) / f"{type(self).__name__}__{key}.pkl"
         if path.is_file():
             self.config, self.models, self.fingerprint = pickle.loads(path.read_bytes())

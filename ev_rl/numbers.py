@@ -126,7 +126,7 @@ def failed_seeds_text(
             f"(below {LEARNED_FLOOR:g} of the gap)"
         )
     if not parts:
-        return "No seed of this comparison failed (none below 0.9 times its agent's median seed)."
+        return f"No seed of this comparison failed (none below {threshold:g} times its agent's median seed)."
     return "In this comparison, " + "; ".join(parts) + "."
 
 
