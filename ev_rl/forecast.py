@@ -10,22 +10,24 @@ import os
 import pickle
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sklearn
-from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
 from .data import Scenario, scenario_set, with_history
-from .paths import cache_key, cache_root, code_fingerprint
+from .paths import LazyModule, cache_key, cache_root, code_fingerprint
 
 # %% auto #0
 __all__ = ['LEARNED_MIN_DAYS', 'FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive',
            'configured_mall_kw', 'SeasonalNaive', 'Perfect', 'forecast_features', 'training_rows', 'Learned',
            'forecaster', 'forecast_skill']
+
+# %% ../nbs/01f_forecast.ipynb #ecd11db3
+sklearn_ensemble = LazyModule("sklearn.ensemble")  # imported when a learned forecaster is fitted or loaded
 
 # %% ../nbs/01f_forecast.ipynb #43e1eb10
 @dataclass(frozen=True)
@@ -290,9 +292,9 @@ class Learned(Forecaster):
     def _scales(self, config: SiteConfig) -> dict[str, float]:
         return {"pv_kw": config.pv.ac_capacity_kw, "mall_kw": config.mall.peak_kw}
 
-    def _regressor(self) -> HistGradientBoostingRegressor:
+    def _regressor(self) -> sklearn_ensemble.HistGradientBoostingRegressor:
         "A fresh model of one series (squared error: the conditional mean)."
-        return HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
+        return sklearn_ensemble.HistGradientBoostingRegressor(max_iter=200, learning_rate=0.1, random_state=self.seed)
 
     def check_training(
         self,
@@ -338,7 +340,7 @@ class Learned(Forecaster):
         (training runs, notebooks, tests). A file is written under another name, then renamed."""
         data = [(s.name, s.config.to_dict(), s.time, s.pv_kw, s.mall_kw) for s in scenarios]
         settings = {k: getattr(self, k) for k in self.SETTINGS}
-        key = cache_key(type(self).__name__, self._code(), sklearn.__version__, settings, data)
+        key = cache_key(type(self).__name__, self._code(), version("scikit-learn"), settings, data)
         path = Path(folder) / f"{type(self).__name__}__{key}.pkl"
         if path.is_file():
             self.config, self.models, self.fingerprint = pickle.loads(path.read_bytes())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
+import scipy  # scipy.signal is imported on first use
 
 from .core import SiteConfig, _Section, param
 
@@ -135,7 +135,7 @@ def generate_mall_demand(
     eps = rng.standard_normal(sim.n_days)
     z = np.empty(sim.n_days)
     z[0] = eps[0]
-    z[1:] = lfilter([np.sqrt(1 - phi**2)], [1.0, -phi], eps[1:], zi=[phi * eps[0]])[0]
+    z[1:] = scipy.signal.lfilter([np.sqrt(1 - phi**2)], [1.0, -phi], eps[1:], zi=[phi * eps[0]])[0]
     g = np.exp(sigma * z - sigma**2 / 2)
     mu_day = expected_kw.sum(axis=1)
     g /= (np.bincount(month, mu_day * g, 12) / np.bincount(month, mu_day, 12))[month]

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['REPOSITORY', 'resource', 'resources', 'runs_root', 'cache_root', 'results_root', 'resolve', 'code_fingerprint',
-           'cache_key']
+__all__ = ['REPOSITORY', 'resource', 'resources', 'runs_root', 'cache_root', 'results_root', 'resolve', 'LazyModule',
+           'code_fingerprint', 'cache_key']
 
 # %% ../nbs/00a_paths.ipynb #b3bd933c
 _PACKAGE = Path(str(importlib.resources.files("ev_rl"))).resolve()  # the folder of the imported ev_rl package
@@ -135,6 +135,27 @@ def resolve(
     "An absolute path: a relative one is taken from the checkout (installed: from the working folder)."
     path = Path(path).expanduser()
     return path if path.is_absolute() else (REPOSITORY if REPOSITORY is not None else Path.cwd()) / path
+
+# %% ../nbs/00a_paths.ipynb #acae54e37e7d407bbb7b55eff062a284
+class LazyModule:
+    'A module imported when one of its public names is first read: `pvlib = LazyModule("pvlib")` at a module\'s top.'
+
+    def __init__(self, name: str):  # the module's full name, e.g. "sklearn.ensemble"
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        "The module's attribute `attr`, importing the module first if no one has."
+        if attr.startswith("_"):  # private and special names are never forwarded (copy, pickle and inspect probe them)
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self._name), attr)
+
+    @property
+    def loaded(self) -> bool:
+        "Whether the module has been imported in this process (by this stand-in or by anyone else)."
+        return self._name in sys.modules
+
+    def __repr__(self) -> str:
+        return f"LazyModule({self._name!r}, loaded={self.loaded})"
 
 # %% ../nbs/00a_paths.ipynb #175a62e5
 def _canonical(obj) -> str:

@@ -12,16 +12,17 @@ from typing import Iterable, NamedTuple
 
 import numpy as np
 import pandas as pd
-import pvlib
-from scipy.optimize import brentq
-from scipy.signal import lfilter
-from scipy.special import expit, gammaln
+import scipy  # its subpackages (optimize, signal, special) are imported on first use
 
 from .core import LocationConfig, PVConfig, SiteConfig, _Section, param
+from .paths import LazyModule
 
 # %% auto #0
 __all__ = ['WeatherParams', 'simulate_weather', 'fit_cloud_spread', 'pv_ac_kw_from_poa', 'plane_of_array_w_m2', 'pv_ac_kw',
            'pv_performance']
+
+# %% ../nbs/01a_pv.ipynb #c4ad0456
+pvlib = LazyModule("pvlib")  # imported when a scenario is generated (not by a process that reads its scenarios cached)
 
 # %% ../nbs/01a_pv.ipynb #55255961
 class _Sky(NamedTuple):
@@ -160,7 +161,7 @@ def _ar1(
     c = math.sqrt(1.0 - phi * phi)
     eps = np.array(eps, dtype=float)
     eps[0] /= c
-    return lfilter([c], [1.0, -phi], eps)
+    return scipy.signal.lfilter([c], [1.0, -phi], eps)
 
 # %% ../nbs/01a_pv.ipynb #9810c8ab
 class _ClearDays(NamedTuple):
@@ -197,9 +198,12 @@ def _daily_clearness(
     lo, hi = np.full(12, -40.0), np.full(12, 40.0)
     for _ in range(60):  # bisection on mu_m, all months at once; month sums increase with mu_m
         mu = 0.5 * (lo + hi)
-        over = np.bincount(clear.month, expit(mu[clear.month] + spread * z) * clear.day_kwh_m2, minlength=12) > target
+        over = (
+            np.bincount(clear.month, scipy.special.expit(mu[clear.month] + spread * z) * clear.day_kwh_m2, minlength=12)
+            > target
+        )
         hi, lo = np.where(over, mu, hi), np.where(over, lo, mu)
-    return expit(0.5 * (lo + hi)[clear.month] + spread * z)
+    return scipy.special.expit(0.5 * (lo + hi)[clear.month] + spread * z)
 
 # %% ../nbs/01a_pv.ipynb #f18d88a5
 def _temperature_shape(
@@ -220,7 +224,13 @@ def _temperature_shape(
             f"climate.air_temp_mean_c = {cl.air_temp_mean_c}: not reachable with a daily cycle from "
             f"{cl.air_temp_min_hour_c} to {cl.air_temp_max_hour_c} degC"
         )
-    p = brentq(lambda p: math.exp(gammaln(p + 0.5) - gammaln(p + 1)) / math.sqrt(math.pi) - decay_mean, 1e-9, 1e4)
+    p = scipy.optimize.brentq(
+        lambda p: (
+            math.exp(scipy.special.gammaln(p + 0.5) - scipy.special.gammaln(p + 1)) / math.sqrt(math.pi) - decay_mean
+        ),
+        1e-9,
+        1e4,
+    )
     x = (np.asarray(hour) - params.temp_min_hour) % 24
     tau = np.clip((x - rise_h) / (24 - rise_h), 0, 1)
     return np.where(
@@ -306,7 +316,7 @@ def fit_cloud_spread(
             f"monthly totals (spread {lo} to {hi} gives {excess(lo) + cl.daily_ghi_std_kwh_m2:.2f} "
             f"to {excess(hi) + cl.daily_ghi_std_kwh_m2:.2f} kWh/m2/day)"
         )
-    return brentq(excess, lo, hi, xtol=1e-4)
+    return scipy.optimize.brentq(excess, lo, hi, xtol=1e-4)
 
 # %% ../nbs/01a_pv.ipynb #7535802c
 def _ac_kw_array(

@@ -11,13 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pvlib
 
 from .core import DataError, SiteConfig
+from .paths import LazyModule
 from .pv import pv_ac_kw_from_poa
 
 # %% auto #0
 __all__ = ['load_pvgis_hourly']
+
+# %% ../nbs/01a_pvgis.ipynb #62c2721f
+pvlib = LazyModule("pvlib")  # imported when a PVGIS file is read or transposed
 
 # %% ../nbs/01a_pvgis.ipynb #d4227325
 _PVGIS_STAMP = re.compile(r"^\d{8}:\d{4},")

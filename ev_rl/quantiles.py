@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
@@ -30,11 +29,14 @@ from ev_rl.forecast import (
     target_steps,
     training_rows,
 )
-from .paths import cache_root, code_fingerprint, results_root
+from .paths import LazyModule, cache_root, code_fingerprint, results_root
 
 # %% auto #0
 __all__ = ['QUANTILES', 'QuantileForecast', 'LearnedQuantiles', 'fitted_quantiles', 'quantile_calibration', 'quarter_windows',
            'forecast_skill_by_quarter', 'write_forecast_records']
+
+# %% ../nbs/01g_quantiles.ipynb #a91a688c
+sklearn_ensemble = LazyModule("sklearn.ensemble")  # imported when quantile forecasters are fitted or loaded
 
 # %% ../nbs/01g_quantiles.ipynb #034cefac
 QUANTILES = (0.1, 0.5, 0.9)  # the levels of the quantile forecasts
@@ -104,7 +106,7 @@ class LearnedQuantiles(Learned):
                 fold_models = [self._regressor().fit(*r) for r in rows]
                 residual = np.concatenate([r[1] - m.predict(r[0]) for r, m in zip(rows, fold_models[::-1])])
                 levels = [
-                    HistGradientBoostingRegressor(
+                    sklearn_ensemble.HistGradientBoostingRegressor(
                         loss="quantile", quantile=q, max_iter=200, learning_rate=0.1, random_state=self.seed
                     ).fit(X, residual)
                     for q in self.quantiles

@@ -22,6 +22,12 @@ FIXTURE = Path(__file__).parent / "fixtures" / "bitwise_record.json"
 CONTROLLERS = {"uncontrolled": Uncontrolled, "rule_based": RuleBased, "mpc": MPC, "optimum": PerfectForesight}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_scenario_cache(tmp_path, monkeypatch):
+    "Every year drawn by the generators, not read from the scenario cache (what the record checks is the drawing)."
+    monkeypatch.setenv("EV_RL_CACHE", str(tmp_path))
+
+
 def _scenarios():
     "The default scenario (seed 0) and the first test year."
     config = SiteConfig()
