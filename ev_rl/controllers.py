@@ -196,17 +196,20 @@ def checked_forecast(
     shape = (horizon_steps,) if scenario is None else (scenario.n_steps, horizon_steps)
     shapes = [tuple(np.shape(getattr(forecast, k, None))) for k in ("pv_kw", "mall_kw")]
     issued_for = getattr(forecast, "scenario", "")
-    what = "one step" if scenario is None else f"scenario {_scenario_text(scenario)}"
+
+    def what() -> str:  # what they must be of, for the messages only (a scenario's text formats a timestamp)
+        return "one step" if scenario is None else f"scenario {_scenario_text(scenario)}"
+
     if shapes != [shape, shape]:
         got = f"shape {shapes[0]}" if shapes[0] == shapes[1] else f"shapes {shapes[0]} (PV) and {shapes[1]} (mall)"
         raise ValueError(
             f"{owner}: the forecasts of {name} have {got}"
             + (f" (issued for {issued_for!r})" if issued_for else "")
-            + f"; {what} with a horizon of {horizon_steps} steps needs shape {shape}: forecasts issued for another "
+            + f"; {what()} with a horizon of {horizon_steps} steps needs shape {shape}: forecasts issued for another "
             "scenario or horizon"
         )
     if scenario is not None and issued_for and issued_for != scenario.name:
-        raise ValueError(f"{owner}: the forecasts of {name} were issued for {issued_for!r}, not for {what}")
+        raise ValueError(f"{owner}: the forecasts of {name} were issued for {issued_for!r}, not for {what()}")
     return forecast
 
 

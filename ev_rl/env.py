@@ -9,7 +9,7 @@ import ctypes
 import math
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import gymnasium as gym
 import numba
@@ -98,6 +98,11 @@ class CompiledScenario:
     @property
     def n_steps(self) -> int:
         return self.scenario.n_steps
+
+    @cached_property
+    def step_times(self) -> list[pd.Timestamp]:
+        "The start of each step, `scenario.time` as a list (made when first read; `BatchedSimulator.state` reads one)."
+        return list(self.scenario.time)
 
     @property
     def plan(self) -> pd.DataFrame:
@@ -583,7 +588,7 @@ class BatchedSimulator:
         s = c.scenario
         return SiteState(
             config=self.config,
-            time=s.time[t],
+            time=c.step_times[t],
             step=t,
             pv_kw=float(s.pv_kw[t - 1]) if t else 0.0,
             mall_kw=float(s.mall_kw[t - 1]) if t else float(configured_mall_kw(self.config, s.time[:1])[0]),

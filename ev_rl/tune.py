@@ -337,7 +337,7 @@ def run_trainings(
             f"{name}-{key}",  # the same runs resume; other runs start a new experiment
             trainable,
             param_space={"index": tune.grid_search(list(range(len(todo))))},
-            tune_config=tune.TuneConfig(max_concurrent_trials=workers),
+            tune_config=tune.TuneConfig(max_concurrent_trials=workers, reuse_actors=True),
         ).fit()
         failed = [r.config["index"] for r in grid if r.error]
         if failed:
