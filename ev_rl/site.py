@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Callable
 
 import numba
@@ -280,9 +281,9 @@ class FeatureInputs:
             Forecast(one(forecast.pv_kw), one(forecast.mall_kw)),
         )
 
-    @property
+    @cached_property
     def hour(self) -> np.ndarray:
-        "Local clock time of each step start, h."
+        "Local clock time of each step start, h (computed once: four features read it)."
         return np.asarray(self.time.hour + self.time.minute / 60.0)
 
     @property

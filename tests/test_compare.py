@@ -32,7 +32,8 @@ def tiny_paper(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("paper")
     compare = work / "compare"
     budget = {"time_budget_s": 20}  # the text states a common time budget; the step caps end most runs first
-    overrides = {a: dict(budget) for a in AGENTS}
+    validation = {"validation_scenarios": 1, "validation_days": 2}  # 4 windows of 2 days: cheap evaluations
+    overrides = {a: dict(budget) | validation for a in AGENTS}
     overrides["ppo"]["hyperparams"] = {"gamma": 0.9}
     overrides["sac"]["hyperparams"] = {"learning_starts": 1024}
     for a in ("bc_battery", "ppo_bc_battery"):  # the clones: one year of demonstrations, two epochs

@@ -10,12 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_workers_do_not_change_results(tmp_path):
-    "Runs trained two at a time in worker processes score exactly as when trained one after another (step budgets)."
+    """Runs trained two at a time in worker processes score exactly as when trained one after another in one worker
+    (Ray reuses its process for the next run: nothing of a run may leak into the next; step budgets)."""
     import pandas as pd
 
     from ev_rl.compare import collect_runs, train_all
+    from ev_rl.tune import ray_session
 
-    settings = dict(test_days=2, test_scenarios=1, overrides={"ppo": {"hyperparams": {"gamma": 0.9}}}, curve_points=2)
+    small = {"hyperparams": {"gamma": 0.9}, "validation_scenarios": 1, "validation_days": 2}
+    settings = dict(test_days=2, test_scenarios=1, overrides={"ppo": small}, curve_points=2)
 
     def scores(workers: int) -> pd.DataFrame:
         runs = train_all(
@@ -24,7 +27,8 @@ def test_workers_do_not_change_results(tmp_path):
         frame = collect_runs(runs)["scores"].query("controller == 'ppo'")
         return frame.drop(columns="run").sort_values("seed").reset_index(drop=True)
 
-    alone, paired = scores(1), scores(2)
+    with ray_session(num_cpus=2):  # one local Ray for both experiments (each is its own Tune run)
+        alone, paired = scores(1), scores(2)
     assert len(alone) == 2 and alone["objective"].notna().all()
     pd.testing.assert_frame_equal(alone, paired[alone.columns], check_dtype=False, rtol=1e-12)
 
