@@ -36,21 +36,27 @@ def search_file(tmp_path_factory):
     return folder / "search.yaml"
 
 
-def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, search_file):
+@pytest.fixture(scope="module")
+def local_ray():
+    "One local Ray for the searches of this file (each is its own Tune run; starting Ray takes seconds on 2 cores)."
     with ray_session(num_cpus=2):
-        records = tune_algorithm(
-            "ppo",
-            trials=2,
-            max_steps=2048,
-            max_seconds=120.0,
-            evaluations=2,
-            validation_scenarios=1,
-            validation_days=2,
-            workers=2,
-            forecaster="seasonal_naive",  # the learned one would add its fit to each trial
-            storage=tmp_path / "tune",
-            search_file=search_file,
-        )
+        yield
+
+
+def test_a_tiny_search_writes_its_record_and_a_tuned_preset(tmp_path, search_file, local_ray):
+    records = tune_algorithm(
+        "ppo",
+        trials=2,
+        max_steps=2048,
+        max_seconds=120.0,
+        evaluations=2,
+        validation_scenarios=1,
+        validation_days=2,
+        workers=2,
+        forecaster="seasonal_naive",  # the learned one would add its fit to each trial
+        storage=tmp_path / "tune",
+        search_file=search_file,
+    )
     # both trials finished: a trial that built a test scenario would have raised (the seal) and be "error"
     assert len(records) == 2 and (records["status"] == "done").all(), records
     assert records["learning_rate"].between(0.0001, 0.001).all() and (records["timesteps"] > 0).all()
@@ -71,7 +77,7 @@ def test_every_hyperparameter_file_has_a_valid_search_space():
         assert base == "default" and len(space) >= 5
 
 
-def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path):
+def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path, local_ray):
     "Two levers x one seed on a local Ray: one row per run, validation scores only (the test set is sealed)."
     base = {"algo": "ppo", "preset": "default", "forecaster": "seasonal_naive", "hyperparams": TINY}
     levers = {"headline": {}, "reward_scaling": {"reward_scaling": "return_std"}}
@@ -97,15 +103,14 @@ def test_a_tiny_lever_study_trains_each_lever_on_validation_only(tmp_path):
     assert table["gap_closed"][0] != table["gap_closed"][1]
 
 
-def test_a_tiny_yardstick_search_starts_from_the_untuned_row_and_writes_its_tuned_file(tmp_path):
+def test_a_tiny_yardstick_search_starts_from_the_untuned_row_and_writes_its_tuned_file(tmp_path, local_ray):
     "Peak shaving, three trials on one day of each quarter of one validation year: the record and the tuned file."
     space = {"window_h": {"choice": [6.0, 24.0]}, "demand_margin": {"uniform": [0.0, 0.1]}}
     (tmp_path / "search.yaml").write_text(yaml.safe_dump(space))
-    with ray_session(num_cpus=2):
-        records = tune_yardstick(
-            "peak_shaving", trials=3, n_years=1, days=1, workers=2, storage=tmp_path / "tune",
-            search_file=tmp_path / "search.yaml",
-        )  # fmt: skip
+    records = tune_yardstick(
+        "peak_shaving", trials=3, n_years=1, days=1, workers=2, storage=tmp_path / "tune",
+        search_file=tmp_path / "search.yaml",
+    )  # fmt: skip
     # every trial finished: one that had built a test scenario would have raised (the seal) and be "error"
     assert len(records) == 3 and (records["status"] == "done").all(), records
     assert (records["window_h"].iloc[0], records["demand_margin"].iloc[0]) == (24.0, 0.0)  # the untuned row first
