@@ -2,8 +2,8 @@
 
 A fresh scenario per training episode must cost little next to the episode itself, so the reference
 measured in the same run is one episode (a year) of the batched simulator with one copy and
-constant actions. Reported at hourly and 15-minute steps, with `make_scenario`'s read of a year kept in the scenario
-cache (a temporary cache root).
+constant actions. Reported at hourly and 15-minute steps, with `make_scenario`, which reads a year's weather, PV and
+mall series from the cache (a temporary cache root) and draws its sessions.
 
     .venv/bin/python benchmarks/bench_scenario.py [--repeats 5]
 """
@@ -53,7 +53,7 @@ def main():
         per_episode = best_seconds(episode, 1)
         print(f"{dt}-min steps ({scenario.n_steps} steps, {len(scenario.sessions):,} sessions):")
         print(f"  generate_scenario  {per_scenario:7.3f} s  (first call, with the clear-sky cache: {first:.3f} s)")
-        print(f"  make_scenario      {per_read:7.3f} s  (read from the scenario cache)")
+        print(f"  make_scenario      {per_read:7.3f} s  (weather, PV and mall read from the cache, sessions drawn)")
         print(f"  compile_scenario   {per_compile:7.3f} s")
         print(f"  one episode, N = 1 {per_episode:7.3f} s  (reference)")
         print(f"  scenario + compile = {(per_scenario + per_compile) / per_episode:.1%} of an episode")

@@ -30,7 +30,7 @@ from .user_sessions import load_sessions
 __all__ = ['SCENARIO_SETS', 'FIRST_TEST_SEED', 'MAX_VALIDATION_YEARS', 'TEST_NAMES', 'TEST_SEAL_ENV', 'VALIDATION_MONTHS',
            'VALIDATION_DAYS', 'VALIDATION_HISTORY_DAYS', 'REAL_YEAR', 'MEASURED_METER', 'peak_mask',
            'energy_price_per_kwh', 'grid_co2_kg_per_kwh', 'Scenario', 'scenario_from_series', 'scenario_days',
-           'with_history', 'first_days', 'generate_scenario', 'scenario_cache_path', 'make_scenario', 'scenario_set',
+           'with_history', 'first_days', 'generate_scenario', 'series_cache_path', 'make_scenario', 'scenario_set',
            'validation_set', 'training_scenario', 'heldout_scenarios', 'scenario_from_files', 'real_year_scenario',
            'calibration_table', 'plot_data_overview', 'write_scenario', 'read_scenario', 'write_data_folder']
 
@@ -277,51 +277,49 @@ def _stream_seeds(seed: int) -> tuple[int, int, int]:
     return tuple(int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(3))
 
 # %% ../nbs/01e_data.ipynb #50468eb1
+def _draw_series(
+    config: SiteConfig,  # site configuration
+    seed: int,  # scenario seed, >= 0
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    "The part of year `seed` drawn with pvlib and SciPy: its weather, PV AC power (kW) and mall demand (kW)."
+    weather_seed, mall_seed, _ = _stream_seeds(seed)
+    weather = simulate_weather(config, weather_seed)
+    return weather, pv_ac_kw(config, weather).to_numpy(), generate_mall_demand(config, mall_seed).to_numpy()
+
+
 def generate_scenario(
     config: SiteConfig,  # site configuration
     seed: int,  # scenario seed, >= 0
     name: str,  # scenario name
+    series: tuple | None = None,  # the year's weather, PV and mall series if drawn before (`_draw_series`), else None
 ) -> Scenario:
-    "One year drawn from the generators (every call draws it again; `make_scenario` keeps it in the cache)."
-    weather_seed, mall_seed, session_seed = _stream_seeds(seed)
-    weather = simulate_weather(config, weather_seed)
-    time = config.time_index()
-    sessions = sessions_to_steps(generate_sessions(config, session_seed), time)
-    return scenario_from_series(
-        config,
-        pv_ac_kw(config, weather).to_numpy(),
-        generate_mall_demand(config, mall_seed).to_numpy(),
-        sessions,
-        name=name,
-        seed=seed,
-        weather=weather,
-    )
+    "Year `seed` drawn from the generators (every call draws it again; `make_scenario` keeps part of it in the cache)."
+    weather, pv_kw, mall_kw = _draw_series(config, seed) if series is None else series
+    sessions = sessions_to_steps(generate_sessions(config, _stream_seeds(seed)[2]), config.time_index())
+    return scenario_from_series(config, pv_kw, mall_kw, sessions, name=name, seed=seed, weather=weather)
 
 # %% ../nbs/01e_data.ipynb #acae54e37e7d407bbb7b55eff062a284
-_GENERATION_LIBRARIES = ("numpy", "scipy", "pandas", "pvlib")  # libraries whose version can change a drawn year
+_SERIES_LIBRARIES = ("numpy", "scipy", "pandas", "pvlib")  # libraries whose version can change the drawn series
 
 
-def _generation_code() -> str:
-    "Fingerprint of the code that draws a year: the generators' modules and the part of this module they use."
-    generators = (SiteConfig, simulate_weather, pv_ac_kw, generate_mall_demand, generate_sessions, assign_sockets)
-    modules = [sys.modules[g.__module__] for g in generators]
-    own = (generate_scenario, _stream_seeds, scenario_from_series, Scenario, _check_scenario)
-    return code_fingerprint(*modules, *own, peak_mask, energy_price_per_kwh, grid_co2_kg_per_kwh)
+def _series_code() -> str:
+    "Fingerprint of the code that draws the weather, PV and mall series: the generators' modules and `_draw_series`."
+    modules = [sys.modules[g.__module__] for g in (SiteConfig, simulate_weather, pv_ac_kw, generate_mall_demand)]
+    return code_fingerprint(*modules, _draw_series, _stream_seeds)
 
 
-def scenario_cache_path(
+def series_cache_path(
     config: SiteConfig,  # site configuration
     seed: int,  # scenario seed
-    name: str,  # scenario name
 ) -> Path:
-    "The cache file of the year `make_scenario(config, seed, name)` draws (it may not exist yet)."
-    libraries = {lib: version(lib) for lib in _GENERATION_LIBRARIES}
-    key = cache_key("scenario", config, seed, name, _generation_code(), libraries)
+    "The cache file of the weather, PV and mall series of year `seed` of `config` (it may not exist yet)."
+    libraries = {lib: version(lib) for lib in _SERIES_LIBRARIES}
+    key = cache_key("scenario series", config, seed, _series_code(), libraries)
     return cache_root() / "scenarios" / f"{key}.pkl.gz"
 
 
-def _read_cached_scenario(path: Path) -> Scenario | None:
-    "The year kept at `path`, or None when there is none or the file was cut short."
+def _read_cached_series(path: Path) -> tuple | None:
+    "The series kept at `path`, or None when there are none or the file was cut short."
     try:
         with gzip.open(path, "rb") as f:
             return pickle.load(f)
@@ -331,12 +329,12 @@ def _read_cached_scenario(path: Path) -> Scenario | None:
         return None
 
 
-def _write_cached_scenario(scenario: Scenario, path: Path) -> None:
-    "Keep `scenario` at `path`: written to a temporary name, then renamed (readers never see half a file)."
+def _write_cached_series(series: tuple, path: Path) -> None:
+    "Keep `series` at `path`: written to a temporary name, then renamed (readers never see half a file)."
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with gzip.open(partial, "wb", compresslevel=1) as f:
-        pickle.dump(scenario, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(series, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, path)
 
 # %% ../nbs/01e_data.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
@@ -345,19 +343,18 @@ def make_scenario(
     seed: int | None = None,  # scenario seed (default: config.simulation.seed)
     name: str | None = None,  # scenario name (default "seed-<seed>")
 ) -> Scenario:
-    "One generated year of PV, mall demand, EV sessions, prices and emission factors for `config` (cached on disk)."
+    "One generated year of PV, mall demand, EV sessions, prices and emission factors (weather, PV and mall cached)."
     config = config or SiteConfig()
     seed = config.simulation.seed if seed is None else seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"make_scenario: seed = {seed!r} must be a non-negative int")
-    seed, name = int(seed), name or f"seed-{seed}"
-    path = scenario_cache_path(config, seed, name)
-    scenario = _read_cached_scenario(path)
-    if scenario is None:
-        scenario = generate_scenario(config, seed, name)
-        _write_cached_scenario(scenario, path)
-    scenario.config = config  # the caller's object, as a generated scenario holds it
-    return scenario
+    seed = int(seed)
+    path = series_cache_path(config, seed)
+    series = _read_cached_series(path)
+    if series is None:
+        series = _draw_series(config, seed)
+        _write_cached_series(series, path)
+    return generate_scenario(config, seed, name or f"seed-{seed}", series)
 
 # %% ../nbs/01e_data.ipynb #4610fdf0
 SCENARIO_SETS = ("train", "validation", "test")
