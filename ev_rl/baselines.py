@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -42,7 +41,7 @@ from ev_rl.controllers import (  # noqa: F401 (the controllers are public in ev_
 )
 from .core import ConfigError, read_yaml
 from .data import Scenario
-from .paths import cache_key, code_fingerprint, resolve, resource
+from .paths import cache_key, code_fingerprint, resolve, resource, write_atomically
 from .reward import COMPONENTS
 
 # %% auto #0
@@ -400,10 +399,7 @@ def reference_kpis(
     if path.is_file():
         return json.loads(path.read_text())
     kpis = evaluate(controller, scenario)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f"{path.name}.{os.getpid()}.part")  # written, renamed: parallel runs never read half a file
-    part.write_text(json.dumps(kpis, indent=1))
-    part.replace(path)
+    write_atomically(path, json.dumps(kpis, indent=1).encode())  # whole: parallel runs never read half a file
     return kpis
 
 # %% ../nbs/04_baselines.ipynb #6346a38b

@@ -19,7 +19,7 @@ import pandas as pd
 from .core import DataError, SiteConfig
 from .mall import generate_mall_demand
 from .meter import load_meter_export, to_time_step
-from .paths import cache_key, cache_root, code_fingerprint, resolve, resource
+from .paths import cache_key, cache_root, code_fingerprint, resolve, resource, write_atomically
 from .pv import pv_ac_kw, pv_performance, simulate_weather
 from .pvgis import load_pvgis_hourly
 from .sessions import generate_sessions, sessions_to_steps
@@ -321,21 +321,14 @@ def series_cache_path(
 def _read_cached_series(path: Path) -> tuple | None:
     "The series kept at `path`, or None when there are none or the file was cut short."
     try:
-        with gzip.open(path, "rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, EOFError, pickle.UnpicklingError):  # cut or garbled (a process killed while writing): draw again
+        return pickle.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, EOFError, pickle.UnpicklingError):  # none yet (FileNotFoundError), or cut or garbled: draw again
         return None
 
 
 def _write_cached_series(series: tuple, path: Path) -> None:
-    "Keep `series` at `path`: written to a temporary name, then renamed (readers never see half a file)."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with gzip.open(partial, "wb", compresslevel=1) as f:
-        pickle.dump(series, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    "Keep `series` at `path`, written whole (`write_atomically`: parallel workers never read half a file)."
+    write_atomically(path, gzip.compress(pickle.dumps(series, protocol=pickle.HIGHEST_PROTOCOL), compresslevel=1))
 
 # %% ../nbs/01e_data.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
 def make_scenario(

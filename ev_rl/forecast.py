@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import pickle
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from .core import SiteConfig
 from .data import Scenario, scenario_set, with_history
-from .paths import LazyModule, cache_key, cache_root, code_fingerprint
+from .paths import LazyModule, cache_key, cache_root, code_fingerprint, write_atomically
 
 # %% auto #0
 __all__ = ['LEARNED_MIN_DAYS', 'FORECASTERS', 'TRAINING_YEARS', 'Forecast', 'Forecaster', 'target_steps', 'seasonal_naive',
@@ -346,10 +346,7 @@ class Learned(Forecaster):
             self.config, self.models, self.fingerprint = pickle.loads(path.read_bytes())
             return self
         self.fit(scenarios)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f"{path.stem}.{os.getpid()}.part")
-        part.write_bytes(pickle.dumps((self.config, self.models, self.fingerprint)))
-        os.replace(part, path)
+        write_atomically(path, pickle.dumps((self.config, self.models, self.fingerprint)))
         return self
 
     def _fit_series(self, X: np.ndarray, y: np.ndarray):
@@ -393,11 +390,10 @@ class Learned(Forecaster):
             X = forecast_features(getattr(scenario, key) / scale, scenario.time, horizon_steps, spd)
             pred = self._predict(key, X).reshape(target.shape)
             out[key] = np.where(target < scenario.n_steps, np.maximum(pred, 0.0) * scale, np.nan)
-        if path is not None:  # written under another name, then renamed: parallel runs never read half a file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
-            np.savez(part, **out)
-            os.replace(part, path)
+        if path is not None:  # written whole: parallel runs never read half a file
+            npz = io.BytesIO()
+            np.savez(npz, **out)
+            write_atomically(path, npz.getvalue())
         return _after_history(Forecast(out["pv_kw"], out["mall_kw"]), k, name)
 
     def issue_at(self, history, step, horizon_steps):

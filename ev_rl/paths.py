@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['REPOSITORY', 'resource', 'resources', 'runs_root', 'cache_root', 'results_root', 'resolve', 'LazyModule',
-           'code_fingerprint', 'cache_key']
+__all__ = ['REPOSITORY', 'resource', 'resources', 'runs_root', 'cache_root', 'results_root', 'resolve', 'write_atomically',
+           'LazyModule', 'code_fingerprint', 'cache_key']
 
 # %% ../nbs/00a_paths.ipynb #b3bd933c
 _PACKAGE = Path(str(importlib.resources.files("ev_rl"))).resolve()  # the folder of the imported ev_rl package
@@ -135,6 +135,19 @@ def resolve(
     "An absolute path: a relative one is taken from the checkout (installed: from the working folder)."
     path = Path(path).expanduser()
     return path if path.is_absolute() else (REPOSITORY if REPOSITORY is not None else Path.cwd()) / path
+
+# %% ../nbs/00a_paths.ipynb #98a26d98
+def write_atomically(
+    path: str | Path,  # the file (its folder is made if missing)
+    data: bytes,  # its whole content
+) -> Path:
+    "Write `data` to `path` whole or not at all: to this process's name beside it, then renamed over it."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    part.write_bytes(data)
+    os.replace(part, path)
+    return path
 
 # %% ../nbs/00a_paths.ipynb #acae54e37e7d407bbb7b55eff062a284
 class LazyModule:

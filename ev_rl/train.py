@@ -66,7 +66,7 @@ from .core import ConfigError, SiteConfig, _coerce_field, _Section, param
 from .data import MAX_VALIDATION_YEARS, Scenario, scenario_set, training_scenario, validation_set
 from .env import CompiledScenario, IquitosMallVecEnv, compile_scenario
 from .forecast import FORECASTERS
-from .paths import cache_root, resolve, runs_root
+from .paths import cache_root, resolve, runs_root, write_atomically
 from .reward import COMPONENTS, episode_kpis
 from .site import DEFAULT_LAYOUT, LAYOUTS
 
@@ -889,13 +889,6 @@ def _set_rng_state(model, state: dict) -> None:
     model.action_space.np_random.bit_generator.state = state["action_space"]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    "Write `data` to `path` whole or not at all (a run killed while writing leaves the file as it was)."
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 _LOGGER_KEYS = ("name_to_value", "name_to_count", "name_to_excluded")  # what SB3's logger holds until its next dump
 
 
@@ -960,10 +953,10 @@ class RunCheckpoint(BaseCallback):
                 if old != buffer:
                     old.unlink()
             state["replay_buffer"] = buffer.name
-        _write_atomically(_state_path(path), pickle.dumps(state))
+        write_atomically(_state_path(path), pickle.dumps(state))
         model = io.BytesIO()
         self.model.save(model)
-        _write_atomically(path, model.getvalue())  # last: a checkpoint's .zip means its state is whole
+        write_atomically(path, model.getvalue())  # last: a checkpoint's .zip means its state is whole
         self.saved.append(path)
         return path
 
@@ -1237,7 +1230,7 @@ def _resumed_run_dir(params: TrainParams, state: dict) -> Path:
     _write_run_files(run, replace(params, resume_from=""))  # the run, as one uninterrupted run would be given
     with open(run / "command.txt", "a") as f:
         f.write(f"resumed at {state['timesteps']:,} steps from checkpoints/{checkpoint.name}: {run_command()}\n")
-    _write_atomically(run / "best_model.zip", state["best_model"])  # the best up to the checkpoint
+    write_atomically(run / "best_model.zip", state["best_model"])  # the best up to the checkpoint
     return run
 
 
